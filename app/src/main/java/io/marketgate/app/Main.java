@@ -1,0 +1,135 @@
+package io.marketgate.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.marketgate.app.cluster.ClusterFormation;
+import io.marketgate.app.config.GatewaySettings;
+import io.marketgate.app.config.ProviderSettings;
+import io.marketgate.app.http.DataRoutes;
+import io.marketgate.app.http.HttpServer;
+import io.marketgate.app.http.OperationsRoutes;
+import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.metrics.MetricsEndpoint;
+import io.marketgate.app.provider.ProviderRegistry;
+import io.marketgate.app.sim.ProviderSimulator;
+import io.marketgate.app.symbol.FetchPlan;
+import io.marketgate.app.symbol.SymbolEntity;
+import io.marketgate.persistence.dlq.LoggingDeadLetterQueue;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a Marketgate node ({@code java -jar marketgate.jar}) or a standalone simulator ({@code … simulator}). */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  /** What a started node exposes: its bound addresses and, when it runs one, its simulator. */
+  public record RunningNode(
+      InetSocketAddress http,
+      InetSocketAddress metrics,
+      Optional<ProviderSimulator> simulator,
+      ProviderRegistry providers,
+      GatewaySettings settings) {}
+
+  public static void main(String[] args) {
+    ensureCommonPoolParallelism();
+    if (args.length > 0 && args[0].equals("simulator")) {
+      StandaloneSimulator.run(args);
+      return;
+    }
+    Config config =
+        ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on").withFallback(ConfigFactory.load());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
+    try {
+      init(system, GatewaySettings.fromConfig(config))
+          .whenComplete(
+              (node, error) -> {
+                if (error != null) {
+                  LOG.error("Marketgate failed to start", error);
+                  system.terminate();
+                }
+              });
+    } catch (RuntimeException e) {
+      LOG.error("Marketgate failed to start: {}", e.getMessage(), e);
+      system.terminate();
+    }
+  }
+
+  /**
+   * On 2 cores the JDK's common pool has parallelism 1 and async callbacks without an executor
+   * then get a new thread each; libraries (Scala's future converters among them) use that pool.
+   * Must run before anything touches {@code ForkJoinPool}.
+   */
+  private static void ensureCommonPoolParallelism() {
+    String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
+  }
+
+  /** Wires a node into {@code system}: what {@link #main} and the tests call. */
+  public static CompletionStage<RunningNode> init(ActorSystem<?> system, GatewaySettings configured) {
+    Metrics metrics = Metrics.start(system.settings().config());
+    CompletionStage<Optional<ProviderSimulator>> simulator =
+        configured.simulatorEnabled()
+            ? ProviderSimulator.start(system, configured.simulator().host(), configured.simulator().port())
+                .thenApply(Optional::of)
+            : CompletableFuture.completedFuture(Optional.empty());
+    return simulator.thenCompose(sim -> start(system, configured, sim, metrics));
+  }
+
+  private static CompletionStage<RunningNode> start(
+      ActorSystem<?> system, GatewaySettings configured, Optional<ProviderSimulator> sim, Metrics metrics) {
+    Set<String> simulated =
+        sim.isEmpty()
+            ? Set.of()
+            : configured.providers().values().stream()
+                .filter(p -> !p.configured() && ProviderSimulator.PROVIDERS.contains(p.name()))
+                .map(ProviderSettings::name)
+                .collect(Collectors.toSet());
+    GatewaySettings settings =
+        sim.map(s -> configured.withProviders(p -> simulated.contains(p.name()) ? p.servedBySimulator(s.baseUrl()) : p))
+            .orElse(configured);
+    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics);
+    LOG.info("Providers: {}", providers.all().stream()
+        .map(p -> p.name() + (simulated.contains(p.name()) ? " (simulated)" : " " + p.settings().baseUrl()))
+        .collect(Collectors.joining(", ")));
+
+    ClusterFormation.join(system, settings);
+    SymbolEntity.init(
+        system,
+        new SymbolEntity.Dependencies(
+            new FetchPlan(providers, system.scheduler()),
+            settings.cache(),
+            settings.replyMargin(),
+            new LoggingDeadLetterQueue(),
+            metrics,
+            Clock.systemUTC()));
+    PekkoManagement.get(system.classicSystem()).start();
+
+    ClusterSharding sharding = ClusterSharding.get(system);
+    var routes =
+        Directives.concat(
+            new DataRoutes(sharding, settings.requestDeadline(), Clock.systemUTC()).route(),
+            new OperationsRoutes(system, providers).route());
+    CompletionStage<InetSocketAddress> http =
+        HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
+    CompletionStage<InetSocketAddress> metricsBinding =
+        HttpServer.start(system, "Metrics", settings.metricsHost(), settings.metricsPort(), MetricsEndpoint.route());
+    return http.thenCombine(
+        metricsBinding, (h, m) -> new RunningNode(h, m, sim, providers, settings));
+  }
+}

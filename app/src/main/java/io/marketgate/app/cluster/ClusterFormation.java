@@ -1,0 +1,30 @@
+package io.marketgate.app.cluster;
+
+import io.marketgate.app.config.GatewaySettings;
+import io.marketgate.app.config.HostPort;
+import java.util.List;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+
+/** Joins this node to its cluster the way MARKETGATE_DISCOVERY says (SPEC §2). */
+public final class ClusterFormation {
+  private ClusterFormation() {}
+
+  public static void join(ActorSystem<?> system, GatewaySettings settings) {
+    Cluster cluster = Cluster.get(system);
+    switch (settings.discovery()) {
+      case SELF -> cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      case SEEDS -> cluster.manager().tell(new JoinSeedNodes(seedAddresses(system.name(), settings.seedNodes())));
+      case KUBERNETES_API ->
+          throw new IllegalStateException(
+              "MARKETGATE_DISCOVERY=kubernetes-api is not supported by this version; use self or seeds");
+    }
+  }
+
+  static List<Address> seedAddresses(String systemName, List<HostPort> seeds) {
+    return seeds.stream().map(s -> new Address("pekko", systemName, s.host(), s.port())).toList();
+  }
+}

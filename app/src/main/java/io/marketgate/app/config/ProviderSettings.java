@@ -1,0 +1,156 @@
+package io.marketgate.app.config;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One provider's settings ({@code <P>_BASE_URL}, {@code <P>_API_KEY}, {@code <P>_BACKUP_KEYS},
+ * {@code <P>_TIMEOUT_SECONDS}, {@code <P>_CIRCUIT_BREAKER_THRESHOLD}, {@code
+ * <P>_CIRCUIT_BREAKER_TIMEOUT}). {@link #toString()} never shows keys.
+ */
+public final class ProviderSettings {
+  private final String name;
+  private final String baseUrl;
+  private final boolean configured;
+  private final List<String> apiKeys;
+  private final Duration timeout;
+  private final int breakerThreshold;
+  private final Duration breakerResetTimeout;
+  private final Duration breakerMaxResetTimeout;
+  private final double confidence;
+  private final String simulatorPath;
+  private final Config options;
+
+  private ProviderSettings(
+      String name,
+      String baseUrl,
+      boolean configured,
+      List<String> apiKeys,
+      Duration timeout,
+      int breakerThreshold,
+      Duration breakerResetTimeout,
+      Duration breakerMaxResetTimeout,
+      double confidence,
+      String simulatorPath,
+      Config options) {
+    ConfigValues.require(!baseUrl.isBlank(), name + ": base URL is empty");
+    ConfigValues.require(
+        baseUrl.startsWith("http://") || baseUrl.startsWith("https://"),
+        name + ": base URL must be http(s)");
+    ConfigValues.require(!timeout.isNegative() && !timeout.isZero(), name + ": timeout must be positive");
+    ConfigValues.require(breakerThreshold > 0, name + ": circuit breaker threshold must be positive");
+    ConfigValues.require(
+        !breakerResetTimeout.isNegative() && !breakerResetTimeout.isZero(),
+        name + ": circuit breaker timeout must be positive");
+    ConfigValues.require(confidence > 0 && confidence <= 1, name + ": confidence must be in (0, 1]");
+    this.name = name;
+    this.baseUrl = stripTrailingSlash(baseUrl);
+    this.configured = configured;
+    this.apiKeys = List.copyOf(apiKeys);
+    this.timeout = timeout;
+    this.breakerThreshold = breakerThreshold;
+    this.breakerResetTimeout = breakerResetTimeout;
+    this.breakerMaxResetTimeout =
+        breakerMaxResetTimeout.compareTo(breakerResetTimeout) < 0 ? breakerResetTimeout : breakerMaxResetTimeout;
+    this.confidence = confidence;
+    this.simulatorPath = simulatorPath;
+    this.options = options;
+  }
+
+  static ProviderSettings fromConfig(String name, Config p) {
+    String baseUrl = p.getString("base-url").trim();
+    List<String> keys = new ArrayList<>(ConfigValues.splitCommaSeparated(p.getString("api-key")));
+    keys.addAll(ConfigValues.splitCommaSeparated(p.getString("backup-keys")));
+    boolean configured = !baseUrl.isEmpty() || !keys.isEmpty();
+    return new ProviderSettings(
+        name,
+        baseUrl.isEmpty() ? p.getString("default-base-url") : baseUrl,
+        configured,
+        keys,
+        seconds(p.getDouble("timeout-seconds")),
+        p.getInt("circuit-breaker.threshold"),
+        seconds(p.getDouble("circuit-breaker.timeout-seconds")),
+        seconds(p.getDouble("circuit-breaker.max-timeout-seconds")),
+        p.getDouble("confidence"),
+        p.getString("simulator-path"),
+        p);
+  }
+
+  private static Duration seconds(double value) {
+    return Duration.ofNanos(Math.round(value * 1_000_000_000L));
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** The same provider served by the built-in simulator at {@code simulatorBaseUrl}. */
+  public ProviderSettings servedBySimulator(String simulatorBaseUrl) {
+    return new ProviderSettings(
+        name,
+        simulatorBaseUrl + simulatorPath,
+        configured,
+        apiKeys.isEmpty() ? List.of("simulator-key") : apiKeys,
+        timeout,
+        breakerThreshold,
+        breakerResetTimeout,
+        breakerMaxResetTimeout,
+        confidence,
+        simulatorPath,
+        options);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Whether a base URL or key of its own was given (then it is used for real, not simulated). */
+  public boolean configured() {
+    return configured;
+  }
+
+  public List<String> apiKeys() {
+    return apiKeys;
+  }
+
+  /** The key calls are made with; empty when the provider needs none (e.g. a recorded stub). */
+  public String primaryKey() {
+    return apiKeys.isEmpty() ? "" : apiKeys.get(0);
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  public int breakerThreshold() {
+    return breakerThreshold;
+  }
+
+  public Duration breakerResetTimeout() {
+    return breakerResetTimeout;
+  }
+
+  public Duration breakerMaxResetTimeout() {
+    return breakerMaxResetTimeout;
+  }
+
+  public double confidence() {
+    return confidence;
+  }
+
+  /** Provider-specific options, e.g. Polygon's {@code quote-endpoint}. */
+  public String option(String path, String fallback) {
+    return options.hasPath(path) ? options.getString(path) : fallback;
+  }
+
+  @Override
+  public String toString() {
+    return "ProviderSettings[" + name + ", " + baseUrl + ", keys=" + apiKeys.size() + "]";
+  }
+}

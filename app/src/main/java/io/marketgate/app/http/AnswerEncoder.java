@@ -1,0 +1,47 @@
+package io.marketgate.app.http;
+
+import io.marketgate.protocol.SymbolProtocol.Answer;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Builds the SPEC §3 response envelope around the cached, pre-encoded {@code data}: no JSON tree
+ * is built and the data bytes are copied once.
+ */
+public final class AnswerEncoder {
+  private AnswerEncoder() {}
+
+  public static byte[] encode(Answer a, long ageMillis, long totalDurationMillis) {
+    JsonBytes json = new JsonBytes(a.data().length + 512);
+    json.ascii("{\"symbol\":").string(a.key().symbol())
+        .ascii(",\"dataset\":").string(a.key().dataset().wireName())
+        .ascii(",\"data\":").raw(a.data())
+        .ascii(",\"source\":").string(a.source())
+        .ascii(",\"provider_used\":").string(a.providerUsed())
+        .ascii(",\"cached\":").bool(a.cached())
+        .ascii(",\"stale\":").bool(a.stale())
+        .ascii(",\"age_ms\":").number(ageMillis)
+        .ascii(",\"fetched_at\":").string(Instant.ofEpochMilli(a.fetchedAtMillis()).toString())
+        .ascii(",\"confidence\":").number(a.confidence())
+        .ascii(",\"metadata\":{\"providers_attempted\":");
+    strings(json, a.providersAttempted());
+    json.ascii(",\"coalesced\":").bool(a.coalesced())
+        .ascii(",\"circuit_breaker_triggered\":").bool(a.circuitBreakerTriggered())
+        .ascii(",\"deduplicated\":false")
+        .ascii(",\"total_duration_ms\":").number(totalDurationMillis);
+    if (!a.errors().isEmpty()) {
+      json.ascii(",\"errors\":");
+      ErrorsJson.write(json, a.errors());
+    }
+    return json.ascii("}}").toBytes();
+  }
+
+  private static void strings(JsonBytes json, List<String> values) {
+    json.ascii("[");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) json.ascii(",");
+      json.string(values.get(i));
+    }
+    json.ascii("]");
+  }
+}

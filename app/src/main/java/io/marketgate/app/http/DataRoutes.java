@@ -1,0 +1,119 @@
+package io.marketgate.app.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import io.marketgate.app.concurrent.Stages;
+import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.SymbolProtocol;
+import io.marketgate.protocol.SymbolProtocol.Answer;
+import io.marketgate.protocol.SymbolProtocol.Reply;
+import io.marketgate.protocol.Symbols;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The data endpoints of SPEC §3. Input is validated before anything else runs; a valid request
+ * is one ask to the symbol's entity under the request deadline.
+ */
+public final class DataRoutes {
+  private final ClusterSharding sharding;
+  private final Duration deadline;
+  private final Clock clock;
+
+  public DataRoutes(ClusterSharding sharding, Duration deadline, Clock clock) {
+    this.sharding = sharding;
+    this.deadline = deadline;
+    this.clock = clock;
+  }
+
+  public Route route() {
+    return pathPrefix(
+        segment("api").slash("v1").slash("quotes"),
+        () ->
+            get(
+                () ->
+                    concat(
+                        path(segment(), raw -> symbolRequest(Dataset.QUOTE, raw)),
+                        extractUnmatchedPath(rest -> complete(invalidSymbol(rest))))));
+  }
+
+  private Route symbolRequest(Dataset dataset, String raw) {
+    Optional<String> symbol = Symbols.normalise(raw);
+    if (symbol.isEmpty()) return complete(invalidSymbol(raw));
+    FetchKey key = FetchKey.of(dataset, symbol.get());
+    return CallerDirectives.withCaller(
+        caller ->
+            optionalHeaderValueByName(
+                "Cache-Control", cacheControl -> completeWithFuture(fetch(key, CacheControl.maxAgeMillis(cacheControl)))));
+  }
+
+  private CompletionStage<HttpResponse> fetch(FetchKey key, long maxAgeMillis) {
+    long start = System.nanoTime();
+    CompletionStage<Reply> reply =
+        Stages.direct(
+            sharding
+                .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
+                .ask(replyTo -> new SymbolProtocol.Get(key, maxAgeMillis, deadline.toMillis(), replyTo), deadline));
+    return reply.handle(
+        (r, error) -> {
+          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          if (r == null) {
+            return Problem.response(503, "entity-unreachable", "Service Unavailable",
+                "No answer for " + key.symbol() + " within the request deadline");
+          }
+          return respond(r, took);
+        });
+  }
+
+  private HttpResponse respond(Reply reply, long tookMillis) {
+    if (reply instanceof Answer a) {
+      long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
+      return HttpResponse.create()
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
+          .addHeaders(
+              List.<HttpHeader>of(
+                  RawHeader.create("X-Data-Source", a.cached() ? "cache" : a.source()),
+                  RawHeader.create("X-Data-Stale", a.stale() ? "true" : "false"),
+                  RawHeader.create("Age", Long.toString(age / 1000))));
+    }
+    List<ProviderError> errors = reply.errors();
+    if (reply instanceof SymbolProtocol.NotFound) {
+      return Problem.response(404, "unknown-symbol", "Not Found",
+          "No provider knows " + reply.key().symbol(), errors);
+    }
+    return Problem.response(503, "providers-unavailable", "Service Unavailable",
+        "No provider could answer " + reply.key() + " and nothing is cached", errors);
+  }
+
+  private static HttpResponse invalidSymbol(String raw) {
+    return Problem.response(400, "invalid-symbol", "Bad Request",
+        "A symbol is 1-" + Symbols.MAX_LENGTH + " characters of A-Z, 0-9, '.', '-', '=' (optionally after '^'); got "
+            + printable(raw));
+  }
+
+  /** The rejected input, shortened and with control and non-ASCII characters escaped. */
+  private static String printable(String raw) {
+    StringBuilder sb = new StringBuilder("'");
+    for (int i = 0; i < raw.length() && i < 40; i++) {
+      char c = raw.charAt(i);
+      if (c >= 0x20 && c < 0x7f) sb.append(c);
+      else sb.append(String.format("\\u%04x", (int) c));
+    }
+    if (raw.length() > 40) sb.append("…");
+    return sb.append("'").toString();
+  }
+}

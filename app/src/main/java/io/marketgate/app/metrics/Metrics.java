@@ -1,0 +1,92 @@
+package io.marketgate.app.metrics;
+
+import com.typesafe.config.Config;
+import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.ProviderErrorCode;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import kamon.Kamon;
+import kamon.metric.Counter;
+import kamon.metric.MeasurementUnit;
+import kamon.tag.TagSet;
+
+/**
+ * The Prometheus metrics of SPEC §7, kept through Kamon's manual API (Kamon appends {@code _total}
+ * to counters and {@code _seconds} to time histograms when exporting). Kamon is one per JVM, so
+ * several nodes in one test JVM share these series.
+ */
+public final class Metrics {
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+  /** Result label of {@code cache_requests_total}. */
+  public enum CacheResult {
+    HIT,
+    MISS,
+    STALE,
+    COALESCED;
+
+    final String label = name().toLowerCase(Locale.ROOT);
+  }
+
+  private final Map<Dataset, Map<CacheResult, Counter>> cacheRequests = new EnumMap<>(Dataset.class);
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  private Metrics() {
+    for (Dataset d : Dataset.values()) {
+      Map<CacheResult, Counter> byResult = new EnumMap<>(CacheResult.class);
+      for (CacheResult r : CacheResult.values()) {
+        byResult.put(
+            r,
+            Kamon.counter("cache_requests")
+                .withTags(TagSet.builder().add("dataset", d.wireName()).add("result", r.label).build()));
+      }
+      cacheRequests.put(d, byResult);
+    }
+  }
+
+  /** Starts Kamon once per JVM (no bytecode agent) and returns the node's metrics. */
+  public static Metrics start(Config config) {
+    if (STARTED.compareAndSet(false, true)) {
+      Kamon.initWithoutAttaching(config);
+    }
+    return new Metrics();
+  }
+
+  public void cacheRequest(Dataset dataset, CacheResult result) {
+    cacheRequests.get(dataset).get(result).increment();
+  }
+
+  /** One call sent to a provider, with its outcome ({@code ok} or the lower-case error code). */
+  public void providerRequest(String provider, String endpoint, String status, long latencyNanos) {
+    counter("provider_requests", "provider", provider, "endpoint", endpoint, "status", status).increment();
+    Kamon.histogram("provider_latency", MeasurementUnit.time().nanoseconds())
+        .withTag("provider", provider)
+        .record(latencyNanos);
+  }
+
+  public void providerError(String provider, ProviderErrorCode code) {
+    counter("provider_errors", "provider", provider, "code", code.name()).increment();
+  }
+
+  /** 0 closed, 1 open, 2 half-open. */
+  public void circuitBreakerState(String provider, int state) {
+    Kamon.gauge("circuit_breaker_state").withTag("provider", provider).update(state);
+  }
+
+  public void circuitBreakerStateChange(String provider, String state) {
+    counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
+  }
+
+  private Counter counter(String name, String... tags) {
+    return counters.computeIfAbsent(
+        name + '\u0000' + String.join("\u0000", tags),
+        key -> {
+          TagSet.Builder builder = TagSet.builder();
+          for (int i = 0; i < tags.length; i += 2) builder = builder.add(tags[i], tags[i + 1]);
+          return Kamon.counter(name).withTags(builder.build());
+        });
+  }
+}

@@ -1,0 +1,16 @@
+package io.marketgate.app.provider;
+
+/** A circuit breaker's state with its Prometheus gauge value (SPEC §4). */
+public enum BreakerState {
+  CLOSED(0, "closed"),
+  OPEN(1, "open"),
+  HALF_OPEN(2, "half_open");
+
+  public final int gaugeValue;
+  public final String label;
+
+  BreakerState(int gaugeValue, String label) {
+    this.gaugeValue = gaugeValue;
+    this.label = label;
+  }
+}

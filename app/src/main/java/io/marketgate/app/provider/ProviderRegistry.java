@@ -1,0 +1,85 @@
+package io.marketgate.app.provider;
+
+import io.marketgate.app.config.GatewaySettings;
+import io.marketgate.app.config.ProviderSettings;
+import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.provider.fmp.FmpAdapter;
+import io.marketgate.app.provider.polygon.PolygonAdapter;
+import io.marketgate.protocol.Dataset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+
+/** This node's provider actors, and which of them serve each dataset in priority order. */
+public final class ProviderRegistry {
+
+  /** A running provider: its actor and the settings it was started with. */
+  public record Provider(String name, ActorRef<ProviderActor.Command> ref, ProviderSettings settings, Set<Dataset> datasets) {}
+
+  /** The adapter for each known provider name. */
+  private static final Map<String, Function<ProviderSettings, ProviderAdapter>> ADAPTERS =
+      Map.of(
+          "fmp", s -> new FmpAdapter(s.baseUrl()),
+          "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))));
+
+  private final Map<String, Provider> providers;
+  private final Map<Dataset, List<Provider>> plans;
+
+  private ProviderRegistry(Map<String, Provider> providers, Map<Dataset, List<Provider>> plans) {
+    this.providers = providers;
+    this.plans = plans;
+  }
+
+  /**
+   * Starts one actor per provider that has an adapter and is either configured or simulated.
+   *
+   * @param simulated names of the providers the built-in simulator serves
+   */
+  public static ProviderRegistry start(
+      ActorSystem<?> system, GatewaySettings settings, Set<String> simulated, Metrics metrics) {
+    Map<String, Provider> started = new LinkedHashMap<>();
+    for (ProviderSettings p : settings.providers().values()) {
+      Function<ProviderSettings, ProviderAdapter> factory = ADAPTERS.get(p.name());
+      boolean usable = p.configured() || simulated.contains(p.name());
+      if (factory == null || !usable) continue;
+      ProviderAdapter adapter = factory.apply(p);
+      ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p.timeout());
+      ActorRef<ProviderActor.Command> ref =
+          system.systemActorOf(
+              ProviderActor.create(p, simulated.contains(p.name()), adapter, http, metrics),
+              "provider-" + p.name(),
+              Props.empty());
+      started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets()));
+    }
+    Map<Dataset, List<Provider>> plans = new LinkedHashMap<>();
+    for (Dataset d : Dataset.values()) {
+      List<Provider> order = new ArrayList<>();
+      for (String name : settings.providersFor(d)) {
+        Provider provider = started.get(name);
+        if (provider != null && provider.datasets().contains(d)) order.add(provider);
+      }
+      plans.put(d, List.copyOf(order));
+    }
+    return new ProviderRegistry(Map.copyOf(started), Map.copyOf(plans));
+  }
+
+  /** The providers a dataset tries, in order; empty when none is enabled for it. */
+  public List<Provider> planFor(Dataset dataset) {
+    return plans.getOrDefault(dataset, List.of());
+  }
+
+  public Optional<Provider> provider(String name) {
+    return Optional.ofNullable(providers.get(name));
+  }
+
+  public List<Provider> all() {
+    return providers.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).toList();
+  }
+}

@@ -1,0 +1,31 @@
+package io.marketgate.app.provider;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/** One node's view of a provider, for the operations endpoints. Keys appear masked only. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ProviderStatus(
+    String name,
+    boolean enabled,
+    boolean simulated,
+    String baseUrl,
+    List<String> datasets,
+    String circuitState,
+    int failureCount,
+    long resetTimeoutMs,
+    long attempts,
+    long successes,
+    long failures,
+    long callsRefusedByBreaker,
+    String lastError,
+    Double latencyMsAverage,
+    Double latencyMsLast,
+    List<String> keys) {
+
+  /** {@code ****abcd}: the last 4 characters of keys of 8 or more characters, nothing of shorter ones. */
+  public static String maskKey(String key) {
+    return key.length() >= 8 ? "****" + key.substring(key.length() - 4) : "****";
+  }
+}

@@ -1,0 +1,14 @@
+package io.marketgate.app.sim;
+
+/** A provider's own shapes for the answers the simulator's faults produce. */
+interface ProviderFormat {
+
+  /** The provider's rate-limit answer (status and body as the real provider sends them). */
+  SimResponse rateLimited();
+
+  /** An error body the provider sends with status 200. */
+  SimResponse errorWithStatus200();
+
+  /** The provider's answer to a missing or rejected key. */
+  SimResponse unauthorized();
+}

@@ -1,0 +1,134 @@
+package io.marketgate.app.testkit;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.marketgate.app.Main;
+import io.marketgate.app.config.GatewaySettings;
+import io.marketgate.app.sim.ProviderSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * A complete Marketgate node in this JVM: free ports, its own data directory, messages
+ * serialized as between nodes, and the same {@link Main#init} the jar runs.
+ */
+public final class TestNode implements AutoCloseable {
+  public static final String SYSTEM_NAME = "Marketgate";
+
+  private final ActorTestKit testKit;
+  private final Main.RunningNode node;
+  private final Path dataDir;
+
+  private TestNode(ActorTestKit testKit, Main.RunningNode node, Path dataDir) {
+    this.testKit = testKit;
+    this.node = node;
+    this.dataDir = dataDir;
+  }
+
+  /** Settings every test node gets, below the test's own overrides. */
+  public static Config baseConfig(int remotePort, Path dataDir) {
+    return ConfigFactory.parseString(
+        String.join(
+            "\n",
+            "pekko.actor.serialize-messages = on",
+            "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on",
+            "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"",
+            "pekko.remote.artery.canonical.port = " + remotePort,
+            "pekko.management.http.port = 0",
+            "pekko.coordinated-shutdown.exit-jvm = off",
+            "kamon.metric.tick-interval = 1s",
+            "marketgate.http.port = 0",
+            "marketgate.metrics.port = 0",
+            "marketgate.metrics.host = \"127.0.0.1\"",
+            "marketgate.simulator.port = 0",
+            "marketgate.data-dir = \"" + dataDir.toString().replace("\\", "/") + "\""));
+  }
+
+  /** A one-node cluster with the built-in simulator, plus {@code overrides} (HOCON). */
+  public static TestNode start(String overrides) {
+    return start(overrides, 0);
+  }
+
+  public static TestNode start(String overrides, int remotePort) {
+    Path dir = tempDir();
+    Config config =
+        ConfigFactory.parseString(overrides)
+            .withFallback(baseConfig(remotePort, dir))
+            .withFallback(ConfigFactory.load())
+            .resolve();
+    ActorTestKit kit = ActorTestKit.create(SYSTEM_NAME, config);
+    try {
+      Main.RunningNode node =
+          Main.init(kit.system(), GatewaySettings.fromConfig(config)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      TestNode testNode = new TestNode(kit, node, dir);
+      Eventually.await(Duration.ofSeconds(20), "node to be Up", testNode::isUp);
+      return testNode;
+    } catch (Exception e) {
+      kit.shutdownTestKit();
+      throw new IllegalStateException("node did not start", e);
+    }
+  }
+
+  public boolean isUp() {
+    return Cluster.get(testKit.system()).selfMember().status() == MemberStatus.up();
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + node.http().getPort() + path;
+  }
+
+  public String metricsUrl() {
+    return "http://127.0.0.1:" + node.metrics().getPort() + "/metrics";
+  }
+
+  public ProviderSimulator simulator() {
+    return node.simulator().orElseThrow(() -> new IllegalStateException("this node runs no simulator"));
+  }
+
+  public Main.RunningNode node() {
+    return node;
+  }
+
+  public ActorSystem<Void> system() {
+    return testKit.system();
+  }
+
+  public ActorTestKit testKit() {
+    return testKit;
+  }
+
+  @Override
+  public void close() {
+    try {
+      testKit.shutdownTestKit();
+    } finally {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("marketgate-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // Nothing to clean up.
+    }
+  }
+}
