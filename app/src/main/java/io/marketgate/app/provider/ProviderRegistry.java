@@ -46,10 +46,10 @@ public final class ProviderRegistry {
       ActorSystem<?> system, GatewaySettings settings, Set<String> simulated, Metrics metrics) {
     Map<String, Provider> started = new LinkedHashMap<>();
     for (ProviderSettings p : settings.providers().values()) {
-      Function<ProviderSettings, ProviderAdapter> factory = ADAPTERS.get(p.name());
+      Optional<ProviderAdapter> found = adapterFor(p);
       boolean usable = p.configured() || simulated.contains(p.name());
-      if (factory == null || !usable) continue;
-      ProviderAdapter adapter = factory.apply(p);
+      if (found.isEmpty() || !usable) continue;
+      ProviderAdapter adapter = found.get();
       ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p.timeout());
       ActorRef<ProviderActor.Command> ref =
           system.systemActorOf(
@@ -68,6 +68,11 @@ public final class ProviderRegistry {
       plans.put(d, List.copyOf(order));
     }
     return new ProviderRegistry(Map.copyOf(started), Map.copyOf(plans));
+  }
+
+  /** The adapter of a provider Marketgate knows; empty for an unknown name. */
+  public static Optional<ProviderAdapter> adapterFor(ProviderSettings settings) {
+    return Optional.ofNullable(ADAPTERS.get(settings.name())).map(factory -> factory.apply(settings));
   }
 
   /** The providers a dataset tries, in order; empty when none is enabled for it. */

@@ -102,7 +102,7 @@ final class FmpSimulation implements ProviderFormat {
 
   @Override
   public SimResponse errorWithStatus200() {
-    return error(200, "Invalid API KEY. Feel free to create a Free API Key or visit https://site.financialmodelingprep.com/faqs?search=why-is-my-api-key-invalid for more information.");
+    return error(200, "Unexpected error: the request could not be processed, please try again later.");
   }
 
   @Override

@@ -1,0 +1,110 @@
+package io.marketgate.app.provider;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.marketgate.app.config.ProviderSettings;
+import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.ProviderErrorCode;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The provider actor's own guarantees: failures stay attempts, and supervision restarts it. */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProviderActorTest {
+  @JUnit5TestKit public final ActorTestKit kit = new JUnit5TestKitBuilder().build();
+  private static final WireMockServer wiremock = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+
+  @BeforeAll
+  static void startWireMock() {
+    wiremock.start();
+    wiremock.stubFor(get(urlPathEqualTo("/stable/quote")).withQueryParam("symbol", equalTo("AAPL"))
+        .willReturn(okJson("[{\"symbol\":\"AAPL\",\"price\":232.8,\"dayLow\":226.65,\"dayHigh\":233.13,\"timestamp\":1738702801}]")));
+    wiremock.stubFor(get(urlPathEqualTo("/stable/quote")).withQueryParam("symbol", equalTo("DOWN"))
+        .willReturn(aResponse().withStatus(503).withBody("<html>down</html>")));
+  }
+
+  @AfterAll
+  static void stopWireMock() {
+    wiremock.stop();
+  }
+
+  private static ProviderSettings fmp() {
+    return ProviderHarness.settings("fmp", wiremock.baseUrl() + "/stable", "marketgate.providers.fmp.circuit-breaker.threshold = 5");
+  }
+
+  @Test
+  void anExceptionInsideTheAdapterFailsOnlyThatAttempt() {
+    ProviderAdapter throwing =
+        new ProviderAdapter() {
+          @Override
+          public Set<Dataset> datasets() {
+            return Set.of(Dataset.QUOTE);
+          }
+
+          @Override
+          public ProviderRequest request(FetchKey key, String apiKey) {
+            return new ProviderRequest("/quote?symbol=" + key.symbol(), java.util.Map.of(), "quote");
+          }
+
+          @Override
+          public AdapterResult parse(FetchKey key, int status, byte[] body) {
+            if (key.symbol().equals("AAPL")) throw new IllegalStateException("adapter bug");
+            return new AdapterResult.Success(new io.marketgate.protocol.data.Quote(key.symbol(), java.math.BigDecimal.ONE,
+                null, null, null, null, null, null, null, null, null, false));
+          }
+        };
+    ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp(), throwing);
+
+    var failed = assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"));
+    assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code());
+    assertInstanceOf(ProviderActor.Fetched.class, ProviderHarness.fetch(kit, provider, "OTHER"), "the actor keeps serving");
+  }
+
+  @Test
+  void aCrashedProviderIsRestartedWithBackoffAndKeepsItsBreaker() {
+    ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(ProviderErrorCode.NETWORK_ERROR,
+          assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "DOWN")).error().code());
+    }
+
+    TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
+    long crashedAt = System.nanoTime();
+    LoggingTestKit.error(IllegalStateException.class)
+        .withMessageContains("crashed on request")
+        .expect(kit.system(), () -> {
+          provider.tell(new ProviderActor.Crash("test"));
+          provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, "AAPL"), Duration.ofSeconds(2), probe.getRef()));
+          return null;
+        });
+    assertInstanceOf(ProviderActor.Fetched.class, probe.receiveMessage(Duration.ofSeconds(5)), "serves again after the restart");
+    long waitedMillis = (System.nanoTime() - crashedAt) / 1_000_000;
+    assertTrue(waitedMillis >= 150, "the restart waited for its backoff (min 200 ms), waited " + waitedMillis + " ms");
+
+    TestProbe<ProviderStatus> status = kit.createTestProbe();
+    provider.tell(new ProviderActor.GetStatus(status.getRef()));
+    ProviderStatus s = status.receiveMessage();
+    assertEquals("closed", s.circuitState());
+    assertEquals(3, s.attempts(), "statistics survive the restart");
+    assertEquals(2, s.failures());
+    assertEquals(java.util.List.of("****1234"), s.keys(), "keys only masked");
+  }
+}

@@ -1,0 +1,55 @@
+package io.marketgate.app.testkit;
+
+import com.typesafe.config.ConfigFactory;
+import io.marketgate.app.sim.ProviderSimulator;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+
+/**
+ * One provider simulator in its own actor system, shared by several nodes so that call counts
+ * and faults are cluster-wide (STACK trap 18).
+ */
+public final class SharedSimulator implements AutoCloseable {
+  private final ActorTestKit testKit;
+  private final ProviderSimulator simulator;
+
+  private SharedSimulator(ActorTestKit testKit, ProviderSimulator simulator) {
+    this.testKit = testKit;
+    this.simulator = simulator;
+  }
+
+  public static SharedSimulator start() {
+    ActorTestKit kit =
+        ActorTestKit.create(
+            "Simulator",
+            ConfigFactory.parseString("pekko.actor.provider = local\npekko.http.server.backlog = 1024")
+                .withFallback(ConfigFactory.load()));
+    try {
+      return new SharedSimulator(kit, ProviderSimulator.start(kit.system(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      kit.shutdownTestKit();
+      throw new IllegalStateException("simulator did not start", e);
+    }
+  }
+
+  /** HOCON that points a node's providers at this simulator instead of a built-in one. */
+  public String providerConfig() {
+    String base = simulator.baseUrl();
+    return String.join(
+        "\n",
+        "marketgate.simulator.mode = off",
+        "marketgate.providers.fmp.base-url = \"" + base + "/fmp/stable\"",
+        "marketgate.providers.fmp.api-key = \"test-fmp-key\"",
+        "marketgate.providers.polygon.base-url = \"" + base + "/polygon\"",
+        "marketgate.providers.polygon.api-key = \"test-polygon-key\"");
+  }
+
+  public ProviderSimulator simulator() {
+    return simulator;
+  }
+
+  @Override
+  public void close() {
+    testKit.shutdownTestKit();
+  }
+}
