@@ -10,6 +10,8 @@ import io.marketgate.app.http.HttpServer;
 import io.marketgate.app.http.OperationsRoutes;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.metrics.MetricsEndpoint;
+import io.marketgate.app.nearcache.NearCache;
+import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.FetchPlan;
@@ -109,6 +111,9 @@ public final class Main {
         .collect(Collectors.joining(", ")));
 
     ClusterFormation.join(system, settings);
+    NearCache nearCache =
+        new NearCache(key -> settings.cache().maxAge(key.dataset()).toMillis(), settings.cache().nearCacheMaxEntries(), Clock.systemUTC());
+    NearCacheUpdates nearCacheUpdates = NearCacheUpdates.start(system, nearCache);
     SymbolEntity.init(
         system,
         new SymbolEntity.Dependencies(
@@ -116,6 +121,7 @@ public final class Main {
             settings.cache(),
             settings.replyMargin(),
             new LoggingDeadLetterQueue(),
+            nearCacheUpdates,
             metrics,
             Clock.systemUTC()));
     PekkoManagement.get(system.classicSystem()).start();
@@ -123,7 +129,7 @@ public final class Main {
     ClusterSharding sharding = ClusterSharding.get(system);
     var routes =
         Directives.concat(
-            new DataRoutes(sharding, settings.requestDeadline(), Clock.systemUTC()).route(),
+            new DataRoutes(sharding, nearCache, metrics, settings.requestDeadline(), Clock.systemUTC()).route(),
             new OperationsRoutes(system, providers).route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);

@@ -1,8 +1,6 @@
 package io.marketgate.protocol;
 
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Validation and normalisation of ticker symbols, applied before anything else runs.
@@ -13,15 +11,29 @@ import java.util.regex.Pattern;
  */
 public final class Symbols {
   public static final int MAX_LENGTH = 15;
-  private static final Pattern VALID = Pattern.compile("\\^?[A-Z0-9][A-Z0-9.=-]{0,14}");
 
   private Symbols() {}
 
   /** The normalised symbol, or empty when the input is not a valid ticker symbol. */
   public static Optional<String> normalise(String raw) {
     if (raw == null || raw.isEmpty() || raw.length() > MAX_LENGTH) return Optional.empty();
-    String upper = raw.toUpperCase(Locale.ROOT);
-    if (!VALID.matcher(upper).matches() || upper.contains("..")) return Optional.empty();
-    return Optional.of(upper);
+    char[] out = new char[raw.length()];
+    boolean changed = false;
+    int first = raw.charAt(0) == '^' ? 1 : 0;
+    if (first == raw.length()) return Optional.empty();
+    if (first == 1) out[0] = '^';
+    for (int i = first; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        c = (char) (c - 32);
+        changed = true;
+      }
+      boolean alnum = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      boolean separator = c == '.' || c == '-' || c == '=';
+      if (!alnum && !(separator && i > first)) return Optional.empty();
+      if (c == '.' && out[i - 1] == '.') return Optional.empty();
+      out[i] = c;
+    }
+    return Optional.of(changed ? new String(out) : raw);
   }
 }

@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.marketgate.app.concurrent.Stages;
+import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
@@ -31,24 +33,27 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class DataRoutes {
   private final ClusterSharding sharding;
+  private final NearCache nearCache;
+  private final Metrics metrics;
   private final Duration deadline;
   private final Clock clock;
 
-  public DataRoutes(ClusterSharding sharding, Duration deadline, Clock clock) {
+  public DataRoutes(ClusterSharding sharding, NearCache nearCache, Metrics metrics, Duration deadline, Clock clock) {
     this.sharding = sharding;
+    this.nearCache = nearCache;
+    this.metrics = metrics;
     this.deadline = deadline;
     this.clock = clock;
   }
 
+  /** The routes, built once: the Java DSL calls each {@code () -> route} supplier per request. */
   public Route route() {
-    return pathPrefix(
-        segment("api").slash("v1").slash("quotes"),
-        () ->
-            get(
-                () ->
-                    concat(
-                        path(segment(), raw -> symbolRequest(Dataset.QUOTE, raw)),
-                        extractUnmatchedPath(rest -> complete(invalidSymbol(rest))))));
+    Route quote =
+        concat(
+            path(segment(), raw -> symbolRequest(Dataset.QUOTE, raw)),
+            extractUnmatchedPath(rest -> complete(invalidSymbol(rest))));
+    Route quotes = get(() -> quote);
+    return pathPrefix(segment("api").slash("v1").slash("quotes"), () -> quotes);
   }
 
   private Route symbolRequest(Dataset dataset, String raw) {
@@ -57,12 +62,22 @@ public final class DataRoutes {
     FetchKey key = FetchKey.of(dataset, symbol.get());
     return CallerDirectives.withCaller(
         caller ->
-            optionalHeaderValueByName(
-                "Cache-Control", cacheControl -> completeWithFuture(fetch(key, CacheControl.maxAgeMillis(cacheControl)))));
+            extractRequest(
+                request -> serve(key, CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value)))));
   }
 
-  private CompletionStage<HttpResponse> fetch(FetchKey key, long maxAgeMillis) {
+  /** From this node's near-cache when it holds a young enough answer, else from the entity. */
+  private Route serve(FetchKey key, long maxAgeMillis) {
     long start = System.nanoTime();
+    Answer near = nearCache.get(key, maxAgeMillis);
+    if (near != null) {
+      metrics.cacheRequest(key.dataset(), Metrics.CacheResult.HIT);
+      return complete(respond(near, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+    }
+    return completeWithFuture(fetch(key, maxAgeMillis, start));
+  }
+
+  private CompletionStage<HttpResponse> fetch(FetchKey key, long maxAgeMillis, long start) {
     CompletionStage<Reply> reply =
         Stages.direct(
             sharding
@@ -75,6 +90,7 @@ public final class DataRoutes {
             return Problem.response(503, "entity-unreachable", "Service Unavailable",
                 "No answer for " + key.symbol() + " within the request deadline");
           }
+          if (r instanceof Answer a) nearCache.offer(a);
           return respond(r, took);
         });
   }

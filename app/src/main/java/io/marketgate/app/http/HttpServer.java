@@ -10,6 +10,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /** Binds a route, answers errors as problem+json and unbinds on coordinated shutdown. */
@@ -18,8 +20,11 @@ public final class HttpServer {
 
   public static CompletionStage<InetSocketAddress> start(
       ActorSystem<?> system, String name, String host, int port, Route route) {
-    Route handled =
-        handleExceptions(ErrorHandling.exceptions(), () -> handleRejections(ErrorHandling.rejections(), () -> route));
+    // The Java DSL calls these suppliers on every request: they return objects built once.
+    ExceptionHandler exceptions = ErrorHandling.exceptions();
+    RejectionHandler rejections = ErrorHandling.rejections();
+    Route withRejections = handleRejections(rejections, () -> route);
+    Route handled = handleExceptions(exceptions, () -> withRejections);
     return Http.get(system)
         .newServerAt(host, port)
         .bind(handled)

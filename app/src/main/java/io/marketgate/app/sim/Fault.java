@@ -15,6 +15,16 @@ public record Fault(
     @JsonProperty("count") int count,
     @JsonProperty("hang_ms") long hangMs) {
 
+  /** From the control API's JSON, where every field may be left out. */
+  @JsonCreator
+  static Fault fromJson(
+      @JsonProperty("mode") Mode mode,
+      @JsonProperty("latency_ms") Long latencyMs,
+      @JsonProperty("count") Integer count,
+      @JsonProperty("hang_ms") Long hangMs) {
+    return new Fault(mode, latencyMs == null ? 0 : latencyMs, count == null ? -1 : count, hangMs == null ? 0 : hangMs);
+  }
+
   public static final Fault NONE = new Fault(Mode.NONE, 0, -1, 0);
   static final long DEFAULT_HANG_MS = 60_000;
 
@@ -57,7 +67,6 @@ public record Fault(
     }
   }
 
-  @JsonCreator
   public Fault {
     if (mode == null) mode = Mode.NONE;
     if (latencyMs < 0) throw new IllegalArgumentException("latency_ms must not be negative");

@@ -47,6 +47,7 @@ public final class SymbolEntity extends AbstractBehavior<Command> {
       CacheSettings cache,
       Duration replyMargin,
       DeadLetterQueue deadLetters,
+      RefreshPublisher refreshes,
       Metrics metrics,
       Clock clock) {}
 
@@ -73,12 +74,18 @@ public final class SymbolEntity extends AbstractBehavior<Command> {
     }
   }
 
-  /** Everything known about one key; {@code notFoundAtMillis} is 0 unless providers denied the symbol. */
-  record Slot(Cached cached, long notFoundAtMillis, InFlight inFlight) {
-    static final Slot EMPTY = new Slot(null, 0, null);
+  /** The last fetch that no provider could answer, served with the stale value for a short while. */
+  record Failure(long atMillis, FetchOutcome outcome) {}
+
+  /**
+   * Everything known about one key; {@code notFoundAtMillis} is 0 unless providers denied the
+   * symbol, {@code failure} is null unless the last fetch failed.
+   */
+  record Slot(Cached cached, long notFoundAtMillis, InFlight inFlight, Failure failure) {
+    static final Slot EMPTY = new Slot(null, 0, null, null);
 
     Slot withInFlight(InFlight f) {
-      return new Slot(cached, notFoundAtMillis, f);
+      return new Slot(cached, notFoundAtMillis, f, failure);
     }
   }
 
@@ -166,15 +173,23 @@ public final class SymbolEntity extends AbstractBehavior<Command> {
     long maxAge = maxAge(get);
     Slot slot = state.slot(key);
     Cached cached = slot.cached();
-    if (cached != null && now - cached.fetchedAtMillis() <= maxAge) {
+    if (cached != null && maxAge > 0 && now - cached.fetchedAtMillis() <= maxAge) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
       get.replyTo().tell(hit(key, cached));
       return this;
     }
-    if (slot.notFoundAtMillis() != 0
+    if (slot.notFoundAtMillis() != 0 && maxAge > 0
         && now - slot.notFoundAtMillis() <= Math.min(maxAge, deps.cache().notFoundTtl().toMillis())) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
       get.replyTo().tell(new SymbolProtocol.NotFound(key, List.of(), List.of()));
+      return this;
+    }
+    Failure failure = slot.failure();
+    if (cached != null && failure != null && slot.inFlight() == null && maxAge > 0
+        && now - failure.atMillis() < deps.cache().failureBackoff().toMillis()) {
+      // Every provider failed moments ago: serve the last value again rather than ask them anew.
+      deps.metrics().cacheRequest(key.dataset(), CacheResult.STALE);
+      get.replyTo().tell(stale(key, cached, failure.outcome(), false));
       return this;
     }
     return fetchOrJoin(key, get.budgetMillis(), get.replyTo(), true);
@@ -223,11 +238,13 @@ public final class SymbolEntity extends AbstractBehavior<Command> {
         w.replyTo().tell(new Answer(key, f.data(), f.provider(), f.fallback(), false, false, now, f.confidence(),
             f.providersAttempted(), w.coalesced(), f.circuitBreakerTriggered(), f.errors()));
       }
-      next = new Slot(fresh, 0, null);
+      next = new Slot(fresh, 0, null, null);
+      deps.refreshes().refreshed(hit(key, fresh));
     } else if (outcome instanceof FetchOutcome.NotFound nf) {
       Reply reply = new SymbolProtocol.NotFound(key, nf.providersAttempted(), nf.errors());
       inFlight.waiters().forEach(w -> w.replyTo().tell(reply));
-      next = new Slot(null, now, null);
+      next = new Slot(null, now, null, null);
+      deps.refreshes().removed(key);
     } else {
       Cached last = slot.cached();
       Reply reply =
@@ -243,7 +260,7 @@ public final class SymbolEntity extends AbstractBehavior<Command> {
         }
       }
       if (inFlight.queueOnFailure()) deps.deadLetters().enqueue(key, outcome.errors());
-      next = new Slot(last, slot.notFoundAtMillis(), null);
+      next = new Slot(last, slot.notFoundAtMillis(), null, new Failure(now, outcome));
     }
     state = state.with(key, next).bounded(deps.cache().maxEntriesPerSymbol());
     return state.stopping() && !state.fetching() ? Behaviors.stopped() : this;

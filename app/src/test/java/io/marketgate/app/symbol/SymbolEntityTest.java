@@ -38,6 +38,7 @@ class SymbolEntityTest {
   @JUnit5TestKit public final ActorTestKit kit = new JUnit5TestKitBuilder().build();
   private ProviderSimulator simulator;
   private SymbolEntity.Dependencies deps;
+  private ProviderRegistry registry;
   private final List<FetchKey> queued = new ArrayList<>();
 
   @BeforeAll
@@ -47,7 +48,7 @@ class SymbolEntityTest {
     GatewaySettings settings =
         GatewaySettings.fromConfig(application).withProviders(p -> p.servedBySimulator(simulator.baseUrl()));
     Metrics metrics = Metrics.start(application);
-    ProviderRegistry registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics);
+    registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics);
     deps =
         new SymbolEntity.Dependencies(
             new FetchPlan(registry, kit.system().scheduler()),
@@ -58,6 +59,13 @@ class SymbolEntityTest {
                 queued.add(key);
               }
             },
+            new RefreshPublisher() {
+              @Override
+              public void refreshed(SymbolProtocol.Answer answer) {}
+
+              @Override
+              public void removed(FetchKey key) {}
+            },
             metrics,
             Clock.systemUTC());
   }
@@ -65,6 +73,11 @@ class SymbolEntityTest {
   @BeforeEach
   void reset() {
     simulator.reset();
+    TestProbe<io.marketgate.app.provider.ProviderStatus> status = kit.createTestProbe();
+    for (ProviderRegistry.Provider p : registry.all()) {
+      p.ref().tell(new io.marketgate.app.provider.ProviderActor.ResetBreaker(status.getRef()));
+      status.receiveMessage();
+    }
     synchronized (queued) {
       queued.clear();
     }
@@ -114,6 +127,33 @@ class SymbolEntityTest {
     synchronized (queued) {
       assertEquals(List.of(FetchKey.of(Dataset.QUOTE, "FAILS")), queued);
     }
+  }
+
+  @Test
+  void rightAfterAFailedFetchTheStaleValueIsServedWithoutAskingTheProvidersAgain() {
+    ActorRef<SymbolProtocol.Command> entity = kit.spawn(SymbolEntity.create("BACKOFF", deps));
+    TestProbe<SymbolProtocol.Reply> probe = kit.createTestProbe();
+    entity.tell(get("BACKOFF", probe.getRef()));
+    assertFalse(((SymbolProtocol.Answer) probe.receiveMessage()).stale());
+    simulator.setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
+    simulator.setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
+    FetchKey key = FetchKey.of(Dataset.QUOTE, "BACKOFF");
+
+    entity.tell(new SymbolProtocol.Get(key, 0, 3000, probe.getRef()));
+    SymbolProtocol.Answer stale = (SymbolProtocol.Answer) probe.receiveMessage();
+    assertTrue(stale.stale());
+    long callsAfterFailure = simulator.calls().total();
+    assertEquals(3, callsAfterFailure, "one good call, then one failed call to each provider");
+
+    entity.tell(new SymbolProtocol.Get(key, 1, 3000, probe.getRef()));
+    SymbolProtocol.Answer again = (SymbolProtocol.Answer) probe.receiveMessage();
+    assertTrue(again.stale());
+    assertEquals(stale.errors(), again.errors(), "the failure that made it stale is reported");
+    assertEquals(callsAfterFailure, simulator.calls().total(), "no new provider call within the back-off");
+
+    entity.tell(new SymbolProtocol.Get(key, 0, 3000, probe.getRef()));
+    assertTrue(((SymbolProtocol.Answer) probe.receiveMessage()).stale());
+    assertEquals(callsAfterFailure + 2, simulator.calls().total(), "no-cache always asks the providers");
   }
 
   @Test

@@ -56,6 +56,10 @@ public final class Http {
         request(url).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
+  public static Answer delete(String url) {
+    return send(request(url).DELETE().build());
+  }
+
   private static HttpRequest.Builder request(String url, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
     for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records failed fetches in the log only: nothing is retried and nothing survives a restart.
+ * Records failed fetches in the debug log only: nothing is retried and nothing survives a restart.
  * Stands in until the durable, event-sourced dead-letter queue exists (README, "Not yet").
  */
 public final class LoggingDeadLetterQueue implements DeadLetterQueue {
@@ -16,8 +16,8 @@ public final class LoggingDeadLetterQueue implements DeadLetterQueue {
 
   @Override
   public void enqueue(FetchKey key, List<ProviderError> errors) {
-    if (LOG.isWarnEnabled()) {
-      LOG.warn(
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
           "No provider could answer {} ({}); not retried: the durable dead-letter queue is not in place yet",
           key,
           errors.stream().map(e -> e.provider() + "=" + e.code()).collect(Collectors.joining(", ")));
