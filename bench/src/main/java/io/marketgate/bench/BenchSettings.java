@@ -34,7 +34,7 @@ record BenchSettings(
     List<String> scenarios = ALL;
     int threads = 2;
     int herdWarmup = 10;
-    Duration warmup = Duration.ofSeconds(5);
+    Duration warmup = Duration.ofSeconds(15);
     Duration hot = Duration.ofSeconds(15);
     Duration outage = Duration.ofSeconds(10);
     double rate = 5000;

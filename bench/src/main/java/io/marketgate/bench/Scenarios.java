@@ -216,7 +216,7 @@ final class Scenarios {
 
   private LoadResult rateRun(Target target, List<String> symbols) {
     List<byte[]> requests = requests(target, symbols.size(), i -> quote(symbols.get(i)));
-    LoadResult r = LoadGenerator.openLoop(target, requests, 64, settings.fixedRate(), settings.fixedRateDuration());
+    LoadResult r = LoadGenerator.openLoop(target, requests, 64, settings.fixedRate(), settings.warmup(), settings.fixedRateDuration());
     System.out.println("  " + target + ": " + r);
     return r;
   }

@@ -125,9 +125,10 @@ public final class LoadGenerator {
    * @param rate requests per second over all connections; a request is due every 1/rate seconds
    *     and waits for an idle connection if none is free, its wait counted in its latency
    */
-  public static LoadResult openLoop(Target target, List<byte[]> requests, int connections, double rate, Duration duration) {
+  public static LoadResult openLoop(Target target, List<byte[]> requests, int connections, double rate, Duration warmup, Duration duration) {
     long start = System.nanoTime() + Duration.ofMillis(200).toNanos();
-    long end = start + duration.toNanos();
+    long recordFrom = start + warmup.toNanos();
+    long end = recordFrom + duration.toNanos();
     long interval = Math.round(1e9 / rate);
     Worker worker = new Worker(target, requests, connections, 0) {
       private final ArrayDeque<Long> due = new ArrayDeque<>();
@@ -168,7 +169,7 @@ public final class LoadGenerator {
 
       @Override
       void onResponse(Conn c, int status, long now) {
-        record(status, now - c.startNanos, now);
+        if (c.startNanos >= recordFrom) record(status, now - c.startNanos, now);
         makeIdle(c);
       }
 
