@@ -20,6 +20,7 @@ record BenchSettings(
     Duration fixedRateDuration,
     int memorySymbols,
     int herdWarmupRounds,
+    int hotRounds,
     String markdownOut) {
 
   static final List<String> ALL = List.of("hot", "herd", "outage-503", "outage-hang", "outage-429", "fixed-rate");
@@ -33,7 +34,8 @@ record BenchSettings(
     long pid = 0;
     List<String> scenarios = ALL;
     int threads = 2;
-    int herdWarmup = 10;
+    int herdWarmup = 5;
+    int hotRounds = 3;
     Duration warmup = Duration.ofSeconds(15);
     Duration hot = Duration.ofSeconds(15);
     Duration outage = Duration.ofSeconds(10);
@@ -59,11 +61,12 @@ record BenchSettings(
         case "--rate-seconds" -> rateDuration = Duration.ofSeconds(Long.parseLong(value));
         case "--memory-symbols" -> memory = Integer.parseInt(value);
         case "--herd-warmup-rounds" -> herdWarmup = Integer.parseInt(value);
+        case "--hot-rounds" -> hotRounds = Integer.parseInt(value);
         case "--markdown" -> out = value;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
       i++;
     }
-    return new BenchSettings(gateway, simulator, bare, nginx, nginxOutage, pid, scenarios, threads, warmup, hot, outage, rate, rateDuration, memory, herdWarmup, out);
+    return new BenchSettings(gateway, simulator, bare, nginx, nginxOutage, pid, scenarios, threads, warmup, hot, outage, rate, rateDuration, memory, herdWarmup, hotRounds, out);
   }
 }
