@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -46,24 +47,35 @@ public final class DataRoutes {
     this.clock = clock;
   }
 
-  /** The routes, built once: the Java DSL calls each {@code () -> route} supplier per request. */
+  /**
+   * The routes, built once (the Java DSL calls each {@code () -> route} supplier per request). The
+   * quote route is the hit path: one prefix match and one request extraction, the symbol read
+   * from the decoded path segments.
+   */
   public Route route() {
-    Route quote =
-        concat(
-            path(segment(), raw -> symbolRequest(Dataset.QUOTE, raw)),
-            extractUnmatchedPath(rest -> complete(invalidSymbol(rest))));
-    Route quotes = get(() -> quote);
-    return pathPrefix(segment("api").slash("v1").slash("quotes"), () -> quotes);
+    Route quote = get(() -> extractRequest(request -> symbolRequest(Dataset.QUOTE, request, 3)));
+    return pathPrefix(segment("api").slash("v1").slash("quotes"), () -> quote);
   }
 
-  private Route symbolRequest(Dataset dataset, String raw) {
-    Optional<String> symbol = Symbols.normalise(raw);
-    if (symbol.isEmpty()) return complete(invalidSymbol(raw));
+  /** The one decoded path segment after the first {@code prefixSegments}, or null if the path has another shape. */
+  private static String onlySegmentAfter(HttpRequest request, int prefixSegments) {
+    String found = null;
+    int i = 0;
+    for (String segment : request.getUri().pathSegments()) {
+      if (i++ < prefixSegments) continue;
+      if (found != null) return null;
+      found = segment;
+    }
+    return found;
+  }
+
+  private Route symbolRequest(Dataset dataset, HttpRequest request, int prefixSegments) {
+    String raw = onlySegmentAfter(request, prefixSegments);
+    Optional<String> symbol = raw == null ? Optional.empty() : Symbols.normalise(raw);
+    if (symbol.isEmpty()) return complete(invalidSymbol(raw == null ? request.getUri().path() : raw));
     FetchKey key = FetchKey.of(dataset, symbol.get());
-    return CallerDirectives.withCaller(
-        caller ->
-            extractRequest(
-                request -> serve(key, CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value)))));
+    long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
+    return CallerDirectives.withCaller(caller -> serve(key, maxAge));
   }
 
   /** From this node's near-cache when it holds a young enough answer, else from the entity. */
@@ -95,15 +107,19 @@ public final class DataRoutes {
         });
   }
 
+  private static final HttpHeader SOURCE_CACHE = RawHeader.create("X-Data-Source", "cache");
+  private static final HttpHeader STALE = RawHeader.create("X-Data-Stale", "true");
+  private static final HttpHeader NOT_STALE = RawHeader.create("X-Data-Stale", "false");
+
   private HttpResponse respond(Reply reply, long tookMillis) {
     if (reply instanceof Answer a) {
       long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
       return HttpResponse.create()
           .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
           .addHeaders(
-              List.<HttpHeader>of(
-                  RawHeader.create("X-Data-Source", a.cached() ? "cache" : a.source()),
-                  RawHeader.create("X-Data-Stale", a.stale() ? "true" : "false"),
+              List.of(
+                  a.cached() ? SOURCE_CACHE : RawHeader.create("X-Data-Source", a.source()),
+                  a.stale() ? STALE : NOT_STALE,
                   RawHeader.create("Age", Long.toString(age / 1000))));
     }
     List<ProviderError> errors = reply.errors();
