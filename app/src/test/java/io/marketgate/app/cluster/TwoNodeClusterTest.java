@@ -73,6 +73,23 @@ class TwoNodeClusterTest {
     assertEquals(1, data.size());
   }
 
+  @Test
+  void aRefreshOnOneNodeReplacesTheOtherNodesNearCacheCopy() {
+    Eventually.await(Duration.ofSeconds(20), "two Up members", () -> upMembers(first) == 2 && upMembers(second) == 2);
+    simulator.simulator().reset();
+    assertEquals(200, Http.get(first.url("/api/v1/quotes/NEARX")).status());
+    Http.Answer copy = Http.get(second.url("/api/v1/quotes/NEARX"));
+    assertTrue(copy.json().get("cached").asBoolean());
+    String before = copy.json().get("fetched_at").asText();
+    assertEquals(before, Http.get(second.url("/api/v1/quotes/NEARX")).json().get("fetched_at").asText(), "served from the copy");
+
+    String refreshed = Http.get(first.url("/api/v1/quotes/NEARX"), "Cache-Control", "no-cache").json().get("fetched_at").asText();
+    assertNotEquals(before, refreshed);
+    Eventually.await(Duration.ofSeconds(5), "the second node's copy replaced",
+        () -> Http.get(second.url("/api/v1/quotes/NEARX")).json().get("fetched_at").asText().equals(refreshed));
+    assertEquals(2, simulator.simulator().calls().count("fmp"), "one fetch, one refresh");
+  }
+
   private static long upMembers(TestNode node) {
     var members = Cluster.get(node.system()).state().getMembers();
     long up = 0;
