@@ -16,7 +16,11 @@ import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.FetchPlan;
 import io.marketgate.app.symbol.SymbolEntity;
-import io.marketgate.persistence.dlq.LoggingDeadLetterQueue;
+import io.marketgate.app.provider.ProviderRetryBudget;
+import io.marketgate.persistence.db.DatabaseSettings;
+import io.marketgate.persistence.dlq.DlqSettings;
+import io.marketgate.persistence.dlq.ShardedDeadLetterQueue;
+import io.marketgate.protocol.SymbolProtocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Optional;
@@ -44,7 +48,8 @@ public final class Main {
       InetSocketAddress metrics,
       Optional<ProviderSimulator> simulator,
       ProviderRegistry providers,
-      GatewaySettings settings) {}
+      GatewaySettings settings,
+      Durable durable) {}
 
   public static void main(String[] args) {
     ensureCommonPoolParallelism();
@@ -52,8 +57,14 @@ public final class Main {
       StandaloneSimulator.run(args);
       return;
     }
-    Config config =
-        ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on").withFallback(ConfigFactory.load());
+    Config config;
+    try {
+      config = withDatabase(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on").withFallback(ConfigFactory.load()));
+    } catch (RuntimeException e) {
+      LOG.error("Marketgate cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
     try {
       init(system, GatewaySettings.fromConfig(config))
@@ -82,6 +93,14 @@ public final class Main {
     }
   }
 
+  /**
+   * The node's configuration with the persistence plugin pointed at its database (PostgreSQL
+   * from DATABASE_URL, or the embedded H2 file): call before creating the actor system.
+   */
+  public static Config withDatabase(Config config) {
+    return DatabaseSettings.fromConfig(config).persistencePluginConfig().withFallback(config).resolve();
+  }
+
   /** Wires a node into {@code system}: what {@link #main} and the tests call. */
   public static CompletionStage<RunningNode> init(ActorSystem<?> system, GatewaySettings configured) {
     Metrics metrics = Metrics.start(system.settings().config());
@@ -105,12 +124,24 @@ public final class Main {
     GatewaySettings settings =
         sim.map(s -> configured.withProviders(p -> simulated.contains(p.name()) ? p.servedBySimulator(s.baseUrl()) : p))
             .orElse(configured);
-    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics);
+    Config config = system.settings().config();
+    Durable durable = Durable.start(system, config, metrics);
+    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics, durable.audit());
     LOG.info("Providers: {}", providers.all().stream()
         .map(p -> p.name() + (simulated.contains(p.name()) ? " (simulated)" : " " + p.settings().baseUrl()))
         .collect(Collectors.joining(", ")));
 
     ClusterFormation.join(system, settings);
+    ShardedDeadLetterQueue deadLetters =
+        ShardedDeadLetterQueue.start(
+            system,
+            durable.database(),
+            DlqSettings.fromConfig(config),
+            ProviderRetryBudget.start(system, providers, settings.retryBudget()),
+            durable.dlqStore(),
+            durable.audit(),
+            metrics.dlqMetrics(),
+            SymbolProtocol.SHARD_ROLE);
     NearCache nearCache =
         new NearCache(key -> settings.cache().maxAge(key.dataset()).toMillis(), settings.cache().nearCacheMaxEntries(), Clock.systemUTC());
     NearCacheUpdates nearCacheUpdates = NearCacheUpdates.start(system, nearCache);
@@ -120,7 +151,8 @@ public final class Main {
             new FetchPlan(providers, system.scheduler()),
             settings.cache(),
             settings.replyMargin(),
-            new LoggingDeadLetterQueue(),
+            deadLetters,
+            durable.lastGood(),
             nearCacheUpdates,
             metrics,
             Clock.systemUTC()));
@@ -129,13 +161,14 @@ public final class Main {
     ClusterSharding sharding = ClusterSharding.get(system);
     var routes =
         Directives.concat(
-            new DataRoutes(sharding, nearCache, metrics, settings.requestDeadline(), Clock.systemUTC()).route(),
-            new OperationsRoutes(system, providers).route());
+            new DataRoutes(sharding, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
+                settings.fallbackReserve(), Clock.systemUTC()).route(),
+            new OperationsRoutes(system, providers, deadLetters, durable.audit()).route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
     CompletionStage<InetSocketAddress> metricsBinding =
         HttpServer.start(system, "Metrics", settings.metricsHost(), settings.metricsPort(), MetricsEndpoint.route());
     return http.thenCombine(
-        metricsBinding, (h, m) -> new RunningNode(h, m, sim, providers, settings));
+        metricsBinding, (h, m) -> new RunningNode(h, m, sim, providers, settings, durable));
   }
 }

@@ -40,7 +40,7 @@ public final class MarketgateClient {
         .ask(
             replyTo ->
                 new SymbolProtocol.Get(
-                    key, SymbolProtocol.DEFAULT_MAX_AGE, budget.toMillis(), replyTo),
+                    key, SymbolProtocol.DEFAULT_MAX_AGE, budget.toMillis(), RequestOrigin.INTERNAL, replyTo),
             budget.plusMillis(500));
   }
 

@@ -33,14 +33,14 @@ public final class SymbolProtocol {
    * when {@link #DEFAULT_MAX_AGE}); otherwise fetch, joining a fetch already in flight for the key.
    * The entity answers within {@code budgetMillis} of receiving this.
    */
-  public record Get(FetchKey key, long maxAgeMillis, long budgetMillis, ActorRef<Reply> replyTo)
+  public record Get(FetchKey key, long maxAgeMillis, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo)
       implements Command {}
 
   /**
    * Fetch the key now, whatever is cached (joining a fetch in flight), and refresh the cache on
    * success. Used by dead-letter retries; a failure is reported to the sender and not queued again.
    */
-  public record Refetch(FetchKey key, long budgetMillis, ActorRef<Reply> replyTo) implements Command {}
+  public record Refetch(FetchKey key, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo) implements Command {}
 
   public sealed interface Reply extends CborSerializable permits Answer, NotFound, Unavailable {
     FetchKey key();

@@ -31,9 +31,9 @@ class ProtocolSerializationTest {
   @Test
   void commandsRoundTrip() {
     ActorRef<SymbolProtocol.Reply> replyTo = kit.<SymbolProtocol.Reply>createTestProbe().getRef();
-    SymbolProtocol.Get get = new SymbolProtocol.Get(key, 1000, 3000, replyTo);
+    SymbolProtocol.Get get = new SymbolProtocol.Get(key, 1000, 3000, new RequestOrigin("client-1", "basic"), replyTo);
     assertEquals(get, roundTrip(get));
-    SymbolProtocol.Refetch refetch = new SymbolProtocol.Refetch(FetchKey.of(Dataset.FUNDAMENTALS, "AAPL", java.util.Map.of("period", "annual", "statement", "income")), 3000, replyTo);
+    SymbolProtocol.Refetch refetch = new SymbolProtocol.Refetch(FetchKey.of(Dataset.FUNDAMENTALS, "AAPL", java.util.Map.of("period", "annual", "statement", "income")), 3000, RequestOrigin.DEAD_LETTER_RETRY, replyTo);
     assertEquals(refetch, roundTrip(refetch));
   }
 
@@ -59,6 +59,12 @@ class ProtocolSerializationTest {
   }
 
   @Test
+  void dlqEscalationsRoundTrip() {
+    DeadLetterEvents.Escalated escalated = new DeadLetterEvents.Escalated("abc123", key, 3, errors, 1738702801000L);
+    assertEquals(escalated, roundTrip(escalated));
+  }
+
+  @Test
   void fetchKeysAreCanonical() {
     FetchKey a = FetchKey.of(Dataset.FUNDAMENTALS, "AAPL", java.util.Map.of("statement", "income", "period", "annual"));
     FetchKey b = FetchKey.of(Dataset.FUNDAMENTALS, "AAPL", java.util.Map.of("period", "annual", "statement", "income"));
@@ -81,7 +87,7 @@ class ProtocolSerializationTest {
   @Test
   void aProbeStaysUsableAfterTheRoundTrip() {
     TestProbe<SymbolProtocol.Reply> probe = kit.createTestProbe();
-    SymbolProtocol.Get back = roundTrip(new SymbolProtocol.Get(key, -1, 3000, probe.getRef()));
+    SymbolProtocol.Get back = roundTrip(new SymbolProtocol.Get(key, -1, 3000, RequestOrigin.INTERNAL, probe.getRef()));
     back.replyTo().tell(new SymbolProtocol.NotFound(key, List.of(), List.of()));
     probe.expectMessageClass(SymbolProtocol.NotFound.class);
   }

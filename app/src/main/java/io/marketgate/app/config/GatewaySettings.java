@@ -21,18 +21,20 @@ public record GatewaySettings(
     List<HostPort> seedNodes,
     Duration requestDeadline,
     Duration replyMargin,
+    Duration fallbackReserve,
     CacheSettings cache,
     SimulatorSettings simulator,
     Map<Dataset, List<String>> routing,
     Map<String, ProviderSettings> providers,
-    ProviderHttpSettings providerHttp) {
+    ProviderHttpSettings providerHttp,
+    RetryBudgetSettings retryBudget) {
 
   public GatewaySettings {
     ConfigValues.require(httpPort >= 0 && httpPort < 65536, "MARKETGATE_HTTP_PORT out of range");
     ConfigValues.require(metricsPort >= 0 && metricsPort < 65536, "MARKETGATE_METRICS_PORT out of range");
     ConfigValues.require(
-        requestDeadline.compareTo(replyMargin.multipliedBy(2)) > 0,
-        "MARKETGATE_REQUEST_DEADLINE must be well above the reply margin " + replyMargin);
+        requestDeadline.compareTo(replyMargin.plus(fallbackReserve).multipliedBy(2)) > 0,
+        "MARKETGATE_REQUEST_DEADLINE must be well above the reply margin and fallback reserve");
     ConfigValues.require(
         discovery != Discovery.SEEDS || !seedNodes.isEmpty(),
         "MARKETGATE_DISCOVERY=seeds needs MARKETGATE_SEED_NODES");
@@ -76,11 +78,13 @@ public record GatewaySettings(
         seeds,
         mg.getDuration("request.deadline"),
         mg.getDuration("request.reply-margin"),
+        mg.getDuration("request.fallback-reserve"),
         CacheSettings.fromConfig(mg.getConfig("cache")),
         SimulatorSettings.fromConfig(mg.getConfig("simulator")),
         routing,
         providers,
-        ProviderHttpSettings.fromConfig(mg.getConfig("provider-http")));
+        ProviderHttpSettings.fromConfig(mg.getConfig("provider-http")),
+        RetryBudgetSettings.fromConfig(mg.getConfig("dlq.retry-budget")));
   }
 
   /** Whether the built-in simulator runs: forced on/off, or on when no provider is configured. */
@@ -103,6 +107,6 @@ public record GatewaySettings(
     providers.forEach((name, p) -> changed.put(name, change.apply(p)));
     return new GatewaySettings(
         httpHost, httpPort, metricsHost, metricsPort, dataDir, discovery, seedNodes,
-        requestDeadline, replyMargin, cache, simulator, routing, changed, providerHttp);
+        requestDeadline, replyMargin, fallbackReserve, cache, simulator, routing, changed, providerHttp, retryBudget);
   }
 }

@@ -20,6 +20,8 @@ public final class ProviderSettings {
   private final Duration breakerResetTimeout;
   private final Duration breakerMaxResetTimeout;
   private final double confidence;
+  private final int rateLimitPerMinute;
+  private final int dailyLimit;
   private final String simulatorPath;
   private final Config options;
 
@@ -33,8 +35,12 @@ public final class ProviderSettings {
       Duration breakerResetTimeout,
       Duration breakerMaxResetTimeout,
       double confidence,
+      int rateLimitPerMinute,
+      int dailyLimit,
       String simulatorPath,
       Config options) {
+    ConfigValues.require(rateLimitPerMinute >= 0, name + ": rate limit must not be negative");
+    ConfigValues.require(dailyLimit >= 0, name + ": daily limit must not be negative");
     ConfigValues.require(!baseUrl.isBlank(), name + ": base URL is empty");
     ConfigValues.require(
         baseUrl.startsWith("http://") || baseUrl.startsWith("https://"),
@@ -55,6 +61,8 @@ public final class ProviderSettings {
     this.breakerMaxResetTimeout =
         breakerMaxResetTimeout.compareTo(breakerResetTimeout) < 0 ? breakerResetTimeout : breakerMaxResetTimeout;
     this.confidence = confidence;
+    this.rateLimitPerMinute = rateLimitPerMinute;
+    this.dailyLimit = dailyLimit;
     this.simulatorPath = simulatorPath;
     this.options = options;
   }
@@ -74,6 +82,8 @@ public final class ProviderSettings {
         seconds(p.getDouble("circuit-breaker.timeout-seconds")),
         seconds(p.getDouble("circuit-breaker.max-timeout-seconds")),
         p.getDouble("confidence"),
+        p.getInt("rate-limit"),
+        p.getInt("daily-limit"),
         p.getString("simulator-path"),
         p);
   }
@@ -98,6 +108,8 @@ public final class ProviderSettings {
         breakerResetTimeout,
         breakerMaxResetTimeout,
         confidence,
+        rateLimitPerMinute,
+        dailyLimit,
         simulatorPath,
         options);
   }
@@ -142,6 +154,16 @@ public final class ProviderSettings {
 
   public double confidence() {
     return confidence;
+  }
+
+  /** Requests per minute the licence allows the whole cluster; 0 when unlimited. */
+  public int rateLimitPerMinute() {
+    return rateLimitPerMinute;
+  }
+
+  /** Requests per day the licence allows the whole cluster; 0 when unlimited. */
+  public int dailyLimit() {
+    return dailyLimit;
   }
 
   /** Provider-specific options, e.g. Polygon's {@code quote-endpoint}. */

@@ -1,7 +1,7 @@
 package io.marketgate.app.http;
 
+import io.marketgate.protocol.RequestOrigin;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -11,7 +11,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class CallerDirectives {
   /** Who is asking: a client id and its rights profile. */
-  record Caller(String clientId, String profile) {}
+  record Caller(String clientId, String profile) {
+    RequestOrigin origin() {
+      return new RequestOrigin(clientId, profile);
+    }
+  }
 
   static final Caller ANONYMOUS = new Caller("anonymous", "basic");
 
@@ -23,7 +27,7 @@ final class CallerDirectives {
   }
 
   /** Operations routes: open until admin keys exist (see README, "Security"). */
-  static Route operations(Supplier<Route> inner) {
-    return inner.get();
+  static Route operations(Function<Caller, Route> inner) {
+    return inner.apply(ANONYMOUS);
   }
 }

@@ -8,7 +8,11 @@ import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
+import io.marketgate.persistence.lastgood.LastGood;
+import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.ProviderErrorCode;
+import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Answer;
 import io.marketgate.protocol.SymbolProtocol.Reply;
@@ -17,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -35,15 +40,30 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class DataRoutes {
   private final ClusterSharding sharding;
   private final NearCache nearCache;
+  private final LastGoodRepository lastGood;
   private final Metrics metrics;
   private final Duration deadline;
+  private final Duration fallbackReserve;
   private final Clock clock;
 
-  public DataRoutes(ClusterSharding sharding, NearCache nearCache, Metrics metrics, Duration deadline, Clock clock) {
+  /**
+   * @param fallbackReserve kept back from the request deadline for reading the durable last good
+   *     value when the symbol's entity cannot answer
+   */
+  public DataRoutes(
+      ClusterSharding sharding,
+      NearCache nearCache,
+      LastGoodRepository lastGood,
+      Metrics metrics,
+      Duration deadline,
+      Duration fallbackReserve,
+      Clock clock) {
     this.sharding = sharding;
     this.nearCache = nearCache;
+    this.lastGood = lastGood;
     this.metrics = metrics;
     this.deadline = deadline;
+    this.fallbackReserve = fallbackReserve;
     this.clock = clock;
   }
 
@@ -75,36 +95,72 @@ public final class DataRoutes {
     if (symbol.isEmpty()) return complete(invalidSymbol(raw == null ? request.getUri().path() : raw));
     FetchKey key = FetchKey.of(dataset, symbol.get());
     long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    return CallerDirectives.withCaller(caller -> serve(key, maxAge));
+    return CallerDirectives.withCaller(caller -> serve(key, maxAge, caller.origin()));
   }
 
   /** From this node's near-cache when it holds a young enough answer, else from the entity. */
-  private Route serve(FetchKey key, long maxAgeMillis) {
+  private Route serve(FetchKey key, long maxAgeMillis, RequestOrigin origin) {
     long start = System.nanoTime();
     Answer near = nearCache.get(key, maxAgeMillis);
     if (near != null) {
       metrics.cacheRequest(key.dataset(), Metrics.CacheResult.HIT);
       return complete(respond(near, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
     }
-    return completeWithFuture(fetch(key, maxAgeMillis, start));
+    return completeWithFuture(fetch(key, maxAgeMillis, origin, start));
   }
 
-  private CompletionStage<HttpResponse> fetch(FetchKey key, long maxAgeMillis, long start) {
+  private CompletionStage<HttpResponse> fetch(FetchKey key, long maxAgeMillis, RequestOrigin origin, long start) {
+    Duration askTimeout = deadline.minus(fallbackReserve);
     CompletionStage<Reply> reply =
         Stages.direct(
             sharding
                 .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-                .ask(replyTo -> new SymbolProtocol.Get(key, maxAgeMillis, deadline.toMillis(), replyTo), deadline));
-    return reply.handle(
-        (r, error) -> {
-          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          if (r == null) {
-            return Problem.response(503, "entity-unreachable", "Service Unavailable",
-                "No answer for " + key.symbol() + " within the request deadline");
+                .ask(replyTo -> new SymbolProtocol.Get(key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo), askTimeout));
+    return reply
+        .handle((r, error) -> r)
+        .thenCompose(
+            r -> {
+              if (r instanceof Answer a) {
+                nearCache.offer(a);
+                return CompletableFuture.completedFuture(respond(a, millisSince(start)));
+              }
+              if (r instanceof SymbolProtocol.NotFound) return CompletableFuture.completedFuture(respond(r, millisSince(start)));
+              return fromLastGood(key, r, start);
+            });
+  }
+
+  /**
+   * The entity could not answer with data (every provider failed and it held nothing, or it was
+   * unreachable): the durable last good value, read within what is left of the budget, served
+   * stale; otherwise the error.
+   */
+  private CompletionStage<HttpResponse> fromLastGood(FetchKey key, Reply failure, long start) {
+    List<ProviderError> errors =
+        failure != null
+            ? failure.errors()
+            : List.of(new ProviderError("gateway", ProviderErrorCode.TIMEOUT, "the symbol's entity did not answer in time"));
+    long left = deadline.toNanos() - (System.nanoTime() - start);
+    return Stages.direct(lastGood.find(key))
+        .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS)
+        .handle((found, error) -> {
+          if (found != null && found.isPresent()) {
+            metrics.cacheRequest(key.dataset(), Metrics.CacheResult.STALE);
+            return respond(staleFrom(found.get(), failure, errors), millisSince(start));
           }
-          if (r instanceof Answer a) nearCache.offer(a);
-          return respond(r, took);
+          if (failure != null) return respond(failure, millisSince(start));
+          return Problem.response(503, "entity-unreachable", "Service Unavailable",
+              "No answer for " + key.symbol() + " within the request deadline and no stored value", errors);
         });
+  }
+
+  private static Answer staleFrom(LastGood g, Reply failure, List<ProviderError> errors) {
+    return new Answer(g.key(), g.data(), g.source(), g.fallback(), true, true, g.fetchedAtMillis(), g.confidence() / 2,
+        failure == null ? List.of() : failure.providersAttempted(), false,
+        errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN), errors);
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
   }
 
   private static final HttpHeader SOURCE_CACHE = RawHeader.create("X-Data-Source", "cache");

@@ -8,33 +8,49 @@ import io.marketgate.app.json.Json;
 import io.marketgate.app.provider.ProviderActor;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderStatus;
+import io.marketgate.persistence.audit.AuditLog;
+import io.marketgate.persistence.audit.AuditQuery;
+import io.marketgate.persistence.dlq.DlqEntity;
+import io.marketgate.persistence.dlq.DlqEntry;
+import io.marketgate.persistence.dlq.ShardedDeadLetterQueue;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Operations endpoints: this node's providers and circuit breakers. Breakers are per provider per
- * node, so these show and reset the breakers of the node that answers.
+ * Operations endpoints: this node's providers and circuit breakers (breakers are per provider per
+ * node, so these show and reset the breakers of the node that answers), the cluster's dead-letter
+ * queue and the audit trail.
  */
 public final class OperationsRoutes {
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
+  private static final Pattern ENTRY_ID = Pattern.compile("[0-9a-f]{20}");
+  private static final int DEFAULT_PAGE_SIZE = 50;
 
   private final ActorSystem<?> system;
   private final ProviderRegistry providers;
+  private final ShardedDeadLetterQueue deadLetters;
+  private final AuditLog audit;
 
-  public OperationsRoutes(ActorSystem<?> system, ProviderRegistry providers) {
+  public OperationsRoutes(ActorSystem<?> system, ProviderRegistry providers, ShardedDeadLetterQueue deadLetters, AuditLog audit) {
     this.system = system;
     this.providers = providers;
+    this.deadLetters = deadLetters;
+    this.audit = audit;
   }
 
   public Route route() {
@@ -42,13 +58,112 @@ public final class OperationsRoutes {
         segment("api").slash("v1"),
         () ->
             CallerDirectives.operations(
-                () ->
+                caller ->
                     concat(
                         path("providers", () -> get(() -> completeWithFuture(providersJson()))),
                         path("circuit-breakers", () -> get(() -> completeWithFuture(breakersJson()))),
                         path(
                             segment("circuit-breakers").slash(segment()).slash("reset"),
-                            name -> post(() -> completeWithFuture(reset(name)))))));
+                            name -> post(() -> completeWithFuture(reset(name)))),
+                        path("dlq", () -> get(() -> parameterMap(params -> dlqList(params)))),
+                        path(
+                            segment("dlq").slash(segment()).slash("replay"),
+                            id -> post(() -> replay(id, caller))),
+                        path("audit", () -> get(() -> parameterMap(params -> auditSearch(params)))))));
+  }
+
+  private Route dlqList(Map<String, String> params) {
+    String status = params.getOrDefault("status", DlqEntry.PENDING);
+    if (!status.equals(DlqEntry.PENDING) && !status.equals(DlqEntry.FAILED)) {
+      return complete(Problem.response(400, "bad-parameter", "Bad Request", "status must be pending or failed"));
+    }
+    int[] paging = paging(params);
+    if (paging == null) return complete(badPaging());
+    return completeWithFuture(
+        deadLetters
+            .list(status, paging[0], paging[1])
+            .thenApply(page -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("status", status);
+              body.put("page", paging[0]);
+              body.put("size", paging[1]);
+              body.put("total", page.total());
+              body.put("entries", page.entries());
+              return json(body);
+            })
+            .exceptionally(e -> databaseUnavailable()));
+  }
+
+  private Route replay(String id, CallerDirectives.Caller caller) {
+    if (!ENTRY_ID.matcher(id).matches()) {
+      return complete(Problem.response(400, "bad-parameter", "Bad Request", "a dead-letter id is 20 hexadecimal characters"));
+    }
+    return completeWithFuture(
+        deadLetters
+            .replay(id, caller.origin())
+            .thenApply(result -> switch (result) {
+              case REPLAYED -> json(StatusCodes.ACCEPTED, Map.of("id", id, "status", DlqEntry.PENDING));
+              case STILL_PENDING -> Problem.response(409, "dlq-pending", "Conflict",
+                  "Entry " + id + " is pending: it is being retried and cannot be replayed");
+              case UNKNOWN -> Problem.response(404, "dlq-unknown", "Not Found", "No failed dead-letter entry " + id);
+            })
+            .exceptionally(e -> Problem.response(503, "dlq-unavailable", "Service Unavailable",
+                "The dead-letter queue did not answer; try again")));
+  }
+
+  private Route auditSearch(Map<String, String> params) {
+    int[] paging = paging(params);
+    if (paging == null) return complete(badPaging());
+    AuditQuery query;
+    try {
+      query =
+          new AuditQuery(
+              instant(params.get("from")),
+              instant(params.get("to")),
+              params.get("action"),
+              params.get("provider"),
+              params.get("client"),
+              params.containsKey("allowed") ? Boolean.valueOf(params.get("allowed")) : null,
+              paging[0],
+              paging[1]);
+    } catch (DateTimeParseException e) {
+      return complete(Problem.response(400, "bad-parameter", "Bad Request", "from and to are ISO-8601 instants, e.g. 2026-11-22T10:00:00Z"));
+    }
+    return completeWithFuture(
+        audit.search(query)
+            .thenApply(page -> {
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("page", paging[0]);
+              body.put("size", paging[1]);
+              body.put("total", page.total());
+              body.put("events", page.events());
+              return json(body);
+            })
+            .exceptionally(e -> databaseUnavailable()));
+  }
+
+  /** page and size from the query, or null when they are not sensible numbers. */
+  private static int[] paging(Map<String, String> params) {
+    try {
+      int page = Integer.parseInt(params.getOrDefault("page", "0"));
+      int size = Integer.parseInt(params.getOrDefault("size", Integer.toString(DEFAULT_PAGE_SIZE)));
+      if (page < 0 || size < 1 || size > AuditQuery.MAX_SIZE) return null;
+      return new int[] {page, size};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static HttpResponse badPaging() {
+    return Problem.response(400, "bad-parameter", "Bad Request", "page is 0 or more, size 1.." + AuditQuery.MAX_SIZE);
+  }
+
+  private static HttpResponse databaseUnavailable() {
+    return Problem.response(503, "database-unavailable", "Service Unavailable", "The database did not answer; try again");
+  }
+
+  private static Instant instant(String value) {
+    return value == null ? null : Instant.parse(value);
   }
 
   private CompletionStage<HttpResponse> providersJson() {
@@ -103,6 +218,10 @@ public final class OperationsRoutes {
   }
 
   private static HttpResponse json(Object value) {
-    return HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.encode(value)));
+    return json(StatusCodes.OK, value);
+  }
+
+  private static HttpResponse json(org.apache.pekko.http.javadsl.model.StatusCode status, Object value) {
+    return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.encode(value)));
   }
 }

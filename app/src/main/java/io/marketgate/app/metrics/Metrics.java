@@ -1,6 +1,8 @@
 package io.marketgate.app.metrics;
 
 import com.typesafe.config.Config;
+import io.marketgate.persistence.dlq.DlqMetrics;
+import io.marketgate.persistence.writer.BatchWriter;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.ProviderErrorCode;
 import java.util.EnumMap;
@@ -78,6 +80,41 @@ public final class Metrics {
 
   public void circuitBreakerStateChange(String provider, String state) {
     counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
+  }
+
+  /** Rows of a durable writer that were written or dropped ({@code durable_rows_total{writer,result}}). */
+  public BatchWriter.Metrics writerMetrics() {
+    return new BatchWriter.Metrics() {
+      @Override
+      public void written(String writer, int rows) {
+        counter("durable_rows", "writer", writer, "result", "written").increment(rows);
+      }
+
+      @Override
+      public void dropped(String writer, int rows) {
+        counter("durable_rows", "writer", writer, "result", "dropped").increment(rows);
+      }
+    };
+  }
+
+  /** {@code dlq_escalations_total} and {@code dlq_undelivered_total}. */
+  public DlqMetrics dlqMetrics() {
+    return new DlqMetrics() {
+      @Override
+      public void escalated() {
+        counter("dlq_escalations").increment();
+      }
+
+      @Override
+      public void undelivered() {
+        counter("dlq_undelivered").increment();
+      }
+    };
+  }
+
+  /** {@code dlq_entries{status}}: entries of the whole cluster, as the read model counts them. */
+  public void dlqEntries(String status, long count) {
+    Kamon.gauge("dlq_entries").withTag("status", status).update(count);
   }
 
   private Counter counter(String name, String... tags) {

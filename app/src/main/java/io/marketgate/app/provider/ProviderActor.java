@@ -8,6 +8,9 @@ import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
+import io.marketgate.protocol.RequestOrigin;
+import io.marketgate.persistence.audit.AuditEvent;
+import io.marketgate.persistence.audit.AuditTrail;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,7 +42,7 @@ public final class ProviderActor {
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** Fetch {@code key}; the reply arrives within {@code timeout} (capped by the provider's own). */
-  public record Fetch(FetchKey key, Duration timeout, ActorRef<Outcome> replyTo) implements Command {}
+  public record Fetch(FetchKey key, Duration timeout, RequestOrigin origin, ActorRef<Outcome> replyTo) implements Command {}
 
   public record GetStatus(ActorRef<ProviderStatus> replyTo) implements Command {}
 
@@ -66,14 +69,15 @@ public final class ProviderActor {
       boolean simulated,
       ProviderAdapter adapter,
       ProviderHttpClient http,
-      Metrics metrics) {
+      Metrics metrics,
+      AuditTrail audit) {
     return Behaviors.setup(
         ctx -> {
           Breakers breakers = new Breakers(ctx, settings, metrics);
           ProviderStatistics stats = new ProviderStatistics();
           return Behaviors.supervise(
                   Behaviors.<Command>setup(
-                      inner -> new Active(inner, settings, simulated, adapter, http, metrics, breakers, stats).receive()))
+                      inner -> new Active(inner, settings, simulated, adapter, http, metrics, audit, breakers, stats).receive()))
               .onFailure(
                   SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
                       .withResetBackoffAfter(Duration.ofSeconds(30)));
@@ -150,6 +154,7 @@ public final class ProviderActor {
     private final ProviderAdapter adapter;
     private final ProviderHttpClient http;
     private final Metrics metrics;
+    private final AuditTrail audit;
     private final Breakers breakers;
     private final ProviderStatistics stats;
 
@@ -160,6 +165,7 @@ public final class ProviderActor {
         ProviderAdapter adapter,
         ProviderHttpClient http,
         Metrics metrics,
+        AuditTrail audit,
         Breakers breakers,
         ProviderStatistics stats) {
       this.ctx = ctx;
@@ -168,6 +174,7 @@ public final class ProviderActor {
       this.adapter = adapter;
       this.http = http;
       this.metrics = metrics;
+      this.audit = audit;
       this.breakers = breakers;
       this.stats = stats;
     }
@@ -238,6 +245,9 @@ public final class ProviderActor {
         stats.latencySamples++;
         stats.lastLatencyNanos = latency;
         metrics.providerRequest(settings.name(), done.endpoint(), statusLabel(outcome), latency);
+        RequestOrigin origin = done.request().origin();
+        audit.record(AuditEvent.providerCall(settings.name(), done.endpoint(), done.request().key().toString(),
+            statusLabel(outcome), latency / 1_000_000, origin.client(), origin.profile()));
       } else {
         stats.refusedByBreaker++;
       }

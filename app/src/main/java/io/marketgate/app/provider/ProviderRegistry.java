@@ -5,6 +5,7 @@ import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.provider.fmp.FmpAdapter;
 import io.marketgate.app.provider.polygon.PolygonAdapter;
+import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.protocol.Dataset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ public final class ProviderRegistry {
    * @param simulated names of the providers the built-in simulator serves
    */
   public static ProviderRegistry start(
-      ActorSystem<?> system, GatewaySettings settings, Set<String> simulated, Metrics metrics) {
+      ActorSystem<?> system, GatewaySettings settings, Set<String> simulated, Metrics metrics, AuditTrail audit) {
     Map<String, Provider> started = new LinkedHashMap<>();
     for (ProviderSettings p : settings.providers().values()) {
       Optional<ProviderAdapter> found = adapterFor(p);
@@ -53,7 +54,7 @@ public final class ProviderRegistry {
       ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p.timeout());
       ActorRef<ProviderActor.Command> ref =
           system.systemActorOf(
-              ProviderActor.create(p, simulated.contains(p.name()), adapter, http, metrics),
+              ProviderActor.create(p, simulated.contains(p.name()), adapter, http, metrics, audit),
               "provider-" + p.name(),
               Props.empty());
       started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets()));

@@ -6,6 +6,7 @@ import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
+import io.marketgate.protocol.RequestOrigin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +36,9 @@ public final class FetchPlan {
   }
 
   /** @param deadlineNanos {@link System#nanoTime()} by which the outcome must be known */
-  public CompletionStage<FetchOutcome> run(FetchKey key, long deadlineNanos) {
+  public CompletionStage<FetchOutcome> run(FetchKey key, long deadlineNanos, RequestOrigin origin) {
     List<ProviderRegistry.Provider> providers = registry.planFor(key.dataset());
-    return attempt(key, providers, 0, deadlineNanos, new Progress());
+    return attempt(key, origin, providers, 0, deadlineNanos, new Progress());
   }
 
   /** What the attempts so far produced; confined to one fetch's sequential chain. */
@@ -54,7 +55,7 @@ public final class FetchPlan {
   }
 
   private CompletionStage<FetchOutcome> attempt(
-      FetchKey key, List<ProviderRegistry.Provider> providers, int index, long deadline, Progress progress) {
+      FetchKey key, RequestOrigin origin, List<ProviderRegistry.Provider> providers, int index, long deadline, Progress progress) {
     if (index >= providers.size()) return CompletableFuture.completedFuture(progress.end());
     ProviderRegistry.Provider provider = providers.get(index);
     long remaining = deadline - System.nanoTime();
@@ -70,7 +71,7 @@ public final class FetchPlan {
     CompletionStage<ProviderActor.Outcome> asked =
         Stages.direct(
                 AskPattern.<ProviderActor.Command, ProviderActor.Outcome>ask(
-                    provider.ref(), replyTo -> new ProviderActor.Fetch(key, timeout, replyTo), timeout.plus(ASK_GRACE), scheduler))
+                    provider.ref(), replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo), timeout.plus(ASK_GRACE), scheduler))
             .exceptionally(
                 e -> new ProviderActor.Failed(new ProviderError(provider.name(), ProviderErrorCode.TIMEOUT, "provider actor did not answer")));
     return asked.thenCompose(
@@ -88,7 +89,7 @@ public final class FetchPlan {
           ProviderError error = ((ProviderActor.Failed) outcome).error();
           progress.errors.add(error);
           if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
-          return attempt(key, providers, index + 1, deadline, progress);
+          return attempt(key, origin, providers, index + 1, deadline, progress);
         });
   }
 }

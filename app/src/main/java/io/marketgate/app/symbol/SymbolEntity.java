@@ -4,7 +4,10 @@ import io.marketgate.app.config.CacheSettings;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.metrics.Metrics.CacheResult;
 import io.marketgate.persistence.dlq.DeadLetterQueue;
+import io.marketgate.persistence.lastgood.LastGood;
+import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Answer;
 import io.marketgate.protocol.SymbolProtocol.Command;
@@ -51,6 +54,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       CacheSettings cache,
       Duration replyMargin,
       DeadLetterQueue deadLetters,
+      LastGoodRepository lastGood,
       RefreshPublisher refreshes,
       Metrics metrics,
       Clock clock) {}
@@ -62,6 +66,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
 
   private record FetchCompleted(FetchKey key, long fetchId, FetchOutcome outcome)
       implements LocalCommand, NoSerializationVerificationNeeded {}
+
+  /** The symbol's durable last good values, read once when the entity starts. */
+  private record LastGoodLoaded(List<LastGood> values) implements LocalCommand, NoSerializationVerificationNeeded {}
 
   /** A value as cached: the encoded normalised record and where it came from. */
   record Cached(byte[] data, String source, boolean fallback, long fetchedAtMillis, double confidence) {}
@@ -148,7 +155,11 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   }
 
   public static Behavior<Command> create(String symbol, Dependencies deps) {
-    return Behaviors.setup(ctx -> new SymbolEntity(ctx, symbol, deps));
+    return Behaviors.setup(ctx -> {
+      // Requests are served meanwhile; the values are merged in when they arrive.
+      ctx.pipeToSelf(deps.lastGood().load(symbol), (values, error) -> new LastGoodLoaded(error == null ? values : List.of()));
+      return new SymbolEntity(ctx, symbol, deps);
+    });
   }
 
   private final ActorContext<Command> context;
@@ -167,6 +178,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     if (message instanceof Get get) return onGet(get);
     if (message instanceof FetchCompleted done) return onFetchCompleted(done);
     if (message instanceof Refetch refetch) return onRefetch(refetch);
+    if (message instanceof LastGoodLoaded loaded) return onLastGoodLoaded(loaded);
     if (message == Stop.INSTANCE) return onStop();
     return Behaviors.unhandled();
   }
@@ -201,14 +213,27 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       get.replyTo().tell(stale(key, cached, failure.outcome(), false));
       return this;
     }
-    return fetchOrJoin(key, get.budgetMillis(), get.replyTo(), true);
+    return fetchOrJoin(key, get.budgetMillis(), get.origin(), get.replyTo(), true);
   }
 
   private Behavior<Command> onRefetch(Refetch refetch) {
-    return fetchOrJoin(refetch.key(), refetch.budgetMillis(), refetch.replyTo(), false);
+    return fetchOrJoin(refetch.key(), refetch.budgetMillis(), refetch.origin(), refetch.replyTo(), false);
   }
 
-  private Behavior<Command> fetchOrJoin(FetchKey key, long budgetMillis, ActorRef<Reply> replyTo, boolean queueOnFailure) {
+  /** Older values than what the entity already holds are ignored. */
+  private Behavior<Command> onLastGoodLoaded(LastGoodLoaded loaded) {
+    for (LastGood g : loaded.values()) {
+      Slot slot = state.slot(g.key());
+      if (slot.cached() != null && slot.cached().fetchedAtMillis() >= g.fetchedAtMillis()) continue;
+      Cached value = new Cached(g.data(), g.source(), g.fallback(), g.fetchedAtMillis(), g.confidence());
+      state = state.with(g.key(), new Slot(value, slot.notFoundAtMillis(), slot.inFlight(), slot.failure()));
+    }
+    state = state.bounded(deps.cache().maxEntriesPerSymbol());
+    return this;
+  }
+
+  private Behavior<Command> fetchOrJoin(
+      FetchKey key, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo, boolean queueOnFailure) {
     Slot slot = state.slot(key);
     if (slot.inFlight() != null) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.COALESCED);
@@ -221,7 +246,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     long deadline = System.nanoTime() + Duration.ofMillis(budgetMillis).minus(deps.replyMargin()).toNanos();
     context
         .pipeToSelf(
-            deps.plan().run(key, deadline),
+            deps.plan().run(key, deadline, origin),
             (outcome, error) ->
                 new FetchCompleted(
                     key,
@@ -249,6 +274,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       }
       next = new Slot(fresh, 0, null, null);
       deps.refreshes().refreshed(hit(key, fresh));
+      deps.lastGood().save(new LastGood(key, f.data(), f.provider(), f.fallback(), now, f.confidence()));
     } else if (outcome instanceof FetchOutcome.NotFound nf) {
       Reply reply = new SymbolProtocol.NotFound(key, nf.providersAttempted(), nf.errors());
       inFlight.waiters().forEach(w -> w.replyTo().tell(reply));

@@ -7,6 +7,7 @@ import io.marketgate.app.testkit.Eventually;
 import io.marketgate.app.testkit.FreePorts;
 import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.SharedSimulator;
+import io.marketgate.app.testkit.TestDatabase;
 import io.marketgate.app.testkit.TestNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,18 +27,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class TwoNodeClusterTest {
   private static SharedSimulator simulator;
+  private static TestDatabase database;
   private static TestNode first;
   private static TestNode second;
 
   @BeforeAll
   static void start() {
     simulator = SharedSimulator.start();
+    database = TestDatabase.create();
     int firstPort = FreePorts.next();
     String seeds =
         "marketgate.cluster.discovery = seeds\nmarketgate.cluster.seed-nodes = \"127.0.0.1:" + firstPort + "\"\n"
             + simulator.providerConfig();
-    first = TestNode.start(seeds, firstPort);
-    second = TestNode.start(seeds, FreePorts.next());
+    first = TestNode.start(seeds, firstPort, database);
+    second = TestNode.start(seeds, FreePorts.next(), database);
   }
 
   @AfterAll
@@ -45,6 +48,7 @@ class TwoNodeClusterTest {
     if (second != null) second.close();
     if (first != null) first.close();
     simulator.close();
+    database.close();
   }
 
   @Test

@@ -92,7 +92,7 @@ class ProviderActorTest {
         .withMessageContains("crashed on request")
         .expect(kit.system(), () -> {
           provider.tell(new ProviderActor.Crash("test"));
-          provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, "AAPL"), Duration.ofSeconds(2), probe.getRef()));
+          provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, "AAPL"), Duration.ofSeconds(2), io.marketgate.protocol.RequestOrigin.INTERNAL, probe.getRef()));
           return null;
         });
     assertInstanceOf(ProviderActor.Fetched.class, probe.receiveMessage(Duration.ofSeconds(5)), "serves again after the restart");

@@ -4,7 +4,9 @@ import com.typesafe.config.ConfigFactory;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
+import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.FetchKey;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -30,7 +32,7 @@ final class ProviderHarness {
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter) {
     ProviderHttpClient http =
         new ProviderHttpClient(kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings.timeout());
-    return kit.spawn(ProviderActor.create(settings, false, adapter, http, Metrics.start(APPLICATION)));
+    return kit.spawn(ProviderActor.create(settings, false, adapter, http, Metrics.start(APPLICATION), AuditTrail.NONE));
   }
 
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings) {
@@ -39,7 +41,7 @@ final class ProviderHarness {
 
   static ProviderActor.Outcome fetch(ActorTestKit kit, ActorRef<ProviderActor.Command> provider, String symbol) {
     TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
-    provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, symbol), Duration.ofSeconds(2), probe.getRef()));
+    provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, symbol), Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 }

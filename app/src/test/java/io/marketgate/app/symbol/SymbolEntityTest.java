@@ -8,9 +8,12 @@ import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.ProviderSimulator;
+import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +51,7 @@ class SymbolEntityTest {
     GatewaySettings settings =
         GatewaySettings.fromConfig(application).withProviders(p -> p.servedBySimulator(simulator.baseUrl()));
     Metrics metrics = Metrics.start(application);
-    registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics);
+    registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics, AuditTrail.NONE);
     deps =
         new SymbolEntity.Dependencies(
             new FetchPlan(registry, kit.system().scheduler()),
@@ -59,6 +62,7 @@ class SymbolEntityTest {
                 queued.add(key);
               }
             },
+            LastGoodRepository.NONE,
             new RefreshPublisher() {
               @Override
               public void refreshed(SymbolProtocol.Answer answer) {}
@@ -84,7 +88,7 @@ class SymbolEntityTest {
   }
 
   private SymbolProtocol.Get get(String symbol, ActorRef<SymbolProtocol.Reply> replyTo) {
-    return new SymbolProtocol.Get(FetchKey.of(Dataset.QUOTE, symbol), SymbolProtocol.DEFAULT_MAX_AGE, 3000, replyTo);
+    return new SymbolProtocol.Get(FetchKey.of(Dataset.QUOTE, symbol), SymbolProtocol.DEFAULT_MAX_AGE, 3000, RequestOrigin.INTERNAL, replyTo);
   }
 
   @Test
@@ -122,7 +126,7 @@ class SymbolEntityTest {
     TestProbe<SymbolProtocol.Reply> probe = kit.createTestProbe();
     entity.tell(get("FAILS", probe.getRef()));
     assertInstanceOf(SymbolProtocol.Unavailable.class, probe.receiveMessage(Duration.ofSeconds(3)));
-    entity.tell(new SymbolProtocol.Refetch(FetchKey.of(Dataset.QUOTE, "FAILS"), 3000, probe.getRef()));
+    entity.tell(new SymbolProtocol.Refetch(FetchKey.of(Dataset.QUOTE, "FAILS"), 3000, RequestOrigin.DEAD_LETTER_RETRY, probe.getRef()));
     assertInstanceOf(SymbolProtocol.Unavailable.class, probe.receiveMessage(Duration.ofSeconds(3)));
     synchronized (queued) {
       assertEquals(List.of(FetchKey.of(Dataset.QUOTE, "FAILS")), queued);
@@ -139,19 +143,19 @@ class SymbolEntityTest {
     simulator.setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
     FetchKey key = FetchKey.of(Dataset.QUOTE, "BACKOFF");
 
-    entity.tell(new SymbolProtocol.Get(key, 0, 3000, probe.getRef()));
+    entity.tell(new SymbolProtocol.Get(key, 0, 3000, RequestOrigin.INTERNAL, probe.getRef()));
     SymbolProtocol.Answer stale = (SymbolProtocol.Answer) probe.receiveMessage();
     assertTrue(stale.stale());
     long callsAfterFailure = simulator.calls().total();
     assertEquals(3, callsAfterFailure, "one good call, then one failed call to each provider");
 
-    entity.tell(new SymbolProtocol.Get(key, 1, 3000, probe.getRef()));
+    entity.tell(new SymbolProtocol.Get(key, 1, 3000, RequestOrigin.INTERNAL, probe.getRef()));
     SymbolProtocol.Answer again = (SymbolProtocol.Answer) probe.receiveMessage();
     assertTrue(again.stale());
     assertEquals(stale.errors(), again.errors(), "the failure that made it stale is reported");
     assertEquals(callsAfterFailure, simulator.calls().total(), "no new provider call within the back-off");
 
-    entity.tell(new SymbolProtocol.Get(key, 0, 3000, probe.getRef()));
+    entity.tell(new SymbolProtocol.Get(key, 0, 3000, RequestOrigin.INTERNAL, probe.getRef()));
     assertTrue(((SymbolProtocol.Answer) probe.receiveMessage()).stale());
     assertEquals(callsAfterFailure + 2, simulator.calls().total(), "no-cache always asks the providers");
   }
@@ -162,7 +166,7 @@ class SymbolEntityTest {
     TestProbe<SymbolProtocol.Reply> probe = kit.createTestProbe();
     entity.tell(get("REFRESH", probe.getRef()));
     long first = ((SymbolProtocol.Answer) probe.receiveMessage()).fetchedAtMillis();
-    entity.tell(new SymbolProtocol.Refetch(FetchKey.of(Dataset.QUOTE, "REFRESH"), 3000, probe.getRef()));
+    entity.tell(new SymbolProtocol.Refetch(FetchKey.of(Dataset.QUOTE, "REFRESH"), 3000, RequestOrigin.DEAD_LETTER_RETRY, probe.getRef()));
     SymbolProtocol.Answer refreshed = (SymbolProtocol.Answer) probe.receiveMessage();
     assertFalse(refreshed.cached());
     entity.tell(get("REFRESH", probe.getRef()));

@@ -5,14 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.marketgate.app.Main;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.sim.ProviderSimulator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -27,16 +21,16 @@ public final class TestNode implements AutoCloseable {
 
   private final ActorTestKit testKit;
   private final Main.RunningNode node;
-  private final Path dataDir;
+  private final TestDatabase ownDatabase;
 
-  private TestNode(ActorTestKit testKit, Main.RunningNode node, Path dataDir) {
+  private TestNode(ActorTestKit testKit, Main.RunningNode node, TestDatabase ownDatabase) {
     this.testKit = testKit;
     this.node = node;
-    this.dataDir = dataDir;
+    this.ownDatabase = ownDatabase;
   }
 
   /** Settings every test node gets, below the test's own overrides. */
-  public static Config baseConfig(int remotePort, Path dataDir) {
+  public static Config baseConfig(int remotePort) {
     return ConfigFactory.parseString(
         String.join(
             "\n",
@@ -50,31 +44,37 @@ public final class TestNode implements AutoCloseable {
             "marketgate.http.port = 0",
             "marketgate.metrics.port = 0",
             "marketgate.metrics.host = \"127.0.0.1\"",
-            "marketgate.simulator.port = 0",
-            "marketgate.data-dir = \"" + dataDir.toString().replace("\\", "/") + "\""));
+            "marketgate.simulator.port = 0"));
   }
 
-  /** A one-node cluster with the built-in simulator, plus {@code overrides} (HOCON). */
+  /** A one-node cluster with the built-in simulator and a database of its own, plus {@code overrides} (HOCON). */
   public static TestNode start(String overrides) {
-    return start(overrides, 0);
+    TestDatabase db = TestDatabase.create();
+    return start(overrides, 0, db, db);
   }
 
-  public static TestNode start(String overrides, int remotePort) {
-    Path dir = tempDir();
+  /** A node on a database the caller owns (and closes), e.g. shared by several nodes. */
+  public static TestNode start(String overrides, int remotePort, TestDatabase database) {
+    return start(overrides, remotePort, database, null);
+  }
+
+  private static TestNode start(String overrides, int remotePort, TestDatabase database, TestDatabase owned) {
     Config config =
-        ConfigFactory.parseString(overrides)
-            .withFallback(baseConfig(remotePort, dir))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+        Main.withDatabase(
+            ConfigFactory.parseString(overrides)
+                .withFallback(ConfigFactory.parseString(database.config()))
+                .withFallback(baseConfig(remotePort))
+                .withFallback(ConfigFactory.load()));
     ActorTestKit kit = ActorTestKit.create(SYSTEM_NAME, config);
     try {
       Main.RunningNode node =
           Main.init(kit.system(), GatewaySettings.fromConfig(config)).toCompletableFuture().get(30, TimeUnit.SECONDS);
-      TestNode testNode = new TestNode(kit, node, dir);
+      TestNode testNode = new TestNode(kit, node, owned);
       Eventually.await(Duration.ofSeconds(20), "node to be Up", testNode::isUp);
       return testNode;
     } catch (Exception e) {
       kit.shutdownTestKit();
+      if (owned != null) owned.close();
       throw new IllegalStateException("node did not start", e);
     }
   }
@@ -112,23 +112,7 @@ public final class TestNode implements AutoCloseable {
     try {
       testKit.shutdownTestKit();
     } finally {
-      deleteRecursively(dataDir);
-    }
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("marketgate-test");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // Nothing to clean up.
+      if (ownDatabase != null) ownDatabase.close();
     }
   }
 }

@@ -84,7 +84,7 @@ public class HitPathBenchmark {
   private SymbolProtocol.Reply ask(FetchKey key) throws Exception {
     return sharding
         .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-        .<SymbolProtocol.Reply>ask(replyTo -> new SymbolProtocol.Get(key, -1, 3000, replyTo), Duration.ofSeconds(3))
+        .<SymbolProtocol.Reply>ask(replyTo -> new SymbolProtocol.Get(key, -1, 3000, io.marketgate.protocol.RequestOrigin.INTERNAL, replyTo), Duration.ofSeconds(3))
         .toCompletableFuture()
         .get(3, TimeUnit.SECONDS);
   }

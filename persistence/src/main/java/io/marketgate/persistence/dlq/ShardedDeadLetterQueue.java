@@ -1,0 +1,127 @@
+package io.marketgate.persistence.dlq;
+
+import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.db.Database;
+import io.marketgate.protocol.DeadLetterEvents;
+import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.RequestOrigin;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.pattern.Patterns;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable dead-letter queue: failed fetches go to their sharded {@link DlqEntity}, delivered
+ * at least once (retried until the entity has persisted them) through a bounded buffer, so a
+ * journal outage delays entries rather than losing them. The entities start once the schema is
+ * migrated; remembered ones then resume their retries by themselves.
+ */
+public final class ShardedDeadLetterQueue implements DeadLetterQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardedDeadLetterQueue.class);
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+
+  private record Delivery(FetchKey key, List<ProviderError> errors) {}
+
+  private final ClusterSharding sharding;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final BoundedSourceQueue<Delivery> deliveries;
+  private final DlqStore store;
+  private final DlqMetrics metrics;
+
+  private ShardedDeadLetterQueue(ActorSystem<?> system, DlqSettings settings, DlqStore store, DlqMetrics metrics) {
+    this.sharding = ClusterSharding.get(system);
+    this.store = store;
+    this.metrics = metrics;
+    this.deliveries =
+        Source.<Delivery>queue(settings.deliveryBuffer())
+            .mapAsyncUnordered(4, d -> deliver(system, d))
+            .to(Sink.ignore())
+            .run(system);
+  }
+
+  /**
+   * Starts the queue on this node: the {@code dlq_failed} topic, and the sharded entities (with
+   * remembered entities in the journal) once {@code database} is migrated.
+   */
+  public static ShardedDeadLetterQueue start(
+      ActorSystem<?> system,
+      Database database,
+      DlqSettings settings,
+      RetryBudget budget,
+      DlqStore store,
+      AuditTrail audit,
+      DlqMetrics metrics,
+      String shardRole) {
+    ActorRef<Topic.Command<DeadLetterEvents.Escalated>> topic =
+        system.systemActorOf(Topic.create(DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC), "dlq-failed-topic", Props.empty());
+    ShardedDeadLetterQueue queue = new ShardedDeadLetterQueue(system, settings, store, metrics);
+    DlqEntity.Dependencies deps =
+        new DlqEntity.Dependencies(settings, queue.sharding, budget, store, audit, topic, metrics, Clock.systemUTC());
+    database.ready().thenRun(() -> {
+      queue.sharding.init(
+          Entity.of(DlqEntity.ENTITY_KEY, ctx -> DlqEntity.create(ctx, deps))
+              .withRole(shardRole)
+              .withSettings(ClusterShardingSettings.create(system).withRole(shardRole).withRememberEntities(true)));
+      queue.started.complete(null);
+      LOG.info("Dead-letter queue started");
+    });
+    return queue;
+  }
+
+  @Override
+  public void enqueue(FetchKey key, List<ProviderError> errors) {
+    if (deliveries.offer(new Delivery(key, errors)) != QueueOfferResult.enqueued()) {
+      metrics.undelivered();
+      LOG.warn("Dead-letter buffer full: {} not queued", key);
+    }
+  }
+
+  private CompletionStage<Done> deliver(ActorSystem<?> system, Delivery d) {
+    return started
+        .thenCompose(v -> Patterns.retry(
+            () -> sharding.entityRefFor(DlqEntity.ENTITY_KEY, DlqEntity.entryId(d.key()))
+                .<Done>ask(replyTo -> new DlqEntity.Enqueue(d.key(), d.errors(), replyTo), ASK_TIMEOUT),
+            30,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(30),
+            0.2,
+            system.classicSystem()))
+        .exceptionally(error -> {
+          metrics.undelivered();
+          LOG.error("Dead letter {} could not be persisted: {}", d.key(), error.getMessage());
+          return Done.getInstance();
+        });
+  }
+
+  /** Re-arms a failed entry. */
+  public CompletionStage<DlqEntity.ReplayResult> replay(String entryId, RequestOrigin by) {
+    return started.thenCompose(v -> sharding.entityRefFor(DlqEntity.ENTITY_KEY, entryId)
+        .ask(replyTo -> new DlqEntity.Replay(by, replyTo), ASK_TIMEOUT));
+  }
+
+  public CompletionStage<DlqStore.Page> list(String status, int page, int size) {
+    return store.list(status, page, size);
+  }
+
+  /** Completes when the entities run on this node. */
+  public CompletionStage<Void> started() {
+    return started;
+  }
+}
