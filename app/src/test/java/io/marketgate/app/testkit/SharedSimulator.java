@@ -44,6 +44,17 @@ public final class SharedSimulator implements AutoCloseable {
         "marketgate.providers.polygon.api-key = \"test-polygon-key\"");
   }
 
+  /** The same as environment variables, for a gateway in a separate process. */
+  public java.util.Map<String, String> providerEnvironment() {
+    String base = simulator.baseUrl();
+    return java.util.Map.of(
+        "MARKETGATE_SIMULATOR", "off",
+        "FMP_BASE_URL", base + "/fmp/stable",
+        "FMP_API_KEY", "test-fmp-key",
+        "POLYGON_BASE_URL", base + "/polygon",
+        "POLYGON_API_KEY", "test-polygon-key");
+  }
+
   public ProviderSimulator simulator() {
     return simulator;
   }

@@ -25,8 +25,9 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
     String url = db.getString("url").trim();
     int pool = db.getInt("pool-size");
     if (url.isEmpty()) {
+      // WRITE_DELAY=0: a commit is on disk before it is acknowledged, so a kill -9 loses nothing.
       Path file = Path.of(root.getString("marketgate.data-dir")).toAbsolutePath().resolve("marketgate");
-      String h2 = "jdbc:h2:file:" + file.toString().replace('\\', '/') + ";DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+      String h2 = "jdbc:h2:file:" + file.toString().replace('\\', '/') + ";DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
       return new DatabaseSettings(Kind.H2, h2, "sa", "", pool);
     }
     if (!url.startsWith("jdbc:postgresql://")) {

@@ -1,0 +1,111 @@
+package io.marketgate.app.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A gateway node in a JVM of its own ({@code io.marketgate.app.Main}, the tests' classpath), for
+ * what one JVM cannot show: a kill -9 and a restart. Its output goes to a log file under
+ * target/.
+ */
+public final class GatewayProcess implements AutoCloseable {
+  private final Process process;
+  private final int httpPort;
+  private final int managementPort;
+  private final Path log;
+
+  private GatewayProcess(Process process, int httpPort, int managementPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.managementPort = managementPort;
+    this.log = log;
+  }
+
+  /**
+   * Starts a node and waits until it is ready.
+   *
+   * @param env environment of the node (database, providers, ...), on top of free ports
+   * @param systemProperties {@code -D} settings, e.g. {@code marketgate.dlq.first-retry-after=3s}
+   */
+  public static GatewayProcess start(String name, Map<String, String> env, Map<String, String> systemProperties) {
+    int http = FreePorts.next();
+    int management = FreePorts.next();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    // The node logs as in production (the tests' logback configuration only captures).
+    command.add("-Dlogback.configurationFile=logback.xml");
+    systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.marketgate.app.Main");
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    builder.environment().put("MARKETGATE_HTTP_PORT", Integer.toString(http));
+    builder.environment().put("MARKETGATE_MANAGEMENT_PORT", Integer.toString(management));
+    builder.environment().put("MARKETGATE_METRICS_PORT", Integer.toString(FreePorts.next()));
+    builder.environment().putIfAbsent("MARKETGATE_REMOTE_PORT", Integer.toString(FreePorts.next()));
+    Path log = Path.of("target", "gateway-" + name + "-" + System.currentTimeMillis() + ".log");
+    try {
+      Files.createDirectories(log.getParent());
+      builder.redirectErrorStream(true).redirectOutput(log.toFile());
+      Process process = builder.start();
+      GatewayProcess gateway = new GatewayProcess(process, http, management, log);
+      Eventually.await(Duration.ofSeconds(60), "node " + name + " ready (log " + log + ")", gateway::ready);
+      return gateway;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean ready() {
+    if (!process.isAlive()) throw new IllegalStateException("node exited, see " + log.toAbsolutePath());
+    try {
+      return Http.get("http://127.0.0.1:" + managementPort + "/ready").status() == 200;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + httpPort + path;
+  }
+
+  /** SIGKILL: no shutdown hook, no hand-off, nothing flushed. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  private void waitForExit() {
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public File log() {
+    return log.toFile();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
