@@ -1,13 +1,17 @@
 package io.marketgate.app.provider;
 
+import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.config.RetryBudgetSettings;
 import io.marketgate.persistence.dlq.RetryBudget;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.SymbolProtocol;
+import io.marketgate.protocol.Dataset;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,7 +28,7 @@ public final class ProviderRetryBudget implements RetryBudget {
   private static final Duration WAIT = Duration.ofMillis(500);
 
   private final Map<String, Bucket> buckets = new HashMap<>();
-  private final ProviderRegistry registry;
+  private final Function<Dataset, List<String>> plan;
   private final IntSupplier upGatewayNodes;
   private final LongSupplier nanoClock;
 
@@ -39,13 +43,22 @@ public final class ProviderRetryBudget implements RetryBudget {
     }
   }
 
-  ProviderRetryBudget(ProviderRegistry registry, RetryBudgetSettings settings, IntSupplier upGatewayNodes, LongSupplier nanoClock) {
-    this.registry = registry;
+  /**
+   * @param providers the providers that may be called, by name
+   * @param plan the providers a dataset calls
+   */
+  ProviderRetryBudget(
+      Collection<ProviderSettings> providers,
+      Function<Dataset, List<String>> plan,
+      RetryBudgetSettings settings,
+      IntSupplier upGatewayNodes,
+      LongSupplier nanoClock) {
+    this.plan = plan;
     this.upGatewayNodes = upGatewayNodes;
     this.nanoClock = nanoClock;
     long now = nanoClock.getAsLong();
-    for (ProviderRegistry.Provider p : registry.all()) {
-      int limit = p.settings().rateLimitPerMinute() > 0 ? p.settings().rateLimitPerMinute() : settings.unlimitedRatePerMinute();
+    for (ProviderSettings p : providers) {
+      int limit = p.rateLimitPerMinute() > 0 ? p.rateLimitPerMinute() : settings.unlimitedRatePerMinute();
       Bucket b = new Bucket(limit * settings.share(), now);
       b.tokens = 1;
       buckets.put(p.name(), b);
@@ -61,19 +74,24 @@ public final class ProviderRetryBudget implements RetryBudget {
       }
       return Math.max(1, n);
     };
-    return new ProviderRetryBudget(registry, settings, up, System::nanoTime);
+    return new ProviderRetryBudget(
+        registry.all().stream().map(ProviderRegistry.Provider::settings).toList(),
+        dataset -> registry.planFor(dataset).stream().map(ProviderRegistry.Provider::name).toList(),
+        settings,
+        up,
+        System::nanoTime);
   }
 
   @Override
   public synchronized boolean tryAcquire(FetchKey key) {
-    List<ProviderRegistry.Provider> plan = registry.planFor(key.dataset());
+    List<Bucket> needed = plan.apply(key.dataset()).stream().map(buckets::get).toList();
     long now = nanoClock.getAsLong();
     int nodes = upGatewayNodes.getAsInt();
-    for (ProviderRegistry.Provider p : plan) refill(buckets.get(p.name()), now, nodes);
-    for (ProviderRegistry.Provider p : plan) {
-      if (buckets.get(p.name()).tokens < 1) return false;
+    for (Bucket b : needed) refill(b, now, nodes);
+    for (Bucket b : needed) {
+      if (b.tokens < 1) return false;
     }
-    for (ProviderRegistry.Provider p : plan) buckets.get(p.name()).tokens -= 1;
+    for (Bucket b : needed) b.tokens -= 1;
     return true;
   }
 

@@ -53,6 +53,20 @@ public final class TestDatabase implements AutoCloseable {
     return url != null;
   }
 
+  /** HOCON pointing a node at this PostgreSQL database through another port on 127.0.0.1 (a relay). */
+  public String configVia(int port) {
+    if (url == null) throw new IllegalStateException("only a PostgreSQL database can be reached through a relay");
+    String relayed = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/");
+    return config().replace(url, relayed);
+  }
+
+  /** Host and port of the PostgreSQL server. */
+  public java.net.InetSocketAddress server() {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^:/]+)(?::(\\d+))?/").matcher(url);
+    if (!m.find()) throw new IllegalStateException("cannot read host and port from " + url);
+    return new java.net.InetSocketAddress(m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)));
+  }
+
   /** HOCON for a node using this database. */
   public String config() {
     String dir = "marketgate.data-dir = \"" + dataDir.toString().replace('\\', '/') + "\"\n";
