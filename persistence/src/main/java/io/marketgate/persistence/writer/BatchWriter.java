@@ -63,7 +63,6 @@ public final class BatchWriter<T> {
   private final AtomicLong produced = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong failedAttempts = new AtomicLong();
 
   public BatchWriter(String name, ActorSystem<?> system, Database database, BatchSink<T> sink, Settings settings, Metrics metrics) {
     this.name = name;
@@ -112,7 +111,6 @@ public final class BatchWriter<T> {
                       return batch.size();
                     })
                     .whenComplete((n, error) -> {
-                      if (error != null) failedAttempts.incrementAndGet();
                       if (error != null) LOG.warn("{}: a batch of {} rows was not written ({}); retrying", name, batch.size(), error.getMessage());
                     }),
             Integer.MAX_VALUE,
@@ -138,11 +136,6 @@ public final class BatchWriter<T> {
 
   public long dropped() {
     return dropped.get();
-  }
-
-  /** Batch writes that failed and were retried. */
-  public long failedAttempts() {
-    return failedAttempts.get();
   }
 
   /** Completes once every row offered before this call is written (or the writer stopped). */
