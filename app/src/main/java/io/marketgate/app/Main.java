@@ -6,6 +6,7 @@ import io.marketgate.app.cluster.ClusterFormation;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.http.DataRoutes;
+import io.marketgate.app.http.ApiDocument;
 import io.marketgate.app.http.HttpServer;
 import io.marketgate.app.http.OperationsRoutes;
 import io.marketgate.app.metrics.Metrics;
@@ -30,7 +31,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -158,12 +158,12 @@ public final class Main {
             Clock.systemUTC()));
     PekkoManagement.get(system.classicSystem()).start();
 
-    ClusterSharding sharding = ClusterSharding.get(system);
     var routes =
         Directives.concat(
-            new DataRoutes(sharding, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
+            new DataRoutes(system, providers, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
                 settings.fallbackReserve(), Clock.systemUTC()).route(),
-            new OperationsRoutes(system, providers, deadLetters, durable.audit()).route());
+            new OperationsRoutes(system, providers, deadLetters, durable.audit(), metrics.nodeCounters()).route(),
+            new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
     CompletionStage<InetSocketAddress> metricsBinding =

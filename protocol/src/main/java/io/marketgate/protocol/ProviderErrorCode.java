@@ -14,11 +14,25 @@ public enum ProviderErrorCode {
   CIRCUIT_OPEN,
   /** The provider does not know the symbol: an answer, not a failure. */
   NOT_FOUND,
-  /** The provider refused our credentials. */
-  UNAUTHORIZED;
+  /** The provider refused our credentials (a bad, unknown or revoked key). */
+  UNAUTHORIZED,
+  /**
+   * The key is good but the plan does not include this data (Polygon {@code NOT_AUTHORIZED}, FMP
+   * 402/403 restricted or legacy endpoints): an extension of SPEC §3's codes, told apart from a bad
+   * key because it needs a plan change, not a new key.
+   */
+  NOT_ENTITLED;
 
-  /** Whether this outcome counts against the provider's health (circuit breaker, fallback). */
+  /**
+   * Whether this outcome counts against the provider's health (its circuit breaker). A symbol it
+   * does not know and data its plan does not cover are answers about that request, not outages.
+   */
   public boolean isProviderFailure() {
-    return this != NOT_FOUND;
+    return this != NOT_FOUND && this != NOT_ENTITLED;
+  }
+
+  /** Whether trying again later may succeed: not for unknown symbols, bad keys or plan refusals. */
+  public boolean isRetryable() {
+    return this != NOT_FOUND && this != NOT_ENTITLED && this != UNAUTHORIZED;
   }
 }

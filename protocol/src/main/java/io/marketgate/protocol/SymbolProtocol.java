@@ -20,7 +20,7 @@ public final class SymbolProtocol {
   /** Means "the dataset's configured max age" in {@link Get#maxAgeMillis()}. */
   public static final long DEFAULT_MAX_AGE = -1;
 
-  public sealed interface Command extends CborSerializable permits Get, Refetch, LocalCommand {}
+  public sealed interface Command extends CborSerializable permits Get, Refetch, BatchGet, Deliver, LocalCommand {}
 
   /**
    * Messages an entity sends itself or receives from its own node (fetch completions, the stop
@@ -41,6 +41,35 @@ public final class SymbolProtocol {
    * success. Used by dead-letter retries; a failure is reported to the sender and not queued again.
    */
   public record Refetch(FetchKey key, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * A {@link Get} on behalf of a multi-symbol call: a fresh cached value or a fetch in flight
+   * answers {@code replyTo} as usual; otherwise the entity leaves the fetch to the sender, tells
+   * {@code claims} so ({@link Claimed}), and answers {@code replyTo} when the sender {@link
+   * Deliver}s the result. Every BatchGet gets exactly one {@link Claimed} (claimId 0: not
+   * claimed). A claim not delivered within the budget is fetched by the entity itself.
+   */
+  public record BatchGet(
+      FetchKey key, long maxAgeMillis, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo, ActorRef<Claimed> claims)
+      implements Command {}
+
+  /** {@code claimId} &gt; 0: the sender must fetch the key and deliver it under that id. */
+  public record Claimed(FetchKey key, long claimId) implements CborSerializable {}
+
+  /**
+   * The result of a claimed fetch: data ({@code data} non-null), a symbol no provider knows
+   * ({@code notFound}), or a failure, after which the entity tries its other providers.
+   */
+  public record Deliver(
+      FetchKey key,
+      long claimId,
+      String provider,
+      byte[] data,
+      double confidence,
+      boolean notFound,
+      List<String> providersAttempted,
+      List<ProviderError> errors)
+      implements Command {}
 
   public sealed interface Reply extends CborSerializable permits Answer, NotFound, Unavailable {
     FetchKey key();

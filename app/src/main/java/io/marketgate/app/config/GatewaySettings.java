@@ -24,7 +24,7 @@ public record GatewaySettings(
     Duration fallbackReserve,
     CacheSettings cache,
     SimulatorSettings simulator,
-    Map<Dataset, List<String>> routing,
+    Map<Dataset, DatasetRouting> routing,
     Map<String, ProviderSettings> providers,
     ProviderHttpSettings providerHttp,
     RetryBudgetSettings retryBudget) {
@@ -42,7 +42,7 @@ public record GatewaySettings(
     providers = Map.copyOf(providers);
     seedNodes = List.copyOf(seedNodes);
     for (var route : routing.entrySet()) {
-      for (String provider : route.getValue()) {
+      for (String provider : route.getValue().providers()) {
         ConfigValues.require(
             providers.containsKey(provider),
             "dataset " + route.getKey().wireName() + " names unknown provider '" + provider + "'");
@@ -56,11 +56,11 @@ public record GatewaySettings(
         ConfigValues.splitCommaSeparated(mg.getString("cluster.seed-nodes")).stream()
             .map(HostPort::parse)
             .toList();
-    Map<Dataset, List<String>> routing = new EnumMap<>(Dataset.class);
+    Map<Dataset, DatasetRouting> routing = new EnumMap<>(Dataset.class);
     Config datasets = mg.getConfig("datasets");
     for (Dataset d : Dataset.values()) {
       if (datasets.hasPath(d.wireName())) {
-        routing.put(d, ConfigValues.stringList(datasets, d.wireName()));
+        routing.put(d, DatasetRouting.fromConfig(datasets, d.wireName()));
       }
     }
     Map<String, ProviderSettings> providers = new LinkedHashMap<>();
@@ -98,7 +98,11 @@ public record GatewaySettings(
 
   /** Providers in the order a dataset tries them; empty when the dataset is not served. */
   public List<String> providersFor(Dataset dataset) {
-    return routing.getOrDefault(dataset, List.of());
+    return routingOf(dataset).providers();
+  }
+
+  public DatasetRouting routingOf(Dataset dataset) {
+    return routing.getOrDefault(dataset, DatasetRouting.NONE);
   }
 
   /** These settings with every provider replaced as {@code change} says. */

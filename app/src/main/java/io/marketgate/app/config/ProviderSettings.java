@@ -166,6 +166,11 @@ public final class ProviderSettings {
     return dailyLimit;
   }
 
+  /** Provider-specific integer options, e.g. FMP's {@code max-batch-size}. */
+  public int intOption(String path, int fallback) {
+    return options.hasPath(path) ? options.getInt(path) : fallback;
+  }
+
   /** Provider-specific options, e.g. Polygon's {@code quote-endpoint}. */
   public String option(String path, String fallback) {
     return options.hasPath(path) ? options.getString(path) : fallback;

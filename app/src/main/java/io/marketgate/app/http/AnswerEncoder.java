@@ -13,8 +13,18 @@ public final class AnswerEncoder {
 
   public static byte[] encode(Answer a, long ageMillis, long totalDurationMillis) {
     JsonBytes json = new JsonBytes(a.data().length + 512);
-    json.ascii("{\"symbol\":").string(a.key().symbol())
-        .ascii(",\"dataset\":").string(a.key().dataset().wireName())
+    write(json, a, ageMillis, totalDurationMillis, -1, false);
+    return json.toBytes();
+  }
+
+  /**
+   * Appends one envelope; {@code status} (when not negative) is written after the symbol, as
+   * batch results carry it.
+   */
+  static void write(JsonBytes json, Answer a, long ageMillis, long totalDurationMillis, int status, boolean deduplicated) {
+    json.ascii("{\"symbol\":").string(a.key().symbol());
+    if (status >= 0) json.ascii(",\"status\":").number(status);
+    json.ascii(",\"dataset\":").string(a.key().dataset().wireName())
         .ascii(",\"data\":").raw(a.data())
         .ascii(",\"source\":").string(a.source())
         .ascii(",\"provider_used\":").string(a.providerUsed())
@@ -27,13 +37,13 @@ public final class AnswerEncoder {
     strings(json, a.providersAttempted());
     json.ascii(",\"coalesced\":").bool(a.coalesced())
         .ascii(",\"circuit_breaker_triggered\":").bool(a.circuitBreakerTriggered())
-        .ascii(",\"deduplicated\":false")
+        .ascii(",\"deduplicated\":").bool(deduplicated)
         .ascii(",\"total_duration_ms\":").number(totalDurationMillis);
     if (!a.errors().isEmpty()) {
       json.ascii(",\"errors\":");
       ErrorsJson.write(json, a.errors());
     }
-    return json.ascii("}}").toBytes();
+    json.ascii("}}");
   }
 
   private static void strings(JsonBytes json, List<String> values) {

@@ -3,27 +3,41 @@ package io.marketgate.app.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.concurrent.Stages;
+import io.marketgate.app.json.Json;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.nearcache.NearCache;
-import io.marketgate.protocol.Dataset;
-import io.marketgate.protocol.FetchKey;
+import io.marketgate.app.provider.ProviderRegistry;
+import io.marketgate.app.symbol.BatchFetch;
 import io.marketgate.persistence.lastgood.LastGood;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
+import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.RequestOrigin;
+import io.marketgate.protocol.SearchQueries;
+import io.marketgate.protocol.SeriesIds;
 import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Answer;
 import io.marketgate.protocol.SymbolProtocol.Reply;
 import io.marketgate.protocol.Symbols;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -31,14 +45,33 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The data endpoints of SPEC §3. Input is validated before anything else runs; a valid request
- * is one ask to the symbol's entity under the request deadline.
+ * is answered from this node's near-cache or by one ask to the entity of its symbol (or series id,
+ * or search query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
  */
 public final class DataRoutes {
+  public static final int MAX_BATCH = 100;
+  private static final long MAX_BATCH_BODY = 16 * 1024;
+  private static final Set<String> STATEMENTS = Set.of("income", "balance", "cash_flow");
+  private static final Set<String> PERIODS = Set.of("annual", "quarterly");
+
+  /** A request's key, or the 400 answer that replaces it. */
+  private record Parsed(FetchKey key, HttpResponse invalid) {
+    static Parsed of(FetchKey key) {
+      return new Parsed(key, null);
+    }
+
+    static Parsed bad(String type, String detail) {
+      return new Parsed(null, Problem.response(400, type, "Bad Request", detail));
+    }
+  }
+
+  private final ActorSystem<?> system;
   private final ClusterSharding sharding;
+  private final ProviderRegistry providers;
   private final NearCache nearCache;
   private final LastGoodRepository lastGood;
   private final Metrics metrics;
@@ -51,14 +84,17 @@ public final class DataRoutes {
    *     value when the symbol's entity cannot answer
    */
   public DataRoutes(
-      ClusterSharding sharding,
+      ActorSystem<?> system,
+      ProviderRegistry providers,
       NearCache nearCache,
       LastGoodRepository lastGood,
       Metrics metrics,
       Duration deadline,
       Duration fallbackReserve,
       Clock clock) {
-    this.sharding = sharding;
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.providers = providers;
     this.nearCache = nearCache;
     this.lastGood = lastGood;
     this.metrics = metrics;
@@ -67,14 +103,60 @@ public final class DataRoutes {
     this.clock = clock;
   }
 
+  /** The operations {@link #route} serves. */
+  static final List<ApiOperation> OPERATIONS = List.of(
+      ApiOperation.get("/api/v1/quotes/{symbol}"),
+      ApiOperation.post("/api/v1/quotes/batch"),
+      ApiOperation.get("/api/v1/fundamentals/{symbol}"),
+      ApiOperation.get("/api/v1/company/{symbol}"),
+      ApiOperation.get("/api/v1/earnings/{symbol}"),
+      ApiOperation.get("/api/v1/options-flow/{symbol}"),
+      ApiOperation.get("/api/v1/economic/{series_id}"),
+      ApiOperation.get("/api/v1/news/{symbol}"),
+      ApiOperation.get("/api/v1/search"));
+
   /**
-   * The routes, built once (the Java DSL calls each {@code () -> route} supplier per request). The
-   * quote route is the hit path: one prefix match and one request extraction, the symbol read
-   * from the decoded path segments.
+   * The routes, built once (the Java DSL calls each {@code () -> route} supplier per request).
+   * The quote route is the hit path: one prefix match and one request extraction.
    */
   public Route route() {
-    Route quote = get(() -> extractRequest(request -> symbolRequest(Dataset.QUOTE, request, 3)));
-    return pathPrefix(segment("api").slash("v1").slash("quotes"), () -> quote);
+    Route quote = keyed(3, (raw, request) -> symbolKey(Dataset.QUOTE, raw));
+    Route batch = post(() -> withSizeLimit(MAX_BATCH_BODY, () -> extractRequest(request ->
+        entity(Unmarshaller.entityToString(), body -> batch(request, body)))));
+    Route quotes = concat(path("batch", () -> batch), quote);
+    Route fundamentals = keyed(3, this::fundamentalsKey);
+    Route company = keyed(3, (raw, request) -> symbolKey(Dataset.COMPANY, raw));
+    Route earnings = keyed(3, (raw, request) -> symbolKey(Dataset.EARNINGS, raw));
+    Route options = keyed(3, (raw, request) -> symbolKey(Dataset.OPTIONS_FLOW, raw));
+    Route economic = keyed(3, (raw, request) -> seriesKey(raw));
+    Route news = keyed(3, (raw, request) -> symbolKey(Dataset.NEWS, raw));
+    Route search = get(() -> extractRequest(request -> serve(searchKey(request), request)));
+    Route data =
+        concat(
+            pathPrefix("quotes", () -> quotes),
+            pathPrefix("fundamentals", () -> fundamentals),
+            pathPrefix("company", () -> company),
+            pathPrefix("earnings", () -> earnings),
+            pathPrefix("options-flow", () -> options),
+            pathPrefix("economic", () -> economic),
+            pathPrefix("news", () -> news),
+            path("search", () -> search));
+    return pathPrefix(segment("api").slash("v1"), () -> data);
+  }
+
+  /** GET with the key read from the one path segment after {@code prefixSegments}. */
+  private Route keyed(int prefixSegments, BiFunction<String, HttpRequest, Parsed> parse) {
+    return get(() -> extractRequest(request -> {
+      String raw = onlySegmentAfter(request, prefixSegments);
+      return serve(raw == null ? Parsed.bad("invalid-symbol", "expected one path segment after " + request.getUri().path())
+          : parse.apply(raw, request), request);
+    }));
+  }
+
+  private Route serve(Parsed parsed, HttpRequest request) {
+    if (parsed.invalid() != null) return complete(parsed.invalid());
+    long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
+    return CallerDirectives.withCaller(caller -> serve(parsed.key(), maxAge, caller.origin()));
   }
 
   /** The one decoded path segment after the first {@code prefixSegments}, or null if the path has another shape. */
@@ -89,13 +171,31 @@ public final class DataRoutes {
     return found;
   }
 
-  private Route symbolRequest(Dataset dataset, HttpRequest request, int prefixSegments) {
-    String raw = onlySegmentAfter(request, prefixSegments);
-    Optional<String> symbol = raw == null ? Optional.empty() : Symbols.normalise(raw);
-    if (symbol.isEmpty()) return complete(invalidSymbol(raw == null ? request.getUri().path() : raw));
-    FetchKey key = FetchKey.of(dataset, symbol.get());
-    long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    return CallerDirectives.withCaller(caller -> serve(key, maxAge, caller.origin()));
+  private static Parsed symbolKey(Dataset dataset, String raw) {
+    return Symbols.normalise(raw).map(s -> Parsed.of(FetchKey.of(dataset, s))).orElseGet(() -> Parsed.bad("invalid-symbol", invalidSymbol(raw)));
+  }
+
+  private Parsed fundamentalsKey(String raw, HttpRequest request) {
+    Parsed symbol = symbolKey(Dataset.FUNDAMENTALS, raw);
+    if (symbol.invalid() != null) return symbol;
+    String statement = request.getUri().query().get("statement").orElse("income");
+    String period = request.getUri().query().get("period").orElse("annual");
+    if (!STATEMENTS.contains(statement)) return Parsed.bad("invalid-parameter", "statement must be income, balance or cash_flow");
+    if (!PERIODS.contains(period)) return Parsed.bad("invalid-parameter", "period must be annual or quarterly");
+    return Parsed.of(FetchKey.of(Dataset.FUNDAMENTALS, symbol.key().symbol(), Map.of("statement", statement, "period", period)));
+  }
+
+  private static Parsed seriesKey(String raw) {
+    return SeriesIds.normalise(raw)
+        .map(id -> Parsed.of(FetchKey.of(Dataset.ECONOMIC, id)))
+        .orElseGet(() -> Parsed.bad("invalid-series", "A series id is 1-40 characters of A-Z, 0-9 and _; got " + printable(raw)));
+  }
+
+  private static Parsed searchKey(HttpRequest request) {
+    Optional<String> q = request.getUri().query().get("q");
+    return q.flatMap(SearchQueries::normalise)
+        .map(query -> Parsed.of(FetchKey.of(Dataset.SEARCH, query)))
+        .orElseGet(() -> Parsed.bad("invalid-query", "q is 1-50 characters of letters, digits, spaces and . - & '"));
   }
 
   /** From this node's near-cache when it holds a young enough answer, else from the entity. */
@@ -104,52 +204,50 @@ public final class DataRoutes {
     Answer near = nearCache.get(key, maxAgeMillis);
     if (near != null) {
       metrics.cacheRequest(key.dataset(), Metrics.CacheResult.HIT);
-      return complete(respond(near, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+      return complete(respond(near, millisSince(start)));
     }
-    return completeWithFuture(fetch(key, maxAgeMillis, origin, start));
+    return completeWithFuture(fetch(key, maxAgeMillis, origin, start).thenApply(r -> respond(r, millisSince(start))));
   }
 
-  private CompletionStage<HttpResponse> fetch(FetchKey key, long maxAgeMillis, RequestOrigin origin, long start) {
+  /** The entity's reply, or after Unavailable or no answer, the stored last good value. */
+  private CompletionStage<Reply> fetch(FetchKey key, long maxAgeMillis, RequestOrigin origin, long start) {
     Duration askTimeout = deadline.minus(fallbackReserve);
-    CompletionStage<Reply> reply =
-        Stages.direct(
+    return Stages.direct(
             sharding
                 .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-                .ask(replyTo -> new SymbolProtocol.Get(key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo), askTimeout));
-    return reply
+                .<Reply>ask(replyTo -> new SymbolProtocol.Get(key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo), askTimeout))
         .handle((r, error) -> r)
-        .thenCompose(
-            r -> {
-              if (r instanceof Answer a) {
-                nearCache.offer(a);
-                return CompletableFuture.completedFuture(respond(a, millisSince(start)));
-              }
-              if (r instanceof SymbolProtocol.NotFound) return CompletableFuture.completedFuture(respond(r, millisSince(start)));
-              return fromLastGood(key, r, start);
-            });
+        .thenCompose(r -> settle(key, r, start));
+  }
+
+  private CompletionStage<Reply> settle(FetchKey key, Reply r, long start) {
+    if (r instanceof Answer a) {
+      nearCache.offer(a);
+      return CompletableFuture.completedFuture(a);
+    }
+    if (r instanceof SymbolProtocol.NotFound) return CompletableFuture.completedFuture(r);
+    return fromLastGood(key, r, start);
   }
 
   /**
    * The entity could not answer with data (every provider failed and it held nothing, or it was
-   * unreachable): the durable last good value, read within what is left of the budget, served
-   * stale; otherwise the error.
+   * unreachable): the durable last good value, read within what is left of the budget, as a stale
+   * answer; otherwise Unavailable.
    */
-  private CompletionStage<HttpResponse> fromLastGood(FetchKey key, Reply failure, long start) {
+  private CompletionStage<Reply> fromLastGood(FetchKey key, Reply failure, long start) {
     List<ProviderError> errors =
         failure != null
             ? failure.errors()
-            : List.of(new ProviderError("gateway", ProviderErrorCode.TIMEOUT, "the symbol's entity did not answer in time"));
+            : List.of(new ProviderError("gateway", ProviderErrorCode.TIMEOUT, "the entity of " + key.symbol() + " did not answer in time"));
     long left = deadline.toNanos() - (System.nanoTime() - start);
     return Stages.direct(lastGood.find(key))
         .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS)
         .handle((found, error) -> {
           if (found != null && found.isPresent()) {
             metrics.cacheRequest(key.dataset(), Metrics.CacheResult.STALE);
-            return respond(staleFrom(found.get(), failure, errors), millisSince(start));
+            return staleFrom(found.get(), failure, errors);
           }
-          if (failure != null) return respond(failure, millisSince(start));
-          return Problem.response(503, "entity-unreachable", "Service Unavailable",
-              "No answer for " + key.symbol() + " within the request deadline and no stored value", errors);
+          return failure != null ? failure : new SymbolProtocol.Unavailable(key, List.of(), errors);
         });
   }
 
@@ -157,10 +255,6 @@ public final class DataRoutes {
     return new Answer(g.key(), g.data(), g.source(), g.fallback(), true, true, g.fetchedAtMillis(), g.confidence() / 2,
         failure == null ? List.of() : failure.providersAttempted(), false,
         errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN), errors);
-  }
-
-  private static long millisSince(long startNanos) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
   }
 
   private static final HttpHeader SOURCE_CACHE = RawHeader.create("X-Data-Source", "cache");
@@ -178,23 +272,100 @@ public final class DataRoutes {
                   a.stale() ? STALE : NOT_STALE,
                   RawHeader.create("Age", Long.toString(age / 1000))));
     }
-    List<ProviderError> errors = reply.errors();
-    if (reply instanceof SymbolProtocol.NotFound) {
-      return Problem.response(404, "unknown-symbol", "Not Found",
-          "No provider knows " + reply.key().symbol(), errors);
-    }
-    return Problem.response(503, "providers-unavailable", "Service Unavailable",
-        "No provider could answer " + reply.key() + " and nothing is cached", errors);
+    return problemOf(reply);
   }
 
-  private static HttpResponse invalidSymbol(String raw) {
-    return Problem.response(400, "invalid-symbol", "Bad Request",
-        "A symbol is 1-" + Symbols.MAX_LENGTH + " characters of A-Z, 0-9, '.', '-', '=' (optionally after '^'); got "
-            + printable(raw));
+  private static HttpResponse problemOf(Reply reply) {
+    if (reply instanceof SymbolProtocol.NotFound) {
+      return Problem.response(404, "unknown-symbol", "Not Found", "No provider knows " + reply.key().symbol(), reply.errors());
+    }
+    if (reply.providersAttempted().isEmpty() && reply.errors().stream().anyMatch(e -> e.provider().equals("gateway"))) {
+      return Problem.response(503, "entity-unreachable", "Service Unavailable",
+          "No answer for " + reply.key().symbol() + " within the request deadline and no stored value", reply.errors());
+    }
+    return Problem.response(503, "providers-unavailable", "Service Unavailable",
+        "No provider could answer " + reply.key() + " and nothing is stored", reply.errors());
+  }
+
+  // ---- Batch of quotes ----
+
+  private Route batch(HttpRequest request, String body) {
+    List<String> requested;
+    try {
+      requested = symbolsOf(body);
+    } catch (IllegalArgumentException | IOException e) {
+      return complete(Problem.response(400, "invalid-batch", "Bad Request", e.getMessage()));
+    }
+    long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
+    return CallerDirectives.withCaller(caller -> completeWithFuture(batch(requested, maxAge, caller.origin())));
+  }
+
+  /** {@code {"symbols": ["AAPL", …]}}: 1 to {@value #MAX_BATCH} strings. */
+  private static List<String> symbolsOf(String body) throws IOException {
+    JsonNode json = Json.mapper().readTree(body);
+    JsonNode symbols = json == null ? null : json.get("symbols");
+    if (symbols == null || !symbols.isArray()) throw new IllegalArgumentException("expected {\"symbols\": [\"AAPL\", ...]}");
+    if (symbols.isEmpty()) throw new IllegalArgumentException("symbols is empty");
+    if (symbols.size() > MAX_BATCH) throw new IllegalArgumentException("at most " + MAX_BATCH + " symbols, got " + symbols.size());
+    List<String> list = new ArrayList<>();
+    for (JsonNode s : symbols) {
+      if (!s.isTextual()) throw new IllegalArgumentException("symbols must be strings");
+      list.add(s.asText());
+    }
+    return list;
+  }
+
+  private CompletionStage<HttpResponse> batch(List<String> requested, long maxAge, RequestOrigin origin) {
+    long start = System.nanoTime();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    Map<String, HttpResponse> invalid = new LinkedHashMap<>();
+    for (String raw : requested) {
+      Optional<String> symbol = Symbols.normalise(raw);
+      if (symbol.isPresent()) seen.merge(symbol.get(), 1, Integer::sum);
+      else invalid.put(raw, Problem.response(400, "invalid-symbol", "Bad Request", invalidSymbol(raw)));
+    }
+    Map<FetchKey, Reply> known = new LinkedHashMap<>();
+    List<FetchKey> toFetch = new ArrayList<>();
+    for (String symbol : seen.keySet()) {
+      FetchKey key = FetchKey.of(Dataset.QUOTE, symbol);
+      Answer near = nearCache.get(key, maxAge);
+      if (near != null) {
+        metrics.cacheRequest(Dataset.QUOTE, Metrics.CacheResult.HIT);
+        known.put(key, near);
+      } else {
+        toFetch.add(key);
+      }
+    }
+    metrics.batch(seen.size(), known.size());
+    Duration budget = deadline.minus(fallbackReserve);
+    return BatchFetch.run(system, providers, toFetch, maxAge, budget, origin)
+        .thenCompose(fetched -> {
+          List<CompletableFuture<Void>> settled = new ArrayList<>();
+          for (FetchKey key : toFetch) {
+            settled.add(settle(key, fetched.get(key), start).toCompletableFuture().thenAccept(r -> {
+              synchronized (known) {
+                known.put(key, r);
+              }
+            }));
+          }
+          return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
+        })
+        .thenApply(done -> HttpResponse.create().withEntity(
+            HttpEntities.create(ContentTypes.APPLICATION_JSON, BatchEncoder.encode(seen, known, invalid, clock.millis(), millisSince(start)))));
+  }
+
+  // ---- helpers ----
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  static String invalidSymbol(String raw) {
+    return "A symbol is 1-" + Symbols.MAX_LENGTH + " characters of A-Z, 0-9, '.', '-', '=' (optionally after '^'); got " + printable(raw);
   }
 
   /** The rejected input, shortened and with control and non-ASCII characters escaped. */
-  private static String printable(String raw) {
+  static String printable(String raw) {
     StringBuilder sb = new StringBuilder("'");
     for (int i = 0; i < raw.length() && i < 40; i++) {
       char c = raw.charAt(i);

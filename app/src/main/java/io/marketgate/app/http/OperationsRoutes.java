@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.json.Json;
+import io.marketgate.app.metrics.NodeCounters;
 import io.marketgate.app.provider.ProviderActor;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderStatus;
@@ -45,13 +46,26 @@ public final class OperationsRoutes {
   private final ProviderRegistry providers;
   private final ShardedDeadLetterQueue deadLetters;
   private final AuditLog audit;
+  private final NodeCounters counters;
 
-  public OperationsRoutes(ActorSystem<?> system, ProviderRegistry providers, ShardedDeadLetterQueue deadLetters, AuditLog audit) {
+  public OperationsRoutes(
+      ActorSystem<?> system, ProviderRegistry providers, ShardedDeadLetterQueue deadLetters, AuditLog audit, NodeCounters counters) {
     this.system = system;
     this.providers = providers;
     this.deadLetters = deadLetters;
     this.audit = audit;
+    this.counters = counters;
   }
+
+  /** The operations {@link #route} serves. */
+  static final List<ApiOperation> OPERATIONS = List.of(
+      ApiOperation.get("/api/v1/providers"),
+      ApiOperation.get("/api/v1/circuit-breakers"),
+      ApiOperation.post("/api/v1/circuit-breakers/{provider}/reset"),
+      ApiOperation.get("/api/v1/dlq"),
+      ApiOperation.post("/api/v1/dlq/{id}/replay"),
+      ApiOperation.get("/api/v1/audit"),
+      ApiOperation.get("/api/v1/telemetry"));
 
   public Route route() {
     return pathPrefix(
@@ -69,7 +83,8 @@ public final class OperationsRoutes {
                         path(
                             segment("dlq").slash(segment()).slash("replay"),
                             id -> post(() -> replay(id, caller))),
-                        path("audit", () -> get(() -> parameterMap(params -> auditSearch(params)))))));
+                        path("audit", () -> get(() -> parameterMap(params -> auditSearch(params)))),
+                        path("telemetry", () -> get(() -> completeWithFuture(telemetryJson()))))));
   }
 
   private Route dlqList(Map<String, String> params) {
@@ -168,6 +183,34 @@ public final class OperationsRoutes {
 
   private CompletionStage<HttpResponse> providersJson() {
     return statuses().thenApply(list -> json(Map.of("providers", list)));
+  }
+
+  /** This node's counts since it started: cache, providers, circuit-open events and batches. */
+  private CompletionStage<HttpResponse> telemetryJson() {
+    return statuses()
+        .thenApply(
+            list -> {
+              Map<String, Object> byProvider = new LinkedHashMap<>();
+              long openEvents = 0;
+              for (ProviderStatus s : list) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("attempts", s.attempts());
+                p.put("successes", s.successes());
+                p.put("failures", s.failures());
+                p.put("refused_by_breaker", s.callsRefusedByBreaker());
+                p.put("circuit_open_events", s.circuitOpenEvents());
+                byProvider.put(s.name(), p);
+                openEvents += s.circuitOpenEvents();
+              }
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("node", system.address().toString());
+              body.put("since", counters.since().toString());
+              body.put("cache", counters.cacheView());
+              body.put("providers", byProvider);
+              body.put("circuit_open_events", openEvents);
+              body.put("batches", counters.batchView());
+              return json(body);
+            });
   }
 
   private CompletionStage<HttpResponse> breakersJson() {

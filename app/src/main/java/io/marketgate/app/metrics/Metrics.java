@@ -35,6 +35,7 @@ public final class Metrics {
 
   private final Map<Dataset, Map<CacheResult, Counter>> cacheRequests = new EnumMap<>(Dataset.class);
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final NodeCounters nodeCounters = new NodeCounters();
 
   private Metrics() {
     for (Dataset d : Dataset.values()) {
@@ -59,6 +60,12 @@ public final class Metrics {
 
   public void cacheRequest(Dataset dataset, CacheResult result) {
     cacheRequests.get(dataset).get(result).increment();
+    nodeCounters.cache(result);
+  }
+
+  /** This node's totals since start, for the telemetry endpoint. */
+  public NodeCounters nodeCounters() {
+    return nodeCounters;
   }
 
   /** One call sent to a provider, with its outcome ({@code ok} or the lower-case error code). */
@@ -80,6 +87,13 @@ public final class Metrics {
 
   public void circuitBreakerStateChange(String provider, String state) {
     counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
+  }
+
+  /** One batch request of {@code symbols} distinct symbols, {@code cacheHits} of them answered from the near-cache. */
+  public void batch(int symbols, int cacheHits) {
+    counter("batch_requests").increment();
+    counter("batch_symbols").increment(symbols);
+    nodeCounters.batch(symbols, cacheHits);
   }
 
   /** Rows of a durable writer that were written or dropped ({@code durable_rows_total{writer,result}}). */

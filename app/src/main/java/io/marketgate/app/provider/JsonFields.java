@@ -52,6 +52,36 @@ public final class JsonFields {
     return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
+  /** A date written {@code yyyy-MM-dd} (or starting so, as in {@code 2024-11-01 06:01:36}). */
+  public static java.time.LocalDate date(JsonNode node, String field) {
+    String s = text(node, field);
+    if (s == null) return null;
+    if (s.length() < 10) throw new IllegalArgumentException(field + " is not a date: " + s);
+    return java.time.LocalDate.parse(s.substring(0, 10));
+  }
+
+  /** An ISO-8601 instant ({@code 2024-06-24T18:33:53Z}); offsets are converted to UTC. */
+  public static Instant instant(JsonNode node, String field) {
+    String s = text(node, field);
+    if (s == null) return null;
+    return java.time.OffsetDateTime.parse(s).toInstant();
+  }
+
+  /** A local date-time {@code yyyy-MM-dd HH:mm:ss} in the given zone, as an instant. */
+  public static Instant localDateTime(JsonNode node, String field, java.time.ZoneId zone) {
+    String s = text(node, field);
+    if (s == null) return null;
+    return java.time.LocalDateTime.parse(s.replace(' ', 'T')).atZone(zone).toInstant();
+  }
+
+  /** The first of {@code fields} that is present (legacy and current names of one value). */
+  public static BigDecimal decimal(JsonNode node, String... fields) {
+    for (String f : fields) {
+      if (node.hasNonNull(f)) return decimal(node, f);
+    }
+    return null;
+  }
+
   static BigDecimal parseDecimal(String raw) {
     String s = raw.trim();
     if (s.isEmpty() || s.equals(".") || s.equals("-") || s.equalsIgnoreCase("none")

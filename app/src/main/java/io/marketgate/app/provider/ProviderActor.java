@@ -12,6 +12,9 @@ import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.persistence.audit.AuditEvent;
 import io.marketgate.persistence.audit.AuditTrail;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,13 @@ public final class ProviderActor {
   /** Fetch {@code key}; the reply arrives within {@code timeout} (capped by the provider's own). */
   public record Fetch(FetchKey key, Duration timeout, RequestOrigin origin, ActorRef<Outcome> replyTo) implements Command {}
 
+  /** Quotes of several symbols in one call of the provider's multi-symbol endpoint. */
+  public record FetchBatch(List<FetchKey> keys, Duration timeout, RequestOrigin origin, ActorRef<BatchOutcome> replyTo)
+      implements Command {}
+
+  /** One outcome per key of a {@link FetchBatch}. */
+  public record BatchOutcome(Map<FetchKey, Outcome> outcomes) implements NoSerializationVerificationNeeded {}
+
   public record GetStatus(ActorRef<ProviderStatus> replyTo) implements Command {}
 
   /** Closes the breaker at once (a new breaker instance: there is no public force-close). */
@@ -53,6 +63,9 @@ public final class ProviderActor {
   record Crash(String reason) implements Command {}
 
   private record AttemptDone(Fetch request, String endpoint, long startNanos, Outcome outcome, Throwable error)
+      implements Command {}
+
+  private record BatchDone(FetchBatch request, String endpoint, long startNanos, BatchOutcome outcome, Throwable error)
       implements Command {}
 
   private record BreakerTransition(int generation, BreakerState state) implements Command {}
@@ -92,6 +105,7 @@ public final class ProviderActor {
     private CircuitBreaker current;
     private int generation;
     private BreakerState state = BreakerState.CLOSED;
+    private long openEvents;
 
     Breakers(ActorContext<Command> ctx, ProviderSettings settings, Metrics metrics) {
       this.ctx = ctx;
@@ -130,6 +144,7 @@ public final class ProviderActor {
     private void moveTo(BreakerState next) {
       ctx.getLog().info("Circuit breaker of {} {} -> {}", settings.name(), state.label, next.label);
       state = next;
+      if (next == BreakerState.OPEN) openEvents++;
       metrics.circuitBreakerState(settings.name(), next.gaugeValue);
       metrics.circuitBreakerStateChange(settings.name(), next.label);
     }
@@ -145,6 +160,8 @@ public final class ProviderActor {
     long latencySamples;
     long lastLatencyNanos = -1;
     String lastError;
+    /** Plan refusals (NOT_ENTITLED) by what was refused, for the operations view. */
+    final Map<String, String> entitlementRefusals = new java.util.TreeMap<>();
   }
 
   private static final class Active {
@@ -183,6 +200,8 @@ public final class ProviderActor {
       return Behaviors.receive(Command.class)
           .onMessage(Fetch.class, this::onFetch)
           .onMessage(AttemptDone.class, this::onAttemptDone)
+          .onMessage(FetchBatch.class, this::onFetchBatch)
+          .onMessage(BatchDone.class, this::onBatchDone)
           .onMessage(BreakerTransition.class, this::onTransition)
           .onMessage(GetStatus.class, this::onGetStatus)
           .onMessage(ResetBreaker.class, this::onReset)
@@ -213,6 +232,87 @@ public final class ProviderActor {
       return Behaviors.same();
     }
 
+    private Behavior<Command> onFetchBatch(FetchBatch batch) {
+      long start = System.nanoTime();
+      BatchQuotes batchQuotes = adapter instanceof BatchQuotes b ? b : null;
+      if (batchQuotes == null) {
+        batch.replyTo().tell(allFailed(batch.keys(), failed(ProviderErrorCode.NOT_FOUND, "no multi-symbol quotes")));
+        return Behaviors.same();
+      }
+      ProviderRequest request;
+      try {
+        request = batchQuotes.batchRequest(batch.keys().stream().map(FetchKey::symbol).toList(), settings.primaryKey());
+      } catch (RuntimeException e) {
+        batch.replyTo().tell(allFailed(batch.keys(), failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request")));
+        return Behaviors.same();
+      }
+      Duration timeout = batch.timeout().compareTo(settings.timeout()) < 0 ? batch.timeout() : settings.timeout();
+      String url = settings.baseUrl() + request.pathAndQuery();
+      CompletionStage<BatchOutcome> call =
+          Stages.direct(
+              breakers.current.callWithCircuitBreakerCS(
+                  () -> {
+                    try {
+                      return http.get(url, request.headers(), timeout).thenApply(r -> interpretBatch(batchQuotes, batch.keys(), r));
+                    } catch (RuntimeException e) {
+                      return CompletableFuture.failedFuture(e);
+                    }
+                  },
+                  ProviderActor::batchCountsAsFailure));
+      ctx.pipeToSelf(call, (outcome, error) -> new BatchDone(batch, request.endpoint(), start, outcome, error));
+      return Behaviors.same();
+    }
+
+    private BatchOutcome interpretBatch(BatchQuotes batchQuotes, List<FetchKey> keys, ProviderHttpClient.RawResponse response) {
+      Map<FetchKey, Outcome> outcomes = new LinkedHashMap<>();
+      try {
+        Map<String, AdapterResult> results =
+            batchQuotes.parseBatch(keys.stream().map(FetchKey::symbol).toList(), response.status(), response.body());
+        for (FetchKey key : keys) outcomes.put(key, toOutcome(results.get(key.symbol())));
+      } catch (RuntimeException e) {
+        for (FetchKey key : keys) outcomes.put(key, failed(ProviderErrorCode.INVALID_RESPONSE, "unreadable answer: " + e.getClass().getSimpleName()));
+      }
+      return new BatchOutcome(outcomes);
+    }
+
+    private Behavior<Command> onBatchDone(BatchDone done) {
+      long latency = System.nanoTime() - done.startNanos();
+      BatchOutcome outcome = done.outcome() != null ? done.outcome() : allFailed(done.request().keys(), failureOf(done.error()));
+      boolean sent = !(unwrap(done.error()) instanceof CircuitBreakerOpenException);
+      boolean anyFetched = outcome.outcomes().values().stream().anyMatch(o -> o instanceof Fetched);
+      Outcome representative = anyFetched ? null : outcome.outcomes().values().stream().findFirst().orElse(null);
+      String label = representative == null ? "ok" : statusLabel(representative);
+      if (sent) {
+        recordCall(done.endpoint(), label, latency,
+            "batch:" + done.request().keys().stream().map(FetchKey::symbol).collect(java.util.stream.Collectors.joining(",")),
+            done.request().origin());
+      } else {
+        stats.refusedByBreaker++;
+      }
+      if (representative instanceof Failed f) {
+        metrics.providerError(settings.name(), f.error().code());
+        countFailure(f, done.endpoint());
+      } else {
+        stats.successes++;
+      }
+      done.request().replyTo().tell(outcome);
+      return Behaviors.same();
+    }
+
+    private BatchOutcome allFailed(List<FetchKey> keys, Failed failure) {
+      Map<FetchKey, Outcome> outcomes = new LinkedHashMap<>();
+      for (FetchKey k : keys) outcomes.put(k, failure);
+      return new BatchOutcome(outcomes);
+    }
+
+    private Outcome toOutcome(AdapterResult result) {
+      if (result instanceof AdapterResult.Success s) {
+        return new Fetched(settings.name(), s.record(), Json.encode(s.record()));
+      }
+      if (result instanceof AdapterResult.Failure f) return failed(f.code(), f.message());
+      return failed(ProviderErrorCode.NOT_FOUND, "no answer for this symbol");
+    }
+
     private CompletionStage<Outcome> send(FetchKey key, String url, ProviderRequest request, Duration timeout) {
       try {
         return http.get(url, request.headers(), timeout).thenApply(response -> interpret(key, response));
@@ -224,12 +324,7 @@ public final class ProviderActor {
     /** Runs in the call's future: any exception of the adapter becomes an INVALID_RESPONSE attempt. */
     private Outcome interpret(FetchKey key, ProviderHttpClient.RawResponse response) {
       try {
-        AdapterResult result = adapter.parse(key, response.status(), response.body());
-        if (result instanceof AdapterResult.Success s) {
-          return new Fetched(settings.name(), s.record(), Json.encode(s.record()));
-        }
-        AdapterResult.Failure f = (AdapterResult.Failure) result;
-        return failed(f.code(), f.message());
+        return toOutcome(adapter.parse(key, response.status(), response.body()));
       } catch (RuntimeException e) {
         return failed(ProviderErrorCode.INVALID_RESPONSE, "unreadable answer: " + e.getClass().getSimpleName());
       }
@@ -240,30 +335,40 @@ public final class ProviderActor {
       Outcome outcome = done.outcome() != null ? done.outcome() : failureOf(done.error());
       boolean sent = !(unwrap(done.error()) instanceof CircuitBreakerOpenException);
       if (sent) {
-        stats.attempts++;
-        stats.latencyNanosTotal += latency;
-        stats.latencySamples++;
-        stats.lastLatencyNanos = latency;
-        metrics.providerRequest(settings.name(), done.endpoint(), statusLabel(outcome), latency);
-        RequestOrigin origin = done.request().origin();
-        audit.record(AuditEvent.providerCall(settings.name(), done.endpoint(), done.request().key().toString(),
-            statusLabel(outcome), latency / 1_000_000, origin.client(), origin.profile()));
+        recordCall(done.endpoint(), statusLabel(outcome), latency, done.request().key().toString(), done.request().origin());
       } else {
         stats.refusedByBreaker++;
       }
       if (outcome instanceof Failed f) {
         metrics.providerError(settings.name(), f.error().code());
-        if (f.error().code().isProviderFailure()) {
-          stats.failures++;
-          stats.lastError = f.error().code() + ": " + f.error().message();
-        } else {
-          stats.successes++;
-        }
+        countFailure(f, done.endpoint());
       } else {
         stats.successes++;
       }
       done.request().replyTo().tell(outcome);
       return Behaviors.same();
+    }
+
+    /** One call sent: statistics, metrics and its audit row. */
+    private void recordCall(String endpoint, String status, long latency, String subject, RequestOrigin origin) {
+      stats.attempts++;
+      stats.latencyNanosTotal += latency;
+      stats.latencySamples++;
+      stats.lastLatencyNanos = latency;
+      metrics.providerRequest(settings.name(), endpoint, status, latency);
+      audit.record(AuditEvent.providerCall(settings.name(), endpoint, subject, status, latency / 1_000_000, origin.client(), origin.profile()));
+    }
+
+    private void countFailure(Failed f, String endpoint) {
+      if (f.error().code() == ProviderErrorCode.NOT_ENTITLED) {
+        stats.entitlementRefusals.put(endpoint, f.error().message());
+      }
+      if (f.error().code().isProviderFailure()) {
+        stats.failures++;
+        stats.lastError = f.error().code() + ": " + f.error().message();
+      } else {
+        stats.successes++;
+      }
     }
 
     private Failed failureOf(Throwable error) {
@@ -311,9 +416,11 @@ public final class ProviderActor {
           stats.successes,
           stats.failures,
           stats.refusedByBreaker,
+          breakers.openEvents,
           stats.lastError,
           stats.latencySamples == 0 ? null : stats.latencyNanosTotal / 1e6 / stats.latencySamples,
           stats.lastLatencyNanos < 0 ? null : stats.lastLatencyNanos / 1e6,
+          Map.copyOf(stats.entitlementRefusals),
           settings.apiKeys().stream().map(ProviderStatus::maskKey).toList());
     }
 
@@ -324,6 +431,14 @@ public final class ProviderActor {
 
   static Failed failed(String provider, ProviderErrorCode code, String message) {
     return new Failed(new ProviderError(provider, code, message));
+  }
+
+  /** A batch counts against the provider when no symbol came back and the reason was a provider failure. */
+  private static Boolean batchCountsAsFailure(Optional<BatchOutcome> outcome, Optional<Throwable> error) {
+    if (error.isPresent()) return true;
+    return outcome.map(b -> b.outcomes().values().stream().noneMatch(o -> o instanceof Fetched)
+            && b.outcomes().values().stream().anyMatch(o -> o instanceof Failed f && f.error().code().isProviderFailure()))
+        .orElse(true);
   }
 
   /** What the breaker counts: exceptions and provider failures; NOT_FOUND is an answer. */

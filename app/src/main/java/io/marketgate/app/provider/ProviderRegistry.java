@@ -1,9 +1,12 @@
 package io.marketgate.app.provider;
 
+import io.marketgate.app.config.DatasetRouting;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.provider.fmp.FmpAdapter;
+import io.marketgate.app.provider.fred.FredAdapter;
+import io.marketgate.app.provider.newsapi.NewsApiAdapter;
 import io.marketgate.app.provider.polygon.PolygonAdapter;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.protocol.Dataset;
@@ -21,21 +24,32 @@ import org.apache.pekko.actor.typed.Props;
 /** This node's provider actors, and which of them serve each dataset in priority order. */
 public final class ProviderRegistry {
 
-  /** A running provider: its actor and the settings it was started with. */
-  public record Provider(String name, ActorRef<ProviderActor.Command> ref, ProviderSettings settings, Set<Dataset> datasets) {}
+  /** A running provider: its actor, the settings it was started with, and its adapter. */
+  public record Provider(
+      String name, ActorRef<ProviderActor.Command> ref, ProviderSettings settings, Set<Dataset> datasets, ProviderAdapter adapter) {
+
+    /** Its multi-symbol quote call, when it has one. */
+    public Optional<BatchQuotes> batchQuotes() {
+      return adapter instanceof BatchQuotes b ? Optional.of(b) : Optional.empty();
+    }
+  }
 
   /** The adapter for each known provider name. */
   private static final Map<String, Function<ProviderSettings, ProviderAdapter>> ADAPTERS =
       Map.of(
-          "fmp", s -> new FmpAdapter(s.baseUrl()),
-          "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))));
+          "fmp", s -> new FmpAdapter(s.baseUrl(), s.intOption("max-batch-size", 50)),
+          "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
+          "fred", s -> new FredAdapter(),
+          "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))));
 
   private final Map<String, Provider> providers;
   private final Map<Dataset, List<Provider>> plans;
+  private final Map<Dataset, DatasetRouting> routing;
 
-  private ProviderRegistry(Map<String, Provider> providers, Map<Dataset, List<Provider>> plans) {
+  private ProviderRegistry(Map<String, Provider> providers, Map<Dataset, List<Provider>> plans, Map<Dataset, DatasetRouting> routing) {
     this.providers = providers;
     this.plans = plans;
+    this.routing = routing;
   }
 
   /**
@@ -57,10 +71,12 @@ public final class ProviderRegistry {
               ProviderActor.create(p, simulated.contains(p.name()), adapter, http, metrics, audit),
               "provider-" + p.name(),
               Props.empty());
-      started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets()));
+      started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets(), adapter));
     }
     Map<Dataset, List<Provider>> plans = new LinkedHashMap<>();
+    Map<Dataset, DatasetRouting> routing = new LinkedHashMap<>();
     for (Dataset d : Dataset.values()) {
+      routing.put(d, settings.routingOf(d));
       List<Provider> order = new ArrayList<>();
       for (String name : settings.providersFor(d)) {
         Provider provider = started.get(name);
@@ -68,7 +84,7 @@ public final class ProviderRegistry {
       }
       plans.put(d, List.copyOf(order));
     }
-    return new ProviderRegistry(Map.copyOf(started), Map.copyOf(plans));
+    return new ProviderRegistry(Map.copyOf(started), Map.copyOf(plans), Map.copyOf(routing));
   }
 
   /** The adapter of a provider Marketgate knows; empty for an unknown name. */
@@ -79,6 +95,11 @@ public final class ProviderRegistry {
   /** The providers a dataset tries, in order; empty when none is enabled for it. */
   public List<Provider> planFor(Dataset dataset) {
     return plans.getOrDefault(dataset, List.of());
+  }
+
+  /** How a dataset uses its providers: in fallback order, or merged. */
+  public DatasetRouting routingOf(Dataset dataset) {
+    return routing.getOrDefault(dataset, DatasetRouting.NONE);
   }
 
   public Optional<Provider> provider(String name) {

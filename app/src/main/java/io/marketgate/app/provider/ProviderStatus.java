@@ -3,6 +3,7 @@ package io.marketgate.app.provider;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import java.util.Map;
 
 /** One node's view of a provider, for the operations endpoints. Keys appear masked only. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -19,9 +20,11 @@ public record ProviderStatus(
     long successes,
     long failures,
     long callsRefusedByBreaker,
+    long circuitOpenEvents,
     String lastError,
     Double latencyMsAverage,
     Double latencyMsLast,
+    Map<String, String> entitlementRefusals,
     List<String> keys) {
 
   /** {@code ****abcd}: the last 4 characters of keys of 8 or more characters, nothing of shorter ones. */

@@ -44,7 +44,11 @@ public record Fault(
     /** HTTP 200 with an HTML page instead of JSON. */
     HTML("html"),
     /** HTTP 200, well-formed, but the price is not positive. */
-    INVALID_PRICE("invalid_price");
+    INVALID_PRICE("invalid_price"),
+    /** The provider's plan refusal (FMP 402 "Restricted Endpoint", Polygon NOT_AUTHORIZED, …). */
+    NOT_ENTITLED("not_entitled"),
+    /** The provider's answer to a rejected key. */
+    BAD_KEY("bad_key");
 
     private final String wire;
 

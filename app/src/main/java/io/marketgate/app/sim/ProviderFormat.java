@@ -11,4 +11,7 @@ interface ProviderFormat {
 
   /** The provider's answer to a missing or rejected key. */
   SimResponse unauthorized();
+
+  /** The provider's answer when the plan does not include the data. */
+  SimResponse notEntitled();
 }

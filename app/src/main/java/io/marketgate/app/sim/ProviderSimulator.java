@@ -28,7 +28,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  */
 public final class ProviderSimulator {
   /** Providers the simulator serves, as named in configuration. */
-  public static final Set<String> PROVIDERS = Set.of(FmpSimulation.NAME, PolygonSimulation.NAME);
+  public static final Set<String> PROVIDERS = Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME);
 
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
@@ -83,7 +83,11 @@ public final class ProviderSimulator {
 
   private Route providerRoutes(ActorSystem<?> system) {
     Responder responder = new Responder(calls, faults, system.executionContext());
-    return concat(new FmpSimulation(responder).route(), new PolygonSimulation(responder).route());
+    return concat(
+        new FmpSimulation(responder).route(),
+        new PolygonSimulation(responder).route(),
+        new FredSimulation(responder).route(),
+        new NewsApiSimulation(responder).route());
   }
 
   private Route controlRoute() {

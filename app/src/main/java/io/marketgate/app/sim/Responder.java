@@ -59,6 +59,8 @@ final class Responder {
       case ERROR_BODY -> format.errorWithStatus200();
       case HTML -> SimResponse.html(200, "Maintenance");
       case INVALID_PRICE -> normal.apply(true);
+      case NOT_ENTITLED -> format.notEntitled();
+      case BAD_KEY -> format.unauthorized();
     };
   }
 }

@@ -40,4 +40,32 @@ public final class SimulatedMarket {
   private static BigDecimal cents(long cents) {
     return BigDecimal.valueOf(cents, 2);
   }
+
+  static long seed(String symbol) {
+    return symbol.toUpperCase().hashCode() & 0x7fffffffL;
+  }
+
+  /** Annual (or quarterly) figures of report {@code i} (0 = latest) in dollars. */
+  public record Financials(
+      java.time.LocalDate periodEnd, String fiscalPeriod, int fiscalYear, long revenue, long costOfRevenue, long operatingIncome,
+      long netIncome, BigDecimal eps, BigDecimal epsDiluted, long totalAssets, long totalLiabilities, long operatingCashFlow,
+      long capitalExpenditure) {}
+
+  public static Financials financials(String symbol, boolean quarterly, int i) {
+    long h = seed(symbol);
+    long base = 1_000_000_000L * (5 + h % 300);
+    if (quarterly) base /= 4;
+    long revenue = base - i * base / 40;
+    long cost = revenue * (45 + h % 20) / 100;
+    long operating = (revenue - cost) * (40 + h % 30) / 100;
+    long net = operating * 80 / 100;
+    long shares = 1_000_000_000L * (1 + h % 15);
+    java.time.LocalDate end =
+        quarterly ? java.time.LocalDate.of(2026, 9, 30).minusMonths(3L * i) : java.time.LocalDate.of(2025, 12, 31).minusYears(i);
+    String period = quarterly ? "Q" + (((end.getMonthValue() - 1) / 3) + 1) : "FY";
+    long assets = revenue * 2;
+    return new Financials(end, period, end.getYear(), revenue, cost, operating, net,
+        BigDecimal.valueOf(net * 100 / shares, 2), BigDecimal.valueOf(net * 99 / shares, 2), assets, assets * 55 / 100,
+        net * 120 / 100, -(revenue / 20));
+  }
 }

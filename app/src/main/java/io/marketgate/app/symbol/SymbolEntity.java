@@ -30,6 +30,7 @@ import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
@@ -67,6 +68,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   private record FetchCompleted(FetchKey key, long fetchId, FetchOutcome outcome)
       implements LocalCommand, NoSerializationVerificationNeeded {}
 
+  /** A claimed fetch was not delivered in time: the entity fetches the key itself. */
+  private record ClaimExpired(FetchKey key, long fetchId) implements LocalCommand, NoSerializationVerificationNeeded {}
+
   /** The symbol's durable last good values, read once when the entity starts. */
   private record LastGoodLoaded(List<LastGood> values) implements LocalCommand, NoSerializationVerificationNeeded {}
 
@@ -75,13 +79,20 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
 
   record Waiter(ActorRef<Reply> replyTo, boolean coalesced) {}
 
-  /** A fetch in flight and who waits for it; {@code queueOnFailure} unless a retry started it. */
-  record InFlight(long fetchId, boolean queueOnFailure, List<Waiter> waiters) {
+  /**
+   * A fetch in flight and who waits for it; {@code queueOnFailure} unless a retry started it;
+   * {@code claimed} while a batch sender fetches it and has not delivered yet.
+   */
+  record InFlight(long fetchId, boolean queueOnFailure, List<Waiter> waiters, boolean claimed, RequestOrigin origin, long deadlineNanos) {
     InFlight join(Waiter waiter) {
       List<Waiter> more = new ArrayList<>(waiters.size() + 1);
       more.addAll(waiters);
       more.add(waiter);
-      return new InFlight(fetchId, queueOnFailure, List.copyOf(more));
+      return new InFlight(fetchId, queueOnFailure, List.copyOf(more), claimed, origin, deadlineNanos);
+    }
+
+    InFlight unclaimed() {
+      return new InFlight(fetchId, queueOnFailure, waiters, false, origin, deadlineNanos);
     }
   }
 
@@ -155,20 +166,22 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   }
 
   public static Behavior<Command> create(String symbol, Dependencies deps) {
-    return Behaviors.setup(ctx -> {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       // Requests are served meanwhile; the values are merged in when they arrive.
       ctx.pipeToSelf(deps.lastGood().load(symbol), (values, error) -> new LastGoodLoaded(error == null ? values : List.of()));
-      return new SymbolEntity(ctx, symbol, deps);
-    });
+      return new SymbolEntity(ctx, timers, symbol, deps);
+    }));
   }
 
   private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
   private final String symbol;
   private final Dependencies deps;
   private State state = State.EMPTY;
 
-  private SymbolEntity(ActorContext<Command> context, String symbol, Dependencies deps) {
+  private SymbolEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String symbol, Dependencies deps) {
     this.context = context;
+    this.timers = timers;
     this.symbol = symbol;
     this.deps = deps;
   }
@@ -179,6 +192,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     if (message instanceof FetchCompleted done) return onFetchCompleted(done);
     if (message instanceof Refetch refetch) return onRefetch(refetch);
     if (message instanceof LastGoodLoaded loaded) return onLastGoodLoaded(loaded);
+    if (message instanceof SymbolProtocol.BatchGet batchGet) return onBatchGet(batchGet);
+    if (message instanceof SymbolProtocol.Deliver deliver) return onDeliver(deliver);
+    if (message instanceof ClaimExpired expired) return onClaimExpired(expired);
     if (message == Stop.INSTANCE) return onStop();
     return Behaviors.unhandled();
   }
@@ -189,31 +205,90 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   }
 
   private Behavior<Command> onGet(Get get) {
-    FetchKey key = get.key();
+    Reply known = knownAnswer(get.key(), maxAge(get.key(), get.maxAgeMillis()));
+    if (known != null) {
+      get.replyTo().tell(known);
+      return this;
+    }
+    return fetchOrJoin(get.key(), get.budgetMillis(), get.origin(), get.replyTo(), true);
+  }
+
+  /**
+   * The answer the entity can give without fetching: a young enough value, a recent "not found",
+   * or, right after every provider failed, the last value again; null when it must fetch.
+   */
+  private Reply knownAnswer(FetchKey key, long maxAge) {
     long now = deps.clock().millis();
-    long maxAge = maxAge(get);
     Slot slot = state.slot(key);
     Cached cached = slot.cached();
     if (cached != null && maxAge > 0 && now - cached.fetchedAtMillis() <= maxAge) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
-      get.replyTo().tell(hit(key, cached));
-      return this;
+      return hit(key, cached);
     }
     if (slot.notFoundAtMillis() != 0 && maxAge > 0
         && now - slot.notFoundAtMillis() <= Math.min(maxAge, deps.cache().notFoundTtl().toMillis())) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
-      get.replyTo().tell(new SymbolProtocol.NotFound(key, List.of(), List.of()));
-      return this;
+      return new SymbolProtocol.NotFound(key, List.of(), List.of());
     }
     Failure failure = slot.failure();
     if (cached != null && failure != null && slot.inFlight() == null && maxAge > 0
         && now - failure.atMillis() < deps.cache().failureBackoff().toMillis()) {
       // Every provider failed moments ago: serve the last value again rather than ask them anew.
       deps.metrics().cacheRequest(key.dataset(), CacheResult.STALE);
-      get.replyTo().tell(stale(key, cached, failure.outcome(), false));
+      return stale(key, cached, failure.outcome(), false);
+    }
+    return null;
+  }
+
+  private Behavior<Command> onBatchGet(SymbolProtocol.BatchGet get) {
+    FetchKey key = get.key();
+    Reply known = knownAnswer(key, maxAge(key, get.maxAgeMillis()));
+    if (known != null) {
+      get.replyTo().tell(known);
+      get.claims().tell(new SymbolProtocol.Claimed(key, 0));
       return this;
     }
-    return fetchOrJoin(key, get.budgetMillis(), get.origin(), get.replyTo(), true);
+    Slot slot = state.slot(key);
+    if (slot.inFlight() != null) {
+      fetchOrJoin(key, get.budgetMillis(), get.origin(), get.replyTo(), true);
+      get.claims().tell(new SymbolProtocol.Claimed(key, 0));
+      return this;
+    }
+    deps.metrics().cacheRequest(key.dataset(), CacheResult.MISS);
+    state = state.nextFetchId();
+    long fetchId = state.lastFetchId();
+    long deadline = deadlineFor(get.budgetMillis());
+    state = state.with(key, slot.withInFlight(
+        new InFlight(fetchId, true, List.of(new Waiter(get.replyTo(), false)), true, get.origin(), deadline)));
+    // Half the budget for the sender to deliver; the other half for fetching it here if it does not.
+    timers.startSingleTimer(new ClaimExpired(key, fetchId), Duration.ofMillis(get.budgetMillis() / 2));
+    get.claims().tell(new SymbolProtocol.Claimed(key, fetchId));
+    return this;
+  }
+
+  private Behavior<Command> onDeliver(SymbolProtocol.Deliver d) {
+    InFlight inFlight = state.slot(d.key()).inFlight();
+    if (inFlight == null || !inFlight.claimed() || inFlight.fetchId() != d.claimId()) return this;
+    timers.cancel(new ClaimExpired(d.key(), d.claimId()));
+    if (d.data() != null) {
+      return completeFetch(d.key(), d.claimId(), new FetchOutcome.Fetched(d.provider(), !deps.plan().isPrimary(d.key().dataset(), d.provider()),
+          d.data(), d.confidence(), d.providersAttempted(), d.errors()));
+    }
+    if (d.notFound()) return completeFetch(d.key(), d.claimId(), new FetchOutcome.NotFound(d.providersAttempted(), d.errors()));
+    // The batch call failed for this key: the other providers, one at a time.
+    state = state.with(d.key(), state.slot(d.key()).withInFlight(inFlight.unclaimed()));
+    pipeFetch(d.key(), d.claimId(), deps.plan().run(d.key(), inFlight.deadlineNanos(), inFlight.origin(),
+        java.util.Set.copyOf(d.providersAttempted()), d.providersAttempted(), d.errors()));
+    return this;
+  }
+
+  private Behavior<Command> onClaimExpired(ClaimExpired expired) {
+    InFlight inFlight = state.slot(expired.key()).inFlight();
+    if (inFlight == null || !inFlight.claimed() || inFlight.fetchId() != expired.fetchId()) return this;
+    context.getLog().debug("Claimed fetch of {} not delivered in time; fetching it here", expired.key());
+    state = state.with(expired.key(), state.slot(expired.key()).withInFlight(inFlight.unclaimed()));
+    pipeFetch(expired.key(), expired.fetchId(), deps.plan().run(expired.key(), inFlight.deadlineNanos(), inFlight.origin()));
+    return this;
   }
 
   private Behavior<Command> onRefetch(Refetch refetch) {
@@ -243,27 +318,31 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     deps.metrics().cacheRequest(key.dataset(), CacheResult.MISS);
     state = state.nextFetchId();
     long fetchId = state.lastFetchId();
-    long deadline = System.nanoTime() + Duration.ofMillis(budgetMillis).minus(deps.replyMargin()).toNanos();
-    context
-        .pipeToSelf(
-            deps.plan().run(key, deadline, origin),
-            (outcome, error) ->
-                new FetchCompleted(
-                    key,
-                    fetchId,
-                    outcome != null
-                        ? outcome
-                        : new FetchOutcome.Failed(List.of(), List.of())));
-    state = state.with(key, slot.withInFlight(new InFlight(fetchId, queueOnFailure, List.of(new Waiter(replyTo, false)))));
+    long deadline = deadlineFor(budgetMillis);
+    pipeFetch(key, fetchId, deps.plan().run(key, deadline, origin));
+    state = state.with(key, slot.withInFlight(
+        new InFlight(fetchId, queueOnFailure, List.of(new Waiter(replyTo, false)), false, origin, deadline)));
     return this;
   }
 
+  private long deadlineFor(long budgetMillis) {
+    return System.nanoTime() + Duration.ofMillis(budgetMillis).minus(deps.replyMargin()).toNanos();
+  }
+
+  private void pipeFetch(FetchKey key, long fetchId, java.util.concurrent.CompletionStage<FetchOutcome> fetch) {
+    context.pipeToSelf(
+        fetch,
+        (outcome, error) -> new FetchCompleted(key, fetchId, outcome != null ? outcome : new FetchOutcome.Failed(List.of(), List.of())));
+  }
+
   private Behavior<Command> onFetchCompleted(FetchCompleted done) {
-    FetchKey key = done.key();
+    return completeFetch(done.key(), done.fetchId(), done.outcome());
+  }
+
+  private Behavior<Command> completeFetch(FetchKey key, long fetchId, FetchOutcome outcome) {
     Slot slot = state.slot(key);
     InFlight inFlight = slot.inFlight();
-    if (inFlight == null || inFlight.fetchId() != done.fetchId()) return this;
-    FetchOutcome outcome = done.outcome();
+    if (inFlight == null || inFlight.fetchId() != fetchId) return this;
     long now = deps.clock().millis();
     Slot next;
     if (outcome instanceof FetchOutcome.Fetched f) {
@@ -294,7 +373,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
           w.replyTo().tell(reply);
         }
       }
-      if (inFlight.queueOnFailure()) deps.deadLetters().enqueue(key, outcome.errors());
+      if (inFlight.queueOnFailure() && outcome.errors().stream().anyMatch(e -> e.code().isRetryable())) {
+        deps.deadLetters().enqueue(key, outcome.errors());
+      }
       next = new Slot(last, slot.notFoundAtMillis(), null, new Failure(now, outcome));
     }
     state = state.with(key, next).bounded(deps.cache().maxEntriesPerSymbol());
@@ -308,9 +389,8 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     return this;
   }
 
-  private long maxAge(Get get) {
-    long configured = deps.cache().maxAge(get.key().dataset()).toMillis();
-    long asked = get.maxAgeMillis();
+  private long maxAge(FetchKey key, long asked) {
+    long configured = deps.cache().maxAge(key.dataset()).toMillis();
     return asked < 0 ? configured : Math.min(asked, configured);
   }
 

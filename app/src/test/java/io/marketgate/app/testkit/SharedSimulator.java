@@ -41,7 +41,11 @@ public final class SharedSimulator implements AutoCloseable {
         "marketgate.providers.fmp.base-url = \"" + base + "/fmp/stable\"",
         "marketgate.providers.fmp.api-key = \"test-fmp-key\"",
         "marketgate.providers.polygon.base-url = \"" + base + "/polygon\"",
-        "marketgate.providers.polygon.api-key = \"test-polygon-key\"");
+        "marketgate.providers.polygon.api-key = \"test-polygon-key\"",
+        "marketgate.providers.fred.base-url = \"" + base + "/fred\"",
+        "marketgate.providers.fred.api-key = \"test-fred-key\"",
+        "marketgate.providers.newsapi.base-url = \"" + base + "/newsapi/v2\"",
+        "marketgate.providers.newsapi.api-key = \"test-news-key\"");
   }
 
   /** The same as environment variables, for a gateway in a separate process. */
@@ -52,7 +56,11 @@ public final class SharedSimulator implements AutoCloseable {
         "FMP_BASE_URL", base + "/fmp/stable",
         "FMP_API_KEY", "test-fmp-key",
         "POLYGON_BASE_URL", base + "/polygon",
-        "POLYGON_API_KEY", "test-polygon-key");
+        "POLYGON_API_KEY", "test-polygon-key",
+        "FRED_BASE_URL", base + "/fred",
+        "FRED_API_KEY", "test-fred-key",
+        "NEWS_BASE_URL", base + "/newsapi/v2",
+        "NEWS_API_KEY", "test-news-key");
   }
 
   public ProviderSimulator simulator() {

@@ -1,0 +1,213 @@
+package io.marketgate.app.symbol;
+
+import io.marketgate.app.provider.BatchQuotes;
+import io.marketgate.app.provider.ProviderActor;
+import io.marketgate.app.provider.ProviderRegistry;
+import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.RequestOrigin;
+import io.marketgate.protocol.SymbolProtocol;
+import io.marketgate.protocol.SymbolProtocol.Claimed;
+import io.marketgate.protocol.SymbolProtocol.Reply;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Quotes of many symbols with as few provider calls as the provider's multi-symbol call allows,
+ * keeping single-flight per symbol. Each symbol's entity answers from its cache, joins a fetch in
+ * flight, or leaves the fetch to this batch ({@link SymbolProtocol.BatchGet}); the claimed symbols
+ * are fetched in calls of at most the provider's batch size and each result is delivered to its
+ * entity, which answers everyone waiting for it, a single request sent meanwhile included. A
+ * symbol the batch call could not answer is fetched by its entity from the other providers.
+ */
+public final class BatchFetch {
+  private BatchFetch() {}
+
+  private sealed interface Msg extends NoSerializationVerificationNeeded {}
+
+  private record Replied(Reply reply) implements Msg {}
+
+  private record GotClaim(Claimed claimed) implements Msg {}
+
+  private record BatchAnswered(List<FetchKey> keys, Map<FetchKey, Long> claims, ProviderActor.BatchOutcome outcome, String provider)
+      implements Msg {}
+
+  private enum Timeout implements Msg {
+    CLAIMS,
+    DEADLINE
+  }
+
+  /**
+   * @return each symbol's reply; a symbol missing from the map got none within the budget
+   */
+  public static CompletionStage<Map<FetchKey, Reply>> run(
+      ActorSystem<?> system, ProviderRegistry registry, List<FetchKey> keys, long maxAgeMillis, Duration budget, RequestOrigin origin) {
+    CompletableFuture<Map<FetchKey, Reply>> result = new CompletableFuture<>();
+    if (keys.isEmpty()) {
+      result.complete(Map.of());
+      return result;
+    }
+    system.systemActorOf(
+        Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers ->
+            new Coordinator(ctx, timers, ClusterSharding.get(system), registry, keys, maxAgeMillis, budget, origin, result).start())),
+        "batch-" + UUID.randomUUID(),
+        Props.empty());
+    return result;
+  }
+
+  private static final class Coordinator {
+    private final ActorContext<Msg> ctx;
+    private final TimerScheduler<Msg> timers;
+    private final ClusterSharding sharding;
+    private final ProviderRegistry registry;
+    private final List<FetchKey> keys;
+    private final long maxAgeMillis;
+    private final Duration budget;
+    private final RequestOrigin origin;
+    private final CompletableFuture<Map<FetchKey, Reply>> result;
+    private final long deadline;
+    private final Map<FetchKey, Reply> replies = new LinkedHashMap<>();
+    private final Map<FetchKey, Long> claims = new HashMap<>();
+    private int acks;
+    private boolean dispatched;
+
+    Coordinator(
+        ActorContext<Msg> ctx,
+        TimerScheduler<Msg> timers,
+        ClusterSharding sharding,
+        ProviderRegistry registry,
+        List<FetchKey> keys,
+        long maxAgeMillis,
+        Duration budget,
+        RequestOrigin origin,
+        CompletableFuture<Map<FetchKey, Reply>> result) {
+      this.ctx = ctx;
+      this.timers = timers;
+      this.sharding = sharding;
+      this.registry = registry;
+      this.keys = keys;
+      this.maxAgeMillis = maxAgeMillis;
+      this.budget = budget;
+      this.origin = origin;
+      this.result = result;
+      this.deadline = System.nanoTime() + budget.toNanos();
+    }
+
+    Behavior<Msg> start() {
+      ActorRef<Reply> replyTo = ctx.messageAdapter(Reply.class, Replied::new);
+      ActorRef<Claimed> claimsTo = ctx.messageAdapter(Claimed.class, GotClaim::new);
+      for (FetchKey key : keys) {
+        sharding.entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
+            .tell(new SymbolProtocol.BatchGet(key, maxAgeMillis, budget.toMillis(), origin, replyTo, claimsTo));
+      }
+      timers.startSingleTimer(Timeout.CLAIMS, budget.dividedBy(6));
+      timers.startSingleTimer(Timeout.DEADLINE, budget);
+      return Behaviors.receive(Msg.class)
+          .onMessage(Replied.class, this::onReplied)
+          .onMessage(GotClaim.class, this::onClaim)
+          .onMessage(BatchAnswered.class, this::onBatchAnswered)
+          .onMessageEquals(Timeout.CLAIMS, this::dispatch)
+          .onMessageEquals(Timeout.DEADLINE, this::finish)
+          .build();
+    }
+
+    private Behavior<Msg> onClaim(GotClaim got) {
+      acks++;
+      Claimed c = got.claimed();
+      if (c.claimId() > 0) {
+        if (dispatched) {
+          // Came too late for the batch calls: its entity fetches it on its own.
+          deliverFailure(c.key(), c.claimId(), List.of(), List.of());
+        } else {
+          claims.put(c.key(), c.claimId());
+        }
+      }
+      return acks >= keys.size() && !dispatched ? dispatch() : Behaviors.same();
+    }
+
+    /** Fetches every claimed symbol in calls of at most the provider's batch size. */
+    private Behavior<Msg> dispatch() {
+      if (dispatched) return Behaviors.same();
+      dispatched = true;
+      List<FetchKey> claimed = keys.stream().filter(claims::containsKey).toList();
+      if (claimed.isEmpty()) return Behaviors.same();
+      Optional<ProviderRegistry.Provider> batchProvider =
+          registry.planFor(Dataset.QUOTE).stream().filter(p -> p.batchQuotes().isPresent()).findFirst();
+      if (batchProvider.isEmpty()) {
+        for (FetchKey k : claimed) deliverFailure(k, claims.get(k), List.of(), List.of());
+        return Behaviors.same();
+      }
+      ProviderRegistry.Provider provider = batchProvider.get();
+      BatchQuotes batchQuotes = provider.batchQuotes().get();
+      Duration remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      // Half of what is left for the batch calls, the rest for fallbacks of symbols they miss.
+      Duration timeout = provider.settings().timeout().compareTo(remaining.dividedBy(2)) < 0 ? provider.settings().timeout() : remaining.dividedBy(2);
+      for (int from = 0; from < claimed.size(); from += batchQuotes.maxBatchSize()) {
+        List<FetchKey> chunk = List.copyOf(claimed.subList(from, Math.min(claimed.size(), from + batchQuotes.maxBatchSize())));
+        Map<FetchKey, Long> chunkClaims = new HashMap<>();
+        for (FetchKey k : chunk) chunkClaims.put(k, claims.get(k));
+        ctx.ask(
+            ProviderActor.BatchOutcome.class,
+            provider.ref(),
+            timeout.plusMillis(100),
+            replyTo -> new ProviderActor.FetchBatch(chunk, timeout, origin, replyTo),
+            (outcome, error) -> new BatchAnswered(chunk, chunkClaims, outcome, provider.name()));
+      }
+      return Behaviors.same();
+    }
+
+    private Behavior<Msg> onBatchAnswered(BatchAnswered answered) {
+      for (FetchKey key : answered.keys()) {
+        long claimId = answered.claims().get(key);
+        ProviderActor.Outcome outcome = answered.outcome() == null ? null : answered.outcome().outcomes().get(key);
+        List<String> attempted = List.of(answered.provider());
+        if (outcome instanceof ProviderActor.Fetched f) {
+          entity(key).tell(new SymbolProtocol.Deliver(key, claimId, answered.provider(), f.data(),
+              registry.provider(answered.provider()).map(p -> p.settings().confidence()).orElse(0.5), false, attempted, List.of()));
+        } else {
+          ProviderError error = outcome instanceof ProviderActor.Failed failed
+              ? failed.error()
+              : new ProviderError(answered.provider(), io.marketgate.protocol.ProviderErrorCode.TIMEOUT, "no answer to the batch call");
+          deliverFailure(key, claimId, attempted, List.of(error));
+        }
+      }
+      return Behaviors.same();
+    }
+
+    /** The entity tries its other providers (a NOT_FOUND from the batch provider counts as tried). */
+    private void deliverFailure(FetchKey key, long claimId, List<String> attempted, List<ProviderError> errors) {
+      entity(key).tell(new SymbolProtocol.Deliver(key, claimId, null, null, 0, false, attempted, errors));
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<SymbolProtocol.Command> entity(FetchKey key) {
+      return sharding.entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol());
+    }
+
+    private Behavior<Msg> onReplied(Replied replied) {
+      replies.put(replied.reply().key(), replied.reply());
+      return replies.size() >= keys.size() ? finish() : Behaviors.same();
+    }
+
+    private Behavior<Msg> finish() {
+      result.complete(Map.copyOf(replies));
+      return Behaviors.stopped();
+    }
+  }
+}
