@@ -44,6 +44,7 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
@@ -146,15 +147,18 @@ public final class DataRoutes {
 
   /** GET with the key read from the one path segment after {@code prefixSegments}. */
   private Route keyed(int prefixSegments, BiFunction<String, HttpRequest, Parsed> parse) {
-    return get(() -> extractRequest(request -> {
+    Route inner = get(() -> extractRequest(request -> {
       String raw = onlySegmentAfter(request, prefixSegments);
       return serve(raw == null ? Parsed.bad("invalid-symbol", "expected one path segment after " + request.getUri().path())
           : parse.apply(raw, request), request);
     }));
+    // "/quotes" without a slash is no resource (404); "/quotes/" is an empty symbol (400).
+    return rawPathPrefixTest(PathMatchers.slash(), () -> inner);
   }
 
   private Route serve(Parsed parsed, HttpRequest request) {
     if (parsed.invalid() != null) return complete(parsed.invalid());
+    if (providers.planFor(parsed.key().dataset()).isEmpty()) return complete(noProvider(parsed.key().dataset()));
     long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
     return CallerDirectives.withCaller(caller -> serve(parsed.key(), maxAge, caller.origin()));
   }
@@ -296,6 +300,7 @@ public final class DataRoutes {
     } catch (IllegalArgumentException | IOException e) {
       return complete(Problem.response(400, "invalid-batch", "Bad Request", e.getMessage()));
     }
+    if (providers.planFor(Dataset.QUOTE).isEmpty()) return complete(noProvider(Dataset.QUOTE));
     long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
     return CallerDirectives.withCaller(caller -> completeWithFuture(batch(requested, maxAge, caller.origin())));
   }
@@ -336,7 +341,6 @@ public final class DataRoutes {
         toFetch.add(key);
       }
     }
-    metrics.batch(seen.size(), known.size());
     Duration budget = deadline.minus(fallbackReserve);
     return BatchFetch.run(system, providers, toFetch, maxAge, budget, origin)
         .thenCompose(fetched -> {
@@ -350,11 +354,21 @@ public final class DataRoutes {
           }
           return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
         })
-        .thenApply(done -> HttpResponse.create().withEntity(
-            HttpEntities.create(ContentTypes.APPLICATION_JSON, BatchEncoder.encode(seen, known, invalid, clock.millis(), millisSince(start)))));
+        .thenApply(done -> {
+          long cached = known.values().stream().filter(r -> r instanceof Answer a && a.cached()).count();
+          long answered = known.values().stream().filter(r -> r instanceof Answer).count();
+          metrics.batch(seen.size() + invalid.size(), cached, seen.size() + invalid.size() - answered);
+          return HttpResponse.create().withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, BatchEncoder.encode(seen, known, invalid, clock.millis(), millisSince(start))));
+        });
   }
 
   // ---- helpers ----
+
+  private static HttpResponse noProvider(Dataset dataset) {
+    return Problem.response(503, "dataset-unavailable", "Service Unavailable",
+        "No provider serves " + dataset.wireName() + " on this node: configure one of its providers (see README, Providers)");
+  }
 
   private static long millisSince(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);

@@ -38,6 +38,8 @@ final class ErrorHandling {
     String detail = strict.getData().utf8String();
     String title = response.status().reason();
     String type = status == 404 ? "not-found" : status == 405 ? "method-not-allowed" : "bad-request";
-    return Problem.response(status == 0 ? StatusCodes.BAD_REQUEST.intValue() : status, type, title, detail);
+    // Keeps the rejection's own headers, e.g. Allow on a 405.
+    return Problem.response(status == 0 ? StatusCodes.BAD_REQUEST.intValue() : status, type, title, detail)
+        .addHeaders(response.getHeaders());
   }
 }

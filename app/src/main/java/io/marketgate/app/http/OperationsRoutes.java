@@ -197,6 +197,7 @@ public final class OperationsRoutes {
                 p.put("attempts", s.attempts());
                 p.put("successes", s.successes());
                 p.put("failures", s.failures());
+                p.put("plan_refusals", s.planRefusals());
                 p.put("refused_by_breaker", s.callsRefusedByBreaker());
                 p.put("circuit_open_events", s.circuitOpenEvents());
                 byProvider.put(s.name(), p);

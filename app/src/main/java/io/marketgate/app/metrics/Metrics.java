@@ -89,11 +89,11 @@ public final class Metrics {
     counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
   }
 
-  /** One batch request of {@code symbols} distinct symbols, {@code cacheHits} of them answered from the near-cache. */
-  public void batch(int symbols, int cacheHits) {
+  /** One batch request of {@code symbols} symbols, {@code cached} of them answered from cache, {@code failed} not answered. */
+  public void batch(int symbols, long cached, long failed) {
     counter("batch_requests").increment();
     counter("batch_symbols").increment(symbols);
-    nodeCounters.batch(symbols, cacheHits);
+    nodeCounters.batch(symbols, cached, failed);
   }
 
   /** Rows of a durable writer that were written or dropped ({@code durable_rows_total{writer,result}}). */

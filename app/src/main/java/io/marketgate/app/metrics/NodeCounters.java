@@ -15,7 +15,8 @@ public final class NodeCounters {
   private final Map<Metrics.CacheResult, LongAdder> cache = new EnumMap<>(Metrics.CacheResult.class);
   private final LongAdder batchRequests = new LongAdder();
   private final LongAdder batchSymbols = new LongAdder();
-  private final LongAdder batchCacheHits = new LongAdder();
+  private final LongAdder batchCached = new LongAdder();
+  private final LongAdder batchFailed = new LongAdder();
 
   NodeCounters() {
     for (Metrics.CacheResult r : Metrics.CacheResult.values()) cache.put(r, new LongAdder());
@@ -25,10 +26,11 @@ public final class NodeCounters {
     cache.get(result).increment();
   }
 
-  void batch(int symbols, int cacheHits) {
+  void batch(int symbols, long cached, long failed) {
     batchRequests.increment();
     batchSymbols.add(symbols);
-    batchCacheHits.add(cacheHits);
+    batchCached.add(cached);
+    batchFailed.add(failed);
   }
 
   /**
@@ -52,7 +54,8 @@ public final class NodeCounters {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("requests", batchRequests.sum());
     view.put("symbols", batchSymbols.sum());
-    view.put("cache_hits", batchCacheHits.sum());
+    view.put("cached", batchCached.sum());
+    view.put("failed", batchFailed.sum());
     return view;
   }
 

@@ -156,6 +156,7 @@ public final class ProviderActor {
     long successes;
     long failures;
     long refusedByBreaker;
+    long planRefusals;
     long latencyNanosTotal;
     long latencySamples;
     long lastLatencyNanos = -1;
@@ -286,15 +287,11 @@ public final class ProviderActor {
         recordCall(done.endpoint(), label, latency,
             "batch:" + done.request().keys().stream().map(FetchKey::symbol).collect(java.util.stream.Collectors.joining(",")),
             done.request().origin());
+        countOutcome(representative, done.endpoint());
       } else {
         stats.refusedByBreaker++;
       }
-      if (representative instanceof Failed f) {
-        metrics.providerError(settings.name(), f.error().code());
-        countFailure(f, done.endpoint());
-      } else {
-        stats.successes++;
-      }
+      if (representative instanceof Failed f) metrics.providerError(settings.name(), f.error().code());
       done.request().replyTo().tell(outcome);
       return Behaviors.same();
     }
@@ -336,15 +333,11 @@ public final class ProviderActor {
       boolean sent = !(unwrap(done.error()) instanceof CircuitBreakerOpenException);
       if (sent) {
         recordCall(done.endpoint(), statusLabel(outcome), latency, done.request().key().toString(), done.request().origin());
+        countOutcome(outcome, done.endpoint());
       } else {
         stats.refusedByBreaker++;
       }
-      if (outcome instanceof Failed f) {
-        metrics.providerError(settings.name(), f.error().code());
-        countFailure(f, done.endpoint());
-      } else {
-        stats.successes++;
-      }
+      if (outcome instanceof Failed f) metrics.providerError(settings.name(), f.error().code());
       done.request().replyTo().tell(outcome);
       return Behaviors.same();
     }
@@ -359,11 +352,17 @@ public final class ProviderActor {
       audit.record(AuditEvent.providerCall(settings.name(), endpoint, subject, status, latency / 1_000_000, origin.client(), origin.profile()));
     }
 
-    private void countFailure(Failed f, String endpoint) {
-      if (f.error().code() == ProviderErrorCode.NOT_ENTITLED) {
+    /**
+     * A call that was sent: a success when the provider answered (with data, or that it knows no
+     * such symbol), a plan refusal, or a failure.
+     */
+    private void countOutcome(Outcome outcome, String endpoint) {
+      if (!(outcome instanceof Failed f)) {
+        stats.successes++;
+      } else if (f.error().code() == ProviderErrorCode.NOT_ENTITLED) {
+        stats.planRefusals++;
         stats.entitlementRefusals.put(endpoint, f.error().message());
-      }
-      if (f.error().code().isProviderFailure()) {
+      } else if (f.error().code().isProviderFailure()) {
         stats.failures++;
         stats.lastError = f.error().code() + ": " + f.error().message();
       } else {
@@ -417,6 +416,7 @@ public final class ProviderActor {
           stats.failures,
           stats.refusedByBreaker,
           breakers.openEvents,
+          stats.planRefusals,
           stats.lastError,
           stats.latencySamples == 0 ? null : stats.latencyNanosTotal / 1e6 / stats.latencySamples,
           stats.lastLatencyNanos < 0 ? null : stats.lastLatencyNanos / 1e6,

@@ -21,6 +21,7 @@ public record ProviderStatus(
     long failures,
     long callsRefusedByBreaker,
     long circuitOpenEvents,
+    long planRefusals,
     String lastError,
     Double latencyMsAverage,
     Double latencyMsLast,

@@ -274,7 +274,7 @@ final class FmpSimulation implements ProviderFormat {
       a.put("image", "https://images.example/" + symbol + "/" + i + ".jpg");
       a.put("site", "wire.example");
       a.put("text", "What moved " + symbol + " today, part " + i + ".");
-      a.put("url", "https://news.example/" + symbol.toLowerCase(Locale.ROOT) + "/story-" + i);
+      a.put("url", i == 0 ? SimulatedMarket.syndicatedStoryUrl(symbol) : "https://news.example/" + symbol.toLowerCase(Locale.ROOT) + "/story-" + i);
     }
     return array;
   }

@@ -50,7 +50,7 @@ final class NewsApiSimulation implements ProviderFormat {
           a.put("author", "Newsroom");
           a.put("title", q + " headline " + i + " from the " + endpoint.replace('_', ' ') + " feed");
           a.put("description", "Coverage of " + q + ", item " + i + ".");
-          a.put("url", "https://press.example/" + endpoint + "/" + q.toLowerCase(Locale.ROOT) + "-" + i);
+          a.put("url", i == 0 ? SimulatedMarket.syndicatedStoryUrl(q) : "https://press.example/" + endpoint + "/" + q.toLowerCase(Locale.ROOT) + "-" + i);
           a.put("urlToImage", "https://press.example/img/" + i + ".jpg");
           a.put("publishedAt", "2026-11-2" + (1 - Math.min(i, 1)) + "T0" + i + ":45:00Z");
           a.put("content", "Coverage of " + q + "… [+2410 chars]");

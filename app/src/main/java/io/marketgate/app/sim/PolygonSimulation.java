@@ -338,7 +338,7 @@ final class PolygonSimulation implements ProviderFormat {
       a.put("title", symbol + " analysts weigh in, part " + i);
       a.put("author", "Staff");
       a.put("published_utc", "2026-11-2" + (1 - Math.min(i, 1)) + "T1" + i + ":15:00Z");
-      a.put("article_url", "https://ledger.example/" + symbol.toLowerCase(Locale.ROOT) + "/analysis-" + i);
+      a.put("article_url", i == 0 ? SimulatedMarket.syndicatedStoryUrl(symbol) : "https://ledger.example/" + symbol.toLowerCase(Locale.ROOT) + "/analysis-" + i);
       a.putArray("tickers").add(symbol);
       a.put("image_url", "https://ledger.example/img/" + i + ".png");
       a.put("description", "Analysts on " + symbol + ", part " + i + ".");

@@ -41,6 +41,11 @@ public final class SimulatedMarket {
     return BigDecimal.valueOf(cents, 2);
   }
 
+  /** The one story every simulated news source carries for a symbol (as wire stories are syndicated). */
+  public static String syndicatedStoryUrl(String symbol) {
+    return "https://wire.example/markets/" + symbol.toLowerCase(java.util.Locale.ROOT) + "-earnings-preview";
+  }
+
   static long seed(String symbol) {
     return symbol.toUpperCase().hashCode() & 0x7fffffffL;
   }

@@ -1,0 +1,82 @@
+package io.marketgate.app.datasets;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.marketgate.app.sim.Fault;
+import io.marketgate.app.testkit.Http;
+import io.marketgate.app.testkit.TestNode;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A plan refusal (FMP 402 "Restricted Endpoint") is an entitlement problem, not a bad key and not
+ * an outage: the request falls back, the breaker stays closed, and the operations view names the
+ * refused endpoint.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class PlanRefusalTest {
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start("");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @BeforeEach
+  void resetSimulator() {
+    node.simulator().reset();
+  }
+
+  private static JsonNode fmpStatus() {
+    for (JsonNode p : Http.get(node.url("/api/v1/providers")).json().get("providers")) {
+      if (p.get("name").asText().equals("fmp")) return p;
+    }
+    throw new AssertionError("fmp missing from /api/v1/providers");
+  }
+
+  @Test
+  void aRestrictedEndpointFallsBackAndIsReportedAsNotEntitled() {
+    node.simulator().setFault("fmp", Fault.of(Fault.Mode.NOT_ENTITLED));
+    JsonNode before = fmpStatus();
+    try {
+      for (String symbol : new String[] {"PRA", "PRB", "PRC", "PRD", "PRE"}) {
+        Http.Answer answer = Http.get(node.url("/api/v1/quotes/" + symbol));
+        assertEquals(200, answer.status(), answer.body());
+        JsonNode json = answer.json();
+        assertEquals("polygon_fallback", json.get("provider_used").asText());
+        assertEquals("fmp", json.at("/metadata/errors/0/provider").asText());
+        assertEquals("NOT_ENTITLED", json.at("/metadata/errors/0/code").asText());
+      }
+      assertEquals(5, node.simulator().callsOf("fmp").size(), "five refusals in a row do not open the breaker");
+
+      JsonNode fmp = fmpStatus();
+      assertEquals("closed", fmp.get("circuit_state").asText());
+      assertEquals(before.get("failures").asLong(), fmp.get("failures").asLong(), "a refusal is not a failure");
+      assertEquals(before.get("plan_refusals").asLong() + 5, fmp.get("plan_refusals").asLong());
+      assertTrue(fmp.at("/entitlement_refusals/quote").asText().startsWith("Restricted Endpoint"), fmp.toString());
+    } finally {
+      node.simulator().setFault("fmp", Fault.NONE);
+    }
+  }
+
+  @Test
+  void aRejectedKeyIsUnauthorizedAndCountsAsAFailure() {
+    node.simulator().setFault("fmp", Fault.of(Fault.Mode.BAD_KEY).times(1));
+    long failuresBefore = fmpStatus().get("failures").asLong();
+    Http.Answer answer = Http.get(node.url("/api/v1/quotes/PRK"));
+    assertEquals(200, answer.status());
+    assertEquals("UNAUTHORIZED", answer.json().at("/metadata/errors/0/code").asText());
+    assertEquals(failuresBefore + 1, fmpStatus().get("failures").asLong());
+    assertFalse(fmpStatus().get("entitlement_refusals").has("profile"));
+  }
+}
