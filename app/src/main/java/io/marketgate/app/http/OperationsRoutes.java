@@ -11,7 +11,6 @@ import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderStatus;
 import io.marketgate.persistence.audit.AuditLog;
 import io.marketgate.persistence.audit.AuditQuery;
-import io.marketgate.persistence.dlq.DlqEntity;
 import io.marketgate.persistence.dlq.DlqEntry;
 import io.marketgate.persistence.dlq.ShardedDeadLetterQueue;
 import java.time.Duration;

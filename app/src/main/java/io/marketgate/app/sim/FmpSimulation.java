@@ -305,8 +305,9 @@ final class FmpSimulation implements ProviderFormat {
     return error(401, "Invalid API KEY. Feel free to create a Free API Key or visit https://site.financialmodelingprep.com/faqs?search=why-is-my-api-key-invalid for more information.");
   }
 
+  /** FMP refuses a plan's missing endpoint in plain text, not JSON. */
   @Override
   public SimResponse notEntitled() {
-    return error(402, "Restricted Endpoint: This endpoint is not available under your current subscription please visit our subscription page to upgrade your plan at https://site.financialmodelingprep.com/developer/docs/pricing");
+    return SimResponse.text(402, "Restricted Endpoint: This endpoint is not available under your current subscription please visit our subscription page to upgrade your plan at https://site.financialmodelingprep.com/developer/docs/pricing");
   }
 }

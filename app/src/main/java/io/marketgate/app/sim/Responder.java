@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -45,8 +46,16 @@ final class Responder {
               log.ended(id, r.status());
               return HttpResponse.create()
                   .withStatus(StatusCodes.get(r.status()))
-                  .withEntity(HttpEntities.create(r.json() ? ContentTypes.APPLICATION_JSON : ContentTypes.TEXT_HTML_UTF8, r.body()));
+                  .withEntity(HttpEntities.create(contentType(r.kind()), r.body()));
             }));
+  }
+
+  private static ContentType contentType(SimResponse.Kind kind) {
+    return switch (kind) {
+      case JSON -> ContentTypes.APPLICATION_JSON;
+      case HTML -> ContentTypes.TEXT_HTML_UTF8;
+      case TEXT -> ContentTypes.TEXT_PLAIN_UTF8;
+    };
   }
 
   private static SimResponse build(Fault fault, ProviderFormat format, Function<Boolean, SimResponse> normal) {

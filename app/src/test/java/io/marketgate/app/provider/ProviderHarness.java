@@ -40,8 +40,12 @@ final class ProviderHarness {
   }
 
   static ProviderActor.Outcome fetch(ActorTestKit kit, ActorRef<ProviderActor.Command> provider, String symbol) {
+    return fetch(kit, provider, FetchKey.of(Dataset.QUOTE, symbol));
+  }
+
+  static ProviderActor.Outcome fetch(ActorTestKit kit, ActorRef<ProviderActor.Command> provider, FetchKey key) {
     TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
-    provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, symbol), Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
+    provider.tell(new ProviderActor.Fetch(key, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 }

@@ -3,29 +3,11 @@ package io.marketgate.app.provider;
 import static com.github.tomakehurst.wiremock.client.WireMock.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.json.Json;
 import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.data.Quote;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.time.Instant;
-import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
-import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,50 +16,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * served over real HTTP: the normalised values are checked field by field and each error shape
  * maps to its code.
  */
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class QuoteGoldenTest {
-  @JUnit5TestKit public final ActorTestKit kit = new JUnit5TestKitBuilder().build();
-  private static final WireMockServer wiremock = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-  @BeforeAll
-  static void startWireMock() {
-    wiremock.start();
-  }
-
-  @AfterAll
-  static void stopWireMock() {
-    wiremock.stop();
-  }
-
-  @BeforeEach
-  void clearStubs() {
-    wiremock.resetAll();
-  }
-
-  private static String golden(String path) {
-    try (InputStream in = QuoteGoldenTest.class.getResourceAsStream("/golden/" + path)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("missing golden file " + path, e);
-    }
-  }
-
-  private ActorRef<ProviderActor.Command> provider(String name, String basePath, String extra) {
-    ProviderSettings settings = ProviderHarness.settings(name, wiremock.baseUrl() + basePath, extra);
-    return ProviderHarness.spawn(kit, settings);
-  }
+class QuoteGoldenTest extends GoldenTest {
 
   private static Quote quote(ProviderActor.Outcome outcome) {
     ProviderActor.Fetched fetched = assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
     Quote fromRecord = (Quote) fetched.record();
     assertEquals(fromRecord, Json.decode(fetched.data(), Quote.class), "encoded data round-trips");
     return fromRecord;
-  }
-
-  private static void assertDecimal(String expected, BigDecimal actual) {
-    assertNotNull(actual);
-    assertEquals(0, new BigDecimal(expected).compareTo(actual), "expected " + expected + " got " + actual);
   }
 
   @Test
@@ -162,7 +107,7 @@ class QuoteGoldenTest {
     "fmp, fmp/error-limit-reach.json, 429, RATE_LIMIT",
     "fmp, fmp/empty.json, 200, NOT_FOUND",
     "polygon, polygon/error-unknown-key.json, 401, UNAUTHORIZED",
-    "polygon, polygon/error-not-authorized.json, 403, UNAUTHORIZED",
+    "polygon, polygon/error-not-authorized.json, 403, NOT_ENTITLED",
     "polygon, polygon/error-rate-limit.json, 429, RATE_LIMIT",
     "polygon, polygon/prev-unknown.json, 200, NOT_FOUND",
   })

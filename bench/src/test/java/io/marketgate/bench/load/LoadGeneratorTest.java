@@ -41,11 +41,12 @@ class LoadGeneratorTest {
       if (delayMillis > 0) LockSupport.parkNanos(Duration.ofMillis(delayMillis).toNanos());
       byte[] body = ("ok " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
       int status = exchange.getRequestURI().getPath().startsWith("/missing") ? 404 : 200;
+      // Counted before answering: the client may see the answer before this thread runs again.
+      served.incrementAndGet();
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
-      served.incrementAndGet();
     });
     server.start();
     target = new LoadGenerator.Target("127.0.0.1", server.getAddress().getPort());

@@ -104,6 +104,8 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
 
   @Override
   public AdapterResult parse(FetchKey key, int status, byte[] body) {
+    Optional<AdapterResult> refusal = plainTextRefusal(status, body);
+    if (refusal.isPresent()) return refusal.get();
     return AdapterSupport.parseJson(status, body, FmpAdapter::errorOf, json -> {
       if (!json.isArray()) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "expected a JSON array");
       return switch (key.dataset()) {
@@ -121,7 +123,7 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
   @Override
   public Map<String, AdapterResult> parseBatch(List<String> symbols, int status, byte[] body) {
     Map<String, AdapterResult> results = new LinkedHashMap<>();
-    AdapterResult whole = AdapterSupport.parseJson(status, body, FmpAdapter::errorOf, json -> {
+    AdapterResult whole = plainTextRefusal(status, body).orElseGet(() -> AdapterSupport.parseJson(status, body, FmpAdapter::errorOf, json -> {
       if (!json.isArray()) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "expected a JSON array");
       for (JsonNode q : json) {
         String symbol = JsonFields.text(q, "symbol");
@@ -136,7 +138,7 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
         }
       }
       return null;
-    });
+    }));
     for (String s : symbols) {
       if (whole != null) results.put(s, whole);
       else results.putIfAbsent(s, AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "FMP knows no symbol " + s));
@@ -175,7 +177,9 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
         new CompanyProfile(
             JsonFields.text(p, "symbol"),
             JsonFields.text(p, "companyName"),
-            Optional.ofNullable(JsonFields.text(p, "exchange")).orElse(JsonFields.text(p, "exchangeShortName")),
+            // v3 profiles carry the full exchange name in "exchange" and the code in
+            // "exchangeShortName"; /stable ones only "exchange", already the code.
+            Optional.ofNullable(JsonFields.text(p, "exchangeShortName")).orElse(JsonFields.text(p, "exchange")),
             JsonFields.text(p, "sector"),
             JsonFields.text(p, "industry"),
             JsonFields.text(p, "country"),
@@ -267,6 +271,23 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
           JsonFields.text(a, "text")));
     }
     return new AdapterResult.Success(new News(symbol, articles));
+  }
+
+  /**
+   * FMP answers plan refusals ("Restricted Endpoint: This endpoint is not available under your
+   * current subscription", "Premium Query Parameter: …") as plain text, not JSON, usually with
+   * status 402: a refusal of the plan, not a malformed answer or a bad key.
+   */
+  static Optional<AdapterResult> plainTextRefusal(int status, byte[] body) {
+    int i = 0;
+    while (i < body.length && Character.isWhitespace(body[i])) i++;
+    if (i == body.length || body[i] == '{' || body[i] == '[') return Optional.empty();
+    String text = new String(body, i, Math.min(body.length - i, 1000), java.nio.charset.StandardCharsets.UTF_8).strip();
+    String lower = text.toLowerCase(Locale.ROOT);
+    boolean refusal = status == 402 || lower.startsWith("restricted endpoint") || lower.startsWith("premium query parameter")
+        || lower.startsWith("legacy endpoint") || lower.contains("not available under your current subscription");
+    if (!refusal) return Optional.empty();
+    return Optional.of(AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED, AdapterSupport.truncate(text)));
   }
 
   /** FMP's error answers: an "Error Message" object (any status), or a non-2xx status. */

@@ -67,7 +67,9 @@ public final class FredAdapter implements ProviderAdapter {
     ProviderErrorCode code;
     if (status == 429 || lower.contains("too many requests") || lower.contains("rate limit")) code = ProviderErrorCode.RATE_LIMIT;
     else if (lower.contains("api_key") || lower.contains("api key")) code = ProviderErrorCode.UNAUTHORIZED;
-    else if (lower.contains("does not exist")) code = ProviderErrorCode.NOT_FOUND;
+    // "The series does not exist." and "Invalid value for variable series_id. Series IDs should be
+    // 25 or less alphanumeric characters." both say there is no such series: an answer, not a fault.
+    else if (lower.contains("does not exist") || lower.contains("variable series_id")) code = ProviderErrorCode.NOT_FOUND;
     else code = StatusClassifier.classify(status).orElse(ProviderErrorCode.INVALID_RESPONSE);
     return Optional.of(AdapterResult.failure(code, AdapterSupport.truncate(message)));
   }
