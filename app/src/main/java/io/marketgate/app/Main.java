@@ -14,6 +14,7 @@ import io.marketgate.app.metrics.MetricsEndpoint;
 import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
+import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.FetchPlan;
 import io.marketgate.app.symbol.SymbolEntity;
@@ -126,7 +127,7 @@ public final class Main {
             .orElse(configured);
     Config config = system.settings().config();
     Durable durable = Durable.start(system, config, metrics);
-    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics, durable.audit());
+    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics, durable.audit(), p -> ProviderQuota.UNLIMITED);
     LOG.info("Providers: {}", providers.all().stream()
         .map(p -> p.name() + (simulated.contains(p.name()) ? " (simulated)" : " " + p.settings().baseUrl()))
         .collect(Collectors.joining(", ")));

@@ -166,6 +166,14 @@ public final class ProviderSettings {
     return dailyLimit;
   }
 
+  /**
+   * How long a key the provider rate-limited rests when the provider does not say
+   * ({@code <P>_KEY_COOLDOWN_SECONDS}, default 60).
+   */
+  public Duration keyCooldown() {
+    return options.hasPath("key-cooldown-seconds") ? seconds(options.getDouble("key-cooldown-seconds")) : Duration.ofSeconds(60);
+  }
+
   /** Provider-specific integer options, e.g. FMP's {@code max-batch-size}. */
   public int intOption(String path, int fallback) {
     return options.hasPath(path) ? options.getInt(path) : fallback;

@@ -198,6 +198,8 @@ public final class OperationsRoutes {
                 p.put("failures", s.failures());
                 p.put("plan_refusals", s.planRefusals());
                 p.put("refused_by_breaker", s.callsRefusedByBreaker());
+                p.put("refused_by_quota", s.callsRefusedByQuota());
+                p.put("refused_for_keys", s.callsRefusedForKeys());
                 p.put("circuit_open_events", s.circuitOpenEvents());
                 byProvider.put(s.name(), p);
                 openEvents += s.circuitOpenEvents();

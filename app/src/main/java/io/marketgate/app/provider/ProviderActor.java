@@ -2,41 +2,44 @@ package io.marketgate.app.provider;
 
 import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.config.ProviderSettings;
-import io.marketgate.app.json.Json;
 import io.marketgate.app.metrics.Metrics;
+import io.marketgate.persistence.audit.AuditEvent;
+import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.RequestOrigin;
-import io.marketgate.persistence.audit.AuditEvent;
-import io.marketgate.persistence.audit.AuditTrail;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.pattern.CircuitBreaker;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.CircuitBreakerOpenException;
 
 /**
- * One provider on one node: every call goes through this actor's Pekko {@link CircuitBreaker}
- * and is counted, timed and classified here. Parsing runs in the call's future, off the actor.
+ * One provider on one node. Before a call: the breaker (open: no call), a key from the key pool
+ * (least used, healthy), and a permit of the provider's request quota; then the call through the
+ * breaker, and afterwards the statistics, metrics, audit row and key health (a rate-limited key
+ * cools down, a rejected one is disabled, and the cluster hears of it).
  *
- * <p>The breaker and the statistics live outside the supervised part, so a restart (with backoff)
- * of a failed behaviour keeps the provider's health history. Breaker listeners only {@code tell}
- * this actor (STACK trap 15).
+ * <p>The breaker, key pool and statistics live outside the supervised part, so a restart (with
+ * backoff) of a failed behaviour keeps the provider's health history.
  */
 public final class ProviderActor {
   private ProviderActor() {}
@@ -56,113 +59,63 @@ public final class ProviderActor {
 
   public record GetStatus(ActorRef<ProviderStatus> replyTo) implements Command {}
 
-  /** Closes the breaker at once (a new breaker instance: there is no public force-close). */
+  /** Closes the breaker at once. */
   public record ResetBreaker(ActorRef<ProviderStatus> replyTo) implements Command {}
 
   /** Test hook: makes the behaviour throw, to exercise supervision. */
   record Crash(String reason) implements Command {}
 
-  private record AttemptDone(Fetch request, String endpoint, long startNanos, Outcome outcome, Throwable error)
-      implements Command {}
+  record BreakerTransition(int generation, BreakerState state) implements Command {}
 
-  private record BatchDone(FetchBatch request, String endpoint, long startNanos, BatchOutcome outcome, Throwable error)
-      implements Command {}
+  private record AttemptDone(Fetch request, KeyPool.Lease key, long startNanos, ProviderExchange.Trace trace, Outcome outcome,
+      Throwable error) implements Command {}
 
-  private record BreakerTransition(int generation, BreakerState state) implements Command {}
+  private record BatchDone(FetchBatch request, KeyPool.Lease key, long startNanos, ProviderExchange.Trace trace,
+      BatchOutcome outcome, Throwable error) implements Command {}
+
+  private record KeyNews(KeyEvents.KeyChanged change) implements Command {}
 
   public sealed interface Outcome extends NoSerializationVerificationNeeded {}
 
   /** Normalised data: the record and its JSON encoding (what caches keep). */
   public record Fetched(String provider, Object record, byte[] data) implements Outcome {}
 
-  public record Failed(ProviderError error) implements Outcome {}
+  /** @param retryAfter when the provider says the key may be used again, or null */
+  public record Failed(ProviderError error, Duration retryAfter) implements Outcome {
+    public Failed(ProviderError error) {
+      this(error, null);
+    }
 
-  public static Behavior<Command> create(
-      ProviderSettings settings,
-      boolean simulated,
-      ProviderAdapter adapter,
+    /** Decided here without asking the provider (see {@link ProviderError#local}). */
+    public boolean local() {
+      return error.local();
+    }
+  }
+
+  /** What a provider actor needs besides its settings and adapter. */
+  public record Wiring(
       ProviderHttpClient http,
       Metrics metrics,
-      AuditTrail audit) {
+      AuditTrail audit,
+      ProviderQuota quota,
+      Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {}
+
+  public static Behavior<Command> create(ProviderSettings settings, boolean simulated, ProviderAdapter adapter, Wiring wiring) {
     return Behaviors.setup(
         ctx -> {
-          Breakers breakers = new Breakers(ctx, settings, metrics);
+          ProviderBreaker breaker = new ProviderBreaker(ctx, settings, wiring.metrics());
           ProviderStatistics stats = new ProviderStatistics();
+          KeyPool keys = new KeyPool(settings.apiKeys());
+          wiring.keyEvents().ifPresent(topic -> topic.tell(Topic.subscribe(ctx.messageAdapter(KeyEvents.KeyChanged.class, KeyNews::new))));
+          ProviderExchange exchange =
+              new ProviderExchange(settings.name(), settings.baseUrl(), adapter, wiring.http(), wiring.quota(), ctx.getExecutionContext());
           return Behaviors.supervise(
                   Behaviors.<Command>setup(
-                      inner -> new Active(inner, settings, simulated, adapter, http, metrics, audit, breakers, stats).receive()))
+                      inner -> new Active(inner, settings, simulated, adapter, exchange, wiring, breaker, stats, keys).receive()))
               .onFailure(
                   SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
                       .withResetBackoffAfter(Duration.ofSeconds(30)));
         });
-  }
-
-  /** The current breaker instance and its generation (a reset replaces both). */
-  private static final class Breakers {
-    private final ActorContext<Command> ctx;
-    private final ProviderSettings settings;
-    private final Metrics metrics;
-    private CircuitBreaker current;
-    private int generation;
-    private BreakerState state = BreakerState.CLOSED;
-    private long openEvents;
-
-    Breakers(ActorContext<Command> ctx, ProviderSettings settings, Metrics metrics) {
-      this.ctx = ctx;
-      this.settings = settings;
-      this.metrics = metrics;
-      metrics.circuitBreakerState(settings.name(), BreakerState.CLOSED.gaugeValue);
-      replace();
-    }
-
-    void replace() {
-      int gen = ++generation;
-      ActorRef<Command> self = ctx.getSelf();
-      // withExponentialBackoff returns a new breaker: listeners go on that one.
-      current =
-          CircuitBreaker.create(
-                  ctx.getSystem().classicSystem().scheduler(),
-                  settings.breakerThreshold(),
-                  settings.timeout(),
-                  settings.breakerResetTimeout())
-              .withExponentialBackoff(settings.breakerMaxResetTimeout())
-              .addOnOpenListener(() -> self.tell(new BreakerTransition(gen, BreakerState.OPEN)))
-              .addOnHalfOpenListener(() -> self.tell(new BreakerTransition(gen, BreakerState.HALF_OPEN)))
-              .addOnCloseListener(() -> self.tell(new BreakerTransition(gen, BreakerState.CLOSED)));
-    }
-
-    void transition(int gen, BreakerState next) {
-      if (gen != generation || next == state) return;
-      moveTo(next);
-    }
-
-    void reset() {
-      replace();
-      if (state != BreakerState.CLOSED) moveTo(BreakerState.CLOSED);
-    }
-
-    private void moveTo(BreakerState next) {
-      ctx.getLog().info("Circuit breaker of {} {} -> {}", settings.name(), state.label, next.label);
-      state = next;
-      if (next == BreakerState.OPEN) openEvents++;
-      metrics.circuitBreakerState(settings.name(), next.gaugeValue);
-      metrics.circuitBreakerStateChange(settings.name(), next.label);
-    }
-  }
-
-  /** Counters for the operations endpoints; touched only by the actor. */
-  private static final class ProviderStatistics {
-    long attempts;
-    long successes;
-    long failures;
-    long refusedByBreaker;
-    long planRefusals;
-    long latencyNanosTotal;
-    long latencySamples;
-    long lastLatencyNanos = -1;
-    String lastError;
-    /** Plan refusals (NOT_ENTITLED) by what was refused, for the operations view. */
-    final Map<String, String> entitlementRefusals = new java.util.TreeMap<>();
   }
 
   private static final class Active {
@@ -170,31 +123,23 @@ public final class ProviderActor {
     private final ProviderSettings settings;
     private final boolean simulated;
     private final ProviderAdapter adapter;
-    private final ProviderHttpClient http;
-    private final Metrics metrics;
-    private final AuditTrail audit;
-    private final Breakers breakers;
+    private final ProviderExchange exchange;
+    private final Wiring wiring;
+    private final ProviderBreaker breaker;
     private final ProviderStatistics stats;
+    private final KeyPool keys;
 
-    Active(
-        ActorContext<Command> ctx,
-        ProviderSettings settings,
-        boolean simulated,
-        ProviderAdapter adapter,
-        ProviderHttpClient http,
-        Metrics metrics,
-        AuditTrail audit,
-        Breakers breakers,
-        ProviderStatistics stats) {
+    Active(ActorContext<Command> ctx, ProviderSettings settings, boolean simulated, ProviderAdapter adapter, ProviderExchange exchange,
+        Wiring wiring, ProviderBreaker breaker, ProviderStatistics stats, KeyPool keys) {
       this.ctx = ctx;
       this.settings = settings;
       this.simulated = simulated;
       this.adapter = adapter;
-      this.http = http;
-      this.metrics = metrics;
-      this.audit = audit;
-      this.breakers = breakers;
+      this.exchange = exchange;
+      this.wiring = wiring;
+      this.breaker = breaker;
       this.stats = stats;
+      this.keys = keys;
     }
 
     Behavior<Command> receive() {
@@ -203,10 +148,23 @@ public final class ProviderActor {
           .onMessage(AttemptDone.class, this::onAttemptDone)
           .onMessage(FetchBatch.class, this::onFetchBatch)
           .onMessage(BatchDone.class, this::onBatchDone)
-          .onMessage(BreakerTransition.class, this::onTransition)
-          .onMessage(GetStatus.class, this::onGetStatus)
-          .onMessage(ResetBreaker.class, this::onReset)
-          .onMessage(Crash.class, this::onCrash)
+          .onMessage(KeyNews.class, this::onKeyNews)
+          .onMessage(BreakerTransition.class, t -> {
+            breaker.transition(t.generation(), t.state());
+            return Behaviors.same();
+          })
+          .onMessage(GetStatus.class, get -> {
+            get.replyTo().tell(status());
+            return Behaviors.same();
+          })
+          .onMessage(ResetBreaker.class, reset -> {
+            breaker.reset();
+            reset.replyTo().tell(status());
+            return Behaviors.same();
+          })
+          .onMessage(Crash.class, crash -> {
+            throw new IllegalStateException("provider " + settings.name() + " crashed on request: " + crash.reason());
+          })
           .build();
     }
 
@@ -216,20 +174,26 @@ public final class ProviderActor {
         fetch.replyTo().tell(failed(ProviderErrorCode.NOT_FOUND, "does not serve " + fetch.key().dataset().wireName()));
         return Behaviors.same();
       }
+      Optional<Failed> refused = refusal();
+      Optional<KeyPool.Lease> key = refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
+      if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
+      if (refused.isPresent()) {
+        metrics().providerError(settings.name(), refused.get().error().code());
+        fetch.replyTo().tell(refused.get());
+        return Behaviors.same();
+      }
       ProviderRequest request;
       try {
-        request = adapter.request(fetch.key(), settings.primaryKey());
+        request = adapter.request(fetch.key(), key.get().secret());
       } catch (RuntimeException e) {
         fetch.replyTo().tell(failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request: " + e.getClass().getSimpleName()));
         return Behaviors.same();
       }
-      Duration timeout = fetch.timeout().compareTo(settings.timeout()) < 0 ? fetch.timeout() : settings.timeout();
-      String url = settings.baseUrl() + request.pathAndQuery();
-      CompletionStage<Outcome> call =
-          Stages.direct(
-              breakers.current.callWithCircuitBreakerCS(
-                  () -> send(fetch.key(), url, request, timeout), ProviderActor::countsAsFailure));
-      ctx.pipeToSelf(call, (outcome, error) -> new AttemptDone(fetch, request.endpoint(), start, outcome, error));
+      long deadline = start + min(fetch.timeout(), settings.timeout()).toNanos();
+      ProviderExchange.Trace trace = new ProviderExchange.Trace();
+      CompletionStage<Outcome> call = withPermit(deadline, () -> Stages.direct(
+          breaker.current().callWithCircuitBreakerCS(() -> exchange.fetch(fetch.key(), request, deadline, trace), ProviderActor::countsAsFailure)));
+      ctx.pipeToSelf(call, (outcome, error) -> new AttemptDone(fetch, key.get(), start, trace, outcome, error));
       return Behaviors.same();
     }
 
@@ -240,116 +204,120 @@ public final class ProviderActor {
         batch.replyTo().tell(allFailed(batch.keys(), failed(ProviderErrorCode.NOT_FOUND, "no multi-symbol quotes")));
         return Behaviors.same();
       }
+      Optional<Failed> refused = refusal();
+      Optional<KeyPool.Lease> key = refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
+      if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
+      if (refused.isPresent()) {
+        metrics().providerError(settings.name(), refused.get().error().code());
+        batch.replyTo().tell(allFailed(batch.keys(), refused.get()));
+        return Behaviors.same();
+      }
       ProviderRequest request;
       try {
-        request = batchQuotes.batchRequest(batch.keys().stream().map(FetchKey::symbol).toList(), settings.primaryKey());
+        request = batchQuotes.batchRequest(batch.keys().stream().map(FetchKey::symbol).toList(), key.get().secret());
       } catch (RuntimeException e) {
         batch.replyTo().tell(allFailed(batch.keys(), failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request")));
         return Behaviors.same();
       }
-      Duration timeout = batch.timeout().compareTo(settings.timeout()) < 0 ? batch.timeout() : settings.timeout();
-      String url = settings.baseUrl() + request.pathAndQuery();
-      CompletionStage<BatchOutcome> call =
-          Stages.direct(
-              breakers.current.callWithCircuitBreakerCS(
-                  () -> {
-                    try {
-                      return http.get(url, request.headers(), timeout).thenApply(r -> interpretBatch(batchQuotes, batch.keys(), r));
-                    } catch (RuntimeException e) {
-                      return CompletableFuture.failedFuture(e);
-                    }
-                  },
-                  ProviderActor::batchCountsAsFailure));
-      ctx.pipeToSelf(call, (outcome, error) -> new BatchDone(batch, request.endpoint(), start, outcome, error));
+      long deadline = start + min(batch.timeout(), settings.timeout()).toNanos();
+      ProviderExchange.Trace trace = new ProviderExchange.Trace();
+      CompletionStage<BatchOutcome> call = withPermit(deadline, () -> Stages.direct(breaker.current().callWithCircuitBreakerCS(
+          () -> exchange.fetchBatch(batchQuotes, batch.keys(), request, deadline, trace), ProviderActor::batchCountsAsFailure)));
+      ctx.pipeToSelf(call, (outcome, error) -> new BatchDone(batch, key.get(), start, trace, outcome, error));
       return Behaviors.same();
     }
 
-    private BatchOutcome interpretBatch(BatchQuotes batchQuotes, List<FetchKey> keys, ProviderHttpClient.RawResponse response) {
-      Map<FetchKey, Outcome> outcomes = new LinkedHashMap<>();
-      try {
-        Map<String, AdapterResult> results =
-            batchQuotes.parseBatch(keys.stream().map(FetchKey::symbol).toList(), response.status(), response.body());
-        for (FetchKey key : keys) outcomes.put(key, toOutcome(results.get(key.symbol())));
-      } catch (RuntimeException e) {
-        for (FetchKey key : keys) outcomes.put(key, failed(ProviderErrorCode.INVALID_RESPONSE, "unreadable answer: " + e.getClass().getSimpleName()));
-      }
-      return new BatchOutcome(outcomes);
+    /** An open breaker refuses without a call. */
+    private Optional<Failed> refusal() {
+      if (breaker.state() != BreakerState.OPEN) return Optional.empty();
+      stats.refusedByBreaker++;
+      return Optional.of(local(ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open"));
     }
 
-    private Behavior<Command> onBatchDone(BatchDone done) {
-      long latency = System.nanoTime() - done.startNanos();
-      BatchOutcome outcome = done.outcome() != null ? done.outcome() : allFailed(done.request().keys(), failureOf(done.error()));
-      boolean sent = !(unwrap(done.error()) instanceof CircuitBreakerOpenException);
-      boolean anyFetched = outcome.outcomes().values().stream().anyMatch(o -> o instanceof Fetched);
-      Outcome representative = anyFetched ? null : outcome.outcomes().values().stream().findFirst().orElse(null);
-      String label = representative == null ? "ok" : statusLabel(representative);
-      if (sent) {
-        recordCall(done.endpoint(), label, latency,
-            "batch:" + done.request().keys().stream().map(FetchKey::symbol).collect(java.util.stream.Collectors.joining(",")),
-            done.request().origin());
-        countOutcome(representative, done.endpoint());
-      } else {
-        stats.refusedByBreaker++;
-      }
-      if (representative instanceof Failed f) metrics.providerError(settings.name(), f.error().code());
-      done.request().replyTo().tell(outcome);
-      return Behaviors.same();
+    private Failed keyShortage() {
+      stats.refusedForKeys++;
+      return keys.shortage() == KeyPool.Shortage.ALL_DISABLED
+          ? local(ProviderErrorCode.UNAUTHORIZED, "every key was rejected by the provider")
+          : local(ProviderErrorCode.RATE_LIMIT, "every key is cooling down until " + Instant.ofEpochMilli(keys.nextUsableAt()));
     }
 
-    private BatchOutcome allFailed(List<FetchKey> keys, Failed failure) {
-      Map<FetchKey, Outcome> outcomes = new LinkedHashMap<>();
-      for (FetchKey k : keys) outcomes.put(k, failure);
-      return new BatchOutcome(outcomes);
-    }
-
-    private Outcome toOutcome(AdapterResult result) {
-      if (result instanceof AdapterResult.Success s) {
-        return new Fetched(settings.name(), s.record(), Json.encode(s.record()));
-      }
-      if (result instanceof AdapterResult.Failure f) return failed(f.code(), f.message());
-      return failed(ProviderErrorCode.NOT_FOUND, "no answer for this symbol");
-    }
-
-    private CompletionStage<Outcome> send(FetchKey key, String url, ProviderRequest request, Duration timeout) {
-      try {
-        return http.get(url, request.headers(), timeout).thenApply(response -> interpret(key, response));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-
-    /** Runs in the call's future: any exception of the adapter becomes an INVALID_RESPONSE attempt. */
-    private Outcome interpret(FetchKey key, ProviderHttpClient.RawResponse response) {
-      try {
-        return toOutcome(adapter.parse(key, response.status(), response.body()));
-      } catch (RuntimeException e) {
-        return failed(ProviderErrorCode.INVALID_RESPONSE, "unreadable answer: " + e.getClass().getSimpleName());
-      }
+    /** {@code call} once the quota grants a permit before the deadline; a quota refusal otherwise, without a call. */
+    private <T> CompletionStage<T> withPermit(long deadlineNanos, java.util.function.Supplier<CompletionStage<T>> call) {
+      return Stages.direct(wiring.quota().tryAcquire(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()))))
+          .thenCompose(granted -> granted ? call.get() : CompletableFuture.failedFuture(new QuotaExhausted()));
     }
 
     private Behavior<Command> onAttemptDone(AttemptDone done) {
-      long latency = System.nanoTime() - done.startNanos();
       Outcome outcome = done.outcome() != null ? done.outcome() : failureOf(done.error());
-      boolean sent = !(unwrap(done.error()) instanceof CircuitBreakerOpenException);
-      if (sent) {
-        recordCall(done.endpoint(), statusLabel(outcome), latency, done.request().key().toString(), done.request().origin());
-        countOutcome(outcome, done.endpoint());
-      } else {
-        stats.refusedByBreaker++;
-      }
-      if (outcome instanceof Failed f) metrics.providerError(settings.name(), f.error().code());
+      String subject = done.request().key().toString();
+      afterAttempt(done.trace(), outcome, done.key(), subject, done.request().origin());
       done.request().replyTo().tell(outcome);
       return Behaviors.same();
     }
 
-    /** One call sent: statistics, metrics and its audit row. */
-    private void recordCall(String endpoint, String status, long latency, String subject, RequestOrigin origin) {
-      stats.attempts++;
-      stats.latencyNanosTotal += latency;
-      stats.latencySamples++;
-      stats.lastLatencyNanos = latency;
-      metrics.providerRequest(settings.name(), endpoint, status, latency);
-      audit.record(AuditEvent.providerCall(settings.name(), endpoint, subject, status, latency / 1_000_000, origin.client(), origin.profile()));
+    private Behavior<Command> onBatchDone(BatchDone done) {
+      BatchOutcome outcome = done.outcome() != null ? done.outcome() : allFailed(done.request().keys(), failureOf(done.error()));
+      boolean anyFetched = outcome.outcomes().values().stream().anyMatch(o -> o instanceof Fetched);
+      // The call as a whole: fetched if any symbol came back, else the first symbol's failure.
+      Outcome representative = anyFetched
+          ? outcome.outcomes().values().stream().filter(o -> o instanceof Fetched).findFirst().get()
+          : outcome.outcomes().values().stream().findFirst().orElse(failed(ProviderErrorCode.NOT_FOUND, "no symbols"));
+      String subject = "batch:" + done.request().keys().stream().map(FetchKey::symbol).collect(Collectors.joining(","));
+      afterAttempt(done.trace(), representative, done.key(), subject, done.request().origin());
+      done.request().replyTo().tell(outcome);
+      return Behaviors.same();
+    }
+
+    /** Statistics, metrics, audit rows (one per call sent) and key health after an attempt. */
+    private void afterAttempt(ProviderExchange.Trace trace, Outcome outcome, KeyPool.Lease key, String subject, RequestOrigin origin) {
+      List<ProviderExchange.Trace.Call> calls = trace.calls();
+      long now = System.nanoTime();
+      for (int i = 0; i < calls.size(); i++) {
+        ProviderExchange.Trace.Call c = calls.get(i);
+        String label = i < calls.size() - 1 ? "ok" : statusLabel(outcome);
+        long latency = (c.endNanos() == 0 ? now : c.endNanos()) - c.startNanos();
+        stats.call(latency);
+        wiring.metrics().providerRequest(settings.name(), c.endpoint(), label, latency);
+        wiring.audit().record(AuditEvent.providerCall(settings.name(), c.endpoint(), subject, label, latency / 1_000_000,
+            origin.client(), origin.profile()));
+      }
+      if (outcome instanceof Failed f) {
+        wiring.metrics().providerError(settings.name(), f.error().code());
+        if (f.local() && calls.isEmpty() && f.error().code() == ProviderErrorCode.RATE_LIMIT) stats.refusedByQuota++;
+        if (!f.local()) keyHealth(key, f);
+      }
+      if (!calls.isEmpty()) countOutcome(outcome, calls.get(0).endpoint());
+    }
+
+    /** A rate-limited key cools down, a rejected one is disabled; the other nodes hear of it. */
+    private void keyHealth(KeyPool.Lease key, Failed f) {
+      if (key.fingerprint().isEmpty()) return;
+      long now = System.currentTimeMillis();
+      if (f.error().code() == ProviderErrorCode.RATE_LIMIT) {
+        Duration cooldown = f.retryAfter() != null ? f.retryAfter() : settings.keyCooldown();
+        long until = now + cooldown.toMillis();
+        if (keys.coolDown(key.fingerprint(), until, true)) {
+          ctx.getLog().warn("A key of {} was rate-limited; cooling down until {}", settings.name(), Instant.ofEpochMilli(until));
+          publish(new KeyEvents.KeyChanged(settings.name(), key.fingerprint(), until, null));
+        }
+      } else if (f.error().code() == ProviderErrorCode.UNAUTHORIZED) {
+        if (keys.disable(key.fingerprint(), f.error().message())) {
+          ctx.getLog().error("A key of {} was rejected and is disabled: {}", settings.name(), f.error().message());
+          publish(new KeyEvents.KeyChanged(settings.name(), key.fingerprint(), 0, f.error().message()));
+        }
+      }
+    }
+
+    private void publish(KeyEvents.KeyChanged change) {
+      wiring.keyEvents().ifPresent(topic -> topic.tell(Topic.publish(change)));
+    }
+
+    private Behavior<Command> onKeyNews(KeyNews news) {
+      KeyEvents.KeyChanged c = news.change();
+      if (!c.provider().equals(settings.name())) return Behaviors.same();
+      if (c.disabledReason() != null) keys.disable(c.fingerprint(), c.disabledReason());
+      else keys.coolDown(c.fingerprint(), c.coolingUntilMillis(), false);
+      return Behaviors.same();
     }
 
     /**
@@ -372,60 +340,60 @@ public final class ProviderActor {
 
     private Failed failureOf(Throwable error) {
       Throwable cause = unwrap(error);
+      if (cause instanceof QuotaExhausted) return quotaExhausted(settings.name());
       if (cause instanceof CircuitBreakerOpenException) {
-        return failed(ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open");
+        stats.refusedByBreaker++;
+        return local(ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open");
       }
-      if (cause instanceof TimeoutException) {
-        return failed(ProviderErrorCode.TIMEOUT, "no answer in time");
-      }
+      if (cause instanceof TimeoutException) return failed(ProviderErrorCode.TIMEOUT, "no answer in time");
       return failed(ProviderErrorCode.NETWORK_ERROR, cause == null ? "unknown" : cause.getClass().getSimpleName());
     }
 
-    private Behavior<Command> onTransition(BreakerTransition t) {
-      breakers.transition(t.generation(), t.state());
-      return Behaviors.same();
-    }
-
-    private Behavior<Command> onGetStatus(GetStatus get) {
-      get.replyTo().tell(status());
-      return Behaviors.same();
-    }
-
-    private Behavior<Command> onReset(ResetBreaker reset) {
-      breakers.reset();
-      reset.replyTo().tell(status());
-      return Behaviors.same();
-    }
-
-    private Behavior<Command> onCrash(Crash crash) {
-      throw new IllegalStateException("provider " + settings.name() + " crashed on request: " + crash.reason());
+    private Metrics metrics() {
+      return wiring.metrics();
     }
 
     private ProviderStatus status() {
+      long now = System.currentTimeMillis();
       return new ProviderStatus(
           settings.name(),
           true,
           simulated,
           settings.baseUrl(),
           adapter.datasets().stream().map(Dataset::wireName).sorted().toList(),
-          breakers.state.label,
-          breakers.current.currentFailureCount(),
-          breakers.current.resetTimeout().toMillis(),
+          breaker.state().label,
+          breaker.current().currentFailureCount(),
+          breaker.current().resetTimeout().toMillis(),
           stats.attempts,
           stats.successes,
           stats.failures,
           stats.refusedByBreaker,
-          breakers.openEvents,
+          stats.refusedByQuota,
+          stats.refusedForKeys,
+          breaker.openEvents(),
           stats.planRefusals,
+          settings.rateLimitPerMinute(),
+          settings.dailyLimit(),
           stats.lastError,
-          stats.latencySamples == 0 ? null : stats.latencyNanosTotal / 1e6 / stats.latencySamples,
-          stats.lastLatencyNanos < 0 ? null : stats.lastLatencyNanos / 1e6,
+          stats.averageLatencyMillis(),
+          stats.lastLatencyMillis(),
           Map.copyOf(stats.entitlementRefusals),
-          settings.apiKeys().stream().map(ProviderStatus::maskKey).toList());
+          keys.status(now));
     }
 
     private Failed failed(ProviderErrorCode code, String message) {
       return ProviderActor.failed(settings.name(), code, message);
+    }
+
+    private Failed local(ProviderErrorCode code, String message) {
+      return new Failed(new ProviderError(settings.name(), code, message, true));
+    }
+  }
+
+  /** The quota refused a permit: no call was sent. */
+  private static final class QuotaExhausted extends RuntimeException {
+    QuotaExhausted() {
+      super("request quota reached", null, false, false);
     }
   }
 
@@ -433,22 +401,45 @@ public final class ProviderActor {
     return new Failed(new ProviderError(provider, code, message));
   }
 
+  static Failed failed(String provider, ProviderErrorCode code, String message, Duration retryAfter) {
+    return new Failed(new ProviderError(provider, code, message), retryAfter);
+  }
+
+  /** The cluster-wide request quota of the provider is used up for now: a RATE_LIMIT without a call. */
+  static Failed quotaExhausted(String provider) {
+    return new Failed(new ProviderError(provider, ProviderErrorCode.RATE_LIMIT, "request quota reached; no call sent", true));
+  }
+
+  private static BatchOutcome allFailed(List<FetchKey> keys, Outcome failure) {
+    Map<FetchKey, Outcome> outcomes = new LinkedHashMap<>();
+    for (FetchKey k : keys) outcomes.put(k, failure);
+    return new BatchOutcome(outcomes);
+  }
+
   /** A batch counts against the provider when no symbol came back and the reason was a provider failure. */
   private static Boolean batchCountsAsFailure(Optional<BatchOutcome> outcome, Optional<Throwable> error) {
     if (error.isPresent()) return true;
     return outcome.map(b -> b.outcomes().values().stream().noneMatch(o -> o instanceof Fetched)
-            && b.outcomes().values().stream().anyMatch(o -> o instanceof Failed f && f.error().code().isProviderFailure()))
+            && b.outcomes().values().stream().anyMatch(ProviderActor::isProviderFailure))
         .orElse(true);
   }
 
-  /** What the breaker counts: exceptions and provider failures; NOT_FOUND is an answer. */
+  /** What the breaker counts: exceptions and provider failures; NOT_FOUND, plan refusals and local refusals are not. */
   private static Boolean countsAsFailure(Optional<Outcome> outcome, Optional<Throwable> error) {
     if (error.isPresent()) return true;
-    return outcome.map(o -> o instanceof Failed f && f.error().code().isProviderFailure()).orElse(true);
+    return outcome.map(ProviderActor::isProviderFailure).orElse(true);
+  }
+
+  private static boolean isProviderFailure(Outcome o) {
+    return o instanceof Failed f && !f.local() && f.error().code().isProviderFailure();
   }
 
   private static String statusLabel(Outcome outcome) {
     return outcome instanceof Failed f ? f.error().code().name().toLowerCase(Locale.ROOT) : "ok";
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   private static Throwable unwrap(Throwable error) {

@@ -9,6 +9,7 @@ import io.marketgate.app.provider.fred.FredAdapter;
 import io.marketgate.app.provider.newsapi.NewsApiAdapter;
 import io.marketgate.app.provider.polygon.PolygonAdapter;
 import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /** This node's provider actors, and which of them serve each dataset in priority order. */
 public final class ProviderRegistry {
@@ -56,9 +58,17 @@ public final class ProviderRegistry {
    * Starts one actor per provider that has an adapter and is either configured or simulated.
    *
    * @param simulated names of the providers the built-in simulator serves
+   * @param quotas each provider's request quota
    */
   public static ProviderRegistry start(
-      ActorSystem<?> system, GatewaySettings settings, Set<String> simulated, Metrics metrics, AuditTrail audit) {
+      ActorSystem<?> system,
+      GatewaySettings settings,
+      Set<String> simulated,
+      Metrics metrics,
+      AuditTrail audit,
+      Function<ProviderSettings, ProviderQuota> quotas) {
+    ActorRef<Topic.Command<KeyEvents.KeyChanged>> keyEvents =
+        system.systemActorOf(Topic.create(KeyEvents.KeyChanged.class, KeyEvents.TOPIC), "provider-key-events", Props.empty());
     Map<String, Provider> started = new LinkedHashMap<>();
     for (ProviderSettings p : settings.providers().values()) {
       Optional<ProviderAdapter> found = adapterFor(p);
@@ -66,11 +76,9 @@ public final class ProviderRegistry {
       if (found.isEmpty() || !usable) continue;
       ProviderAdapter adapter = found.get();
       ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p.timeout());
+      ProviderActor.Wiring wiring = new ProviderActor.Wiring(http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
       ActorRef<ProviderActor.Command> ref =
-          system.systemActorOf(
-              ProviderActor.create(p, simulated.contains(p.name()), adapter, http, metrics, audit),
-              "provider-" + p.name(),
-              Props.empty());
+          system.systemActorOf(ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring), "provider-" + p.name(), Props.empty());
       started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets(), adapter));
     }
     Map<Dataset, List<Provider>> plans = new LinkedHashMap<>();

@@ -20,13 +20,17 @@ public record ProviderStatus(
     long successes,
     long failures,
     long callsRefusedByBreaker,
+    long callsRefusedByQuota,
+    long callsRefusedForKeys,
     long circuitOpenEvents,
     long planRefusals,
+    int rateLimitPerMinute,
+    int dailyLimit,
     String lastError,
     Double latencyMsAverage,
     Double latencyMsLast,
     Map<String, String> entitlementRefusals,
-    List<String> keys) {
+    List<KeyStatus> keys) {
 
   /** {@code ****abcd}: the last 4 characters of keys of 8 or more characters, nothing of shorter ones. */
   public static String maskKey(String key) {

@@ -209,12 +209,12 @@ class DatasetEndpointsTest {
 
   @Test
   void newsMergeSucceedsWithOneSourceFailing() {
-    node.simulator().setFault("newsapi", Fault.of(Fault.Mode.RATE_LIMIT));
+    node.simulator().setFault("newsapi", Fault.of(Fault.Mode.UNAVAILABLE));
     try {
       JsonNode json = ok("/api/v1/news/NFLX");
       assertEquals(List.of("newsapi", "polygon", "fmp"), texts(json.at("/metadata/providers_attempted")));
       assertEquals("polygon+fmp", json.get("provider_used").asText());
-      assertEquals("RATE_LIMIT", json.at("/metadata/errors/0/code").asText());
+      assertEquals("NETWORK_ERROR", json.at("/metadata/errors/0/code").asText());
       assertEquals("newsapi", json.at("/metadata/errors/0/provider").asText());
       assertEquals(3 + 3 - 1, json.at("/data/articles").size());
     } finally {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.testkit.Http;
+import io.marketgate.app.testkit.SharedSimulator;
 import io.marketgate.app.testkit.TestNode;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,25 +19,28 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A plan refusal (FMP 402 "Restricted Endpoint") is an entitlement problem, not a bad key and not
  * an outage: the request falls back, the breaker stays closed, and the operations view names the
- * refused endpoint.
+ * refused endpoint. A rejected key is disabled and the provider's other key serves.
  */
 @ExtendWith(LogCapturingExtension.class)
 class PlanRefusalTest {
+  private static SharedSimulator simulator;
   private static TestNode node;
 
   @BeforeAll
   static void start() {
-    node = TestNode.start("");
+    simulator = SharedSimulator.start();
+    node = TestNode.start(simulator.providerConfig() + "\nmarketgate.providers.fmp.api-key = \"fmp-key-one-0001,fmp-key-two-0002\"");
   }
 
   @AfterAll
   static void stop() {
     node.close();
+    simulator.close();
   }
 
   @BeforeEach
   void resetSimulator() {
-    node.simulator().reset();
+    simulator.simulator().reset();
   }
 
   private static JsonNode fmpStatus() {
@@ -46,7 +52,7 @@ class PlanRefusalTest {
 
   @Test
   void aRestrictedEndpointFallsBackAndIsReportedAsNotEntitled() {
-    node.simulator().setFault("fmp", Fault.of(Fault.Mode.NOT_ENTITLED));
+    simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.NOT_ENTITLED));
     JsonNode before = fmpStatus();
     try {
       for (String symbol : new String[] {"PRA", "PRB", "PRC", "PRD", "PRE"}) {
@@ -57,7 +63,7 @@ class PlanRefusalTest {
         assertEquals("fmp", json.at("/metadata/errors/0/provider").asText());
         assertEquals("NOT_ENTITLED", json.at("/metadata/errors/0/code").asText());
       }
-      assertEquals(5, node.simulator().callsOf("fmp").size(), "five refusals in a row do not open the breaker");
+      assertEquals(5, simulator.simulator().callsOf("fmp").size(), "five refusals in a row do not open the breaker");
 
       JsonNode fmp = fmpStatus();
       assertEquals("closed", fmp.get("circuit_state").asText());
@@ -65,18 +71,29 @@ class PlanRefusalTest {
       assertEquals(before.get("plan_refusals").asLong() + 5, fmp.get("plan_refusals").asLong());
       assertTrue(fmp.at("/entitlement_refusals/quote").asText().startsWith("Restricted Endpoint"), fmp.toString());
     } finally {
-      node.simulator().setFault("fmp", Fault.NONE);
+      simulator.simulator().setFault("fmp", Fault.NONE);
     }
   }
 
   @Test
-  void aRejectedKeyIsUnauthorizedAndCountsAsAFailure() {
-    node.simulator().setFault("fmp", Fault.of(Fault.Mode.BAD_KEY).times(1));
+  void aRejectedKeyIsDisabledAndTheOtherKeyServes() {
+    simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.BAD_KEY).times(1));
     long failuresBefore = fmpStatus().get("failures").asLong();
     Http.Answer answer = Http.get(node.url("/api/v1/quotes/PRK"));
     assertEquals(200, answer.status());
-    assertEquals("UNAUTHORIZED", answer.json().at("/metadata/errors/0/code").asText());
-    assertEquals(failuresBefore + 1, fmpStatus().get("failures").asLong());
-    assertFalse(fmpStatus().get("entitlement_refusals").has("profile"));
+    assertEquals("polygon_fallback", answer.json().get("provider_used").asText());
+    assertEquals("UNAUTHORIZED", answer.json().at("/metadata/errors/0/code").asText(), "a bad key, not a plan refusal");
+    JsonNode fmp = fmpStatus();
+    assertEquals(failuresBefore + 1, fmp.get("failures").asLong());
+    List<String> states = new ArrayList<>();
+    for (JsonNode k : fmp.get("keys")) {
+      assertTrue(k.get("key").asText().matches("\\*\\*\\*\\*000[12]"), "masked: " + k);
+      states.add(k.get("state").asText());
+      if (k.get("state").asText().equals("disabled")) assertTrue(k.get("disabled_reason").asText().startsWith("Invalid API KEY"), k.toString());
+    }
+    assertEquals(List.of("active", "disabled"), states.stream().sorted().toList());
+
+    Http.Answer next = Http.get(node.url("/api/v1/quotes/PRL"));
+    assertEquals("fmp", next.json().get("provider_used").asText(), "the other key serves");
   }
 }

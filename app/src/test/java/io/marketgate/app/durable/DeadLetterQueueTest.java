@@ -102,9 +102,10 @@ class DeadLetterQueueTest {
   void retriesAfterOneTwoFourSecondsAndASuccessClosesTheEntryAndRefreshesTheCache() throws Exception {
     String symbol = "DLQOK";
     String id = DlqEntity.entryId(FetchKey.of(Dataset.QUOTE, symbol));
-    // Both providers refuse the request and the first retry; FMP answers the second retry.
-    simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.RATE_LIMIT).times(2));
-    simulator.simulator().setFault("polygon", Fault.of(Fault.Mode.RATE_LIMIT).times(2));
+    // Both providers fail the request and the first retry; FMP answers the second retry. (A 429
+    // would rest the single key for its cool-down and the retries would call nobody.)
+    simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE).times(2));
+    simulator.simulator().setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE).times(2));
 
     Http.Answer first = Http.get(node.url("/api/v1/quotes/" + symbol));
     assertEquals(503, first.status());

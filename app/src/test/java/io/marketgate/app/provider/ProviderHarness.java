@@ -5,10 +5,12 @@ import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.FetchKey;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -32,7 +34,8 @@ final class ProviderHarness {
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter) {
     ProviderHttpClient http =
         new ProviderHttpClient(kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings.timeout());
-    return kit.spawn(ProviderActor.create(settings, false, adapter, http, Metrics.start(APPLICATION), AuditTrail.NONE));
+    return kit.spawn(ProviderActor.create(settings, false, adapter,
+        new ProviderActor.Wiring(http, Metrics.start(APPLICATION), AuditTrail.NONE, ProviderQuota.UNLIMITED, Optional.empty())));
   }
 
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings) {

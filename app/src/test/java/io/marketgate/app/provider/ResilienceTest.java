@@ -122,7 +122,7 @@ class ResilienceTest {
     String cached = coldSymbol();
     JsonNode fresh = quote(cached, 200);
     node.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
-    node.simulator().setFault("polygon", Fault.of(Fault.Mode.RATE_LIMIT));
+    node.simulator().setFault("polygon", Fault.of(Fault.Mode.INVALID_PRICE));
 
     Http.Answer stale = Http.get(node.url("/api/v1/quotes/" + cached), "Cache-Control", "max-age=0");
     assertEquals(200, stale.status());
@@ -138,7 +138,7 @@ class ResilienceTest {
     assertEquals("fmp", errors.get(0).get("provider").asText());
     assertEquals("NETWORK_ERROR", errors.get(0).get("code").asText());
     assertEquals("polygon", errors.get(1).get("provider").asText());
-    assertEquals("RATE_LIMIT", errors.get(1).get("code").asText());
+    assertEquals("INVALID_RESPONSE", errors.get(1).get("code").asText());
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
@@ -51,7 +52,7 @@ class SymbolEntityTest {
     GatewaySettings settings =
         GatewaySettings.fromConfig(application).withProviders(p -> p.servedBySimulator(simulator.baseUrl()));
     Metrics metrics = Metrics.start(application);
-    registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics, AuditTrail.NONE);
+    registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics, AuditTrail.NONE, p -> ProviderQuota.UNLIMITED);
     deps =
         new SymbolEntity.Dependencies(
             new FetchPlan(registry, kit.system().scheduler()),

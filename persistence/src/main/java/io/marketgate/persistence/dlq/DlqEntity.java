@@ -283,7 +283,8 @@ public final class DlqEntity extends EventSourcedBehavior<DlqEntity.Command, Dlq
         reply != null && !reply.errors().isEmpty()
             ? reply.errors()
             : List.of(new ProviderError("gateway", ProviderErrorCode.TIMEOUT, "no answer from the symbol entity: " + finished.failure()));
-    boolean calledNobody = errors.stream().allMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN);
+    // Open breakers, used-up quotas and resting keys asked no provider: not a failed retry.
+    boolean calledNobody = errors.stream().allMatch(e -> e.local() || e.code() == ProviderErrorCode.CIRCUIT_OPEN);
     boolean pendingTooLong = now - state.createdAt() >= deps.settings().maxPending().toMillis();
     if (calledNobody && !pendingTooLong) {
       timers.startSingleTimer(RETRY_TIMER, RetryDue.INSTANCE, deps.settings().breakerWait());
