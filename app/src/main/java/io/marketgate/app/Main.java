@@ -14,7 +14,9 @@ import io.marketgate.app.metrics.MetricsEndpoint;
 import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
-import io.marketgate.persistence.quota.ProviderQuota;
+import io.marketgate.persistence.quota.QuotaLimits;
+import io.marketgate.persistence.quota.QuotaSettings;
+import io.marketgate.persistence.quota.ShardedQuotas;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.FetchPlan;
 import io.marketgate.app.symbol.SymbolEntity;
@@ -127,7 +129,11 @@ public final class Main {
             .orElse(configured);
     Config config = system.settings().config();
     Durable durable = Durable.start(system, config, metrics);
-    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics, durable.audit(), p -> ProviderQuota.UNLIMITED);
+    ShardedQuotas quotas = ShardedQuotas.start(system, durable.database(), QuotaSettings.fromConfig(config.getConfig("marketgate.quota")),
+        settings.providers().values().stream().collect(Collectors.toMap(ProviderSettings::name,
+            p -> new QuotaLimits(p.rateLimitPerMinute(), p.dailyLimit()))),
+        SymbolProtocol.SHARD_ROLE);
+    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics, durable.audit(), p -> quotas.of(p.name()));
     LOG.info("Providers: {}", providers.all().stream()
         .map(p -> p.name() + (simulated.contains(p.name()) ? " (simulated)" : " " + p.settings().baseUrl()))
         .collect(Collectors.joining(", ")));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.marketgate.app.json.Json;
+import io.marketgate.app.testkit.SecretWatch;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderErrorCode;
@@ -44,6 +45,7 @@ abstract class GoldenTest {
   @AfterAll
   void stopWireMock() {
     wiremock.stop();
+    SecretWatch.assertClean();
   }
 
   @BeforeEach

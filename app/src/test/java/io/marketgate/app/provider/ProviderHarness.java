@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.testkit.SecretWatch;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /** Starts one provider actor against a given base URL, as the registry would. */
 final class ProviderHarness {
@@ -26,16 +28,23 @@ final class ProviderHarness {
         "marketgate.providers." + provider + ".base-url = \"" + baseUrl + "\"\n"
             + "marketgate.providers." + provider + ".api-key = \"golden-key-1234\"\n"
             + extraHocon;
-    return GatewaySettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(APPLICATION).resolve())
-        .providers()
-        .get(provider);
+    ProviderSettings settings =
+        GatewaySettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(APPLICATION).resolve()).providers().get(provider);
+    settings.apiKeys().forEach(SecretWatch::register);
+    return settings;
   }
 
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter) {
+    return spawn(kit, settings, adapter, ProviderQuota.UNLIMITED, Optional.empty());
+  }
+
+  /** With a quota and the topic on which nodes share key health. */
+  static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter, ProviderQuota quota,
+      Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {
     ProviderHttpClient http =
         new ProviderHttpClient(kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings.timeout());
     return kit.spawn(ProviderActor.create(settings, false, adapter,
-        new ProviderActor.Wiring(http, Metrics.start(APPLICATION), AuditTrail.NONE, ProviderQuota.UNLIMITED, Optional.empty())));
+        new ProviderActor.Wiring(http, Metrics.start(APPLICATION), AuditTrail.NONE, quota, keyEvents)));
   }
 
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings) {

@@ -49,6 +49,9 @@ public final class GatewayProcess implements AutoCloseable {
     command.add("io.marketgate.app.Main");
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
+    env.forEach((k, v) -> {
+      if (k.endsWith("_API_KEY") || k.endsWith("_BACKUP_KEYS")) SecretWatch.register(v);
+    });
     builder.environment().put("MARKETGATE_HTTP_PORT", Integer.toString(http));
     builder.environment().put("MARKETGATE_MANAGEMENT_PORT", Integer.toString(management));
     builder.environment().put("MARKETGATE_METRICS_PORT", Integer.toString(FreePorts.next()));
@@ -97,6 +100,7 @@ public final class GatewayProcess implements AutoCloseable {
     return log.toFile();
   }
 
+  /** Stops the process and checks its whole log for provider keys. */
   @Override
   public void close() {
     if (process.isAlive()) {
@@ -106,6 +110,11 @@ public final class GatewayProcess implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      SecretWatch.inspect("log of gateway process " + log, Files.readString(log));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -65,6 +65,7 @@ public final class TestNode implements AutoCloseable {
                 .withFallback(ConfigFactory.parseString(database.config()))
                 .withFallback(baseConfig(remotePort))
                 .withFallback(ConfigFactory.load()));
+    registerProviderKeys(config);
     ActorTestKit kit = ActorTestKit.create(SYSTEM_NAME, config);
     try {
       Main.RunningNode node =
@@ -107,6 +108,15 @@ public final class TestNode implements AutoCloseable {
     return testKit;
   }
 
+  private static void registerProviderKeys(Config config) {
+    Config providers = config.getConfig("marketgate.providers");
+    for (String name : providers.root().keySet()) {
+      SecretWatch.register(providers.getString(name + ".api-key"));
+      SecretWatch.register(providers.getString(name + ".backup-keys"));
+    }
+  }
+
+  /** Stops the node; fails if any provider key showed up in a log or an answer meanwhile. */
   @Override
   public void close() {
     try {
@@ -114,5 +124,6 @@ public final class TestNode implements AutoCloseable {
     } finally {
       if (ownDatabase != null) ownDatabase.close();
     }
+    SecretWatch.assertClean();
   }
 }

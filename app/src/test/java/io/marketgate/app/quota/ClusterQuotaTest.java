@@ -1,0 +1,111 @@
+package io.marketgate.app.quota;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.marketgate.app.sim.CallLog;
+import io.marketgate.app.sim.Fault;
+import io.marketgate.app.testkit.Eventually;
+import io.marketgate.app.testkit.FreePorts;
+import io.marketgate.app.testkit.Http;
+import io.marketgate.app.testkit.SharedSimulator;
+import io.marketgate.app.testkit.TestDatabase;
+import io.marketgate.app.testkit.TestNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code FMP_RATE_LIMIT=30} holds for the cluster: 300 cold requests spread over three nodes,
+ * and a fourth that joins halfway, send at most 30 calls to FMP in any 60 s window; the rest fall
+ * back to Polygon without a call to FMP.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class ClusterQuotaTest {
+  private static final int LIMIT = 30;
+  private static SharedSimulator simulator;
+  private static TestDatabase database;
+  private static final List<TestNode> nodes = new ArrayList<>();
+  private static String config;
+
+  @BeforeAll
+  static void start() {
+    simulator = SharedSimulator.start();
+    database = TestDatabase.create();
+    int seedPort = FreePorts.next();
+    config = String.join("\n",
+        "marketgate.cluster.discovery = seeds",
+        "marketgate.cluster.seed-nodes = \"127.0.0.1:" + seedPort + "\"",
+        "marketgate.providers.fmp.rate-limit = " + LIMIT,
+        simulator.providerConfig());
+    nodes.add(TestNode.start(config, seedPort, database));
+    nodes.add(TestNode.start(config, FreePorts.next(), database));
+    nodes.add(TestNode.start(config, FreePorts.next(), database));
+    awaitUp(3);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (int i = nodes.size() - 1; i >= 0; i--) nodes.get(i).close();
+    simulator.close();
+    database.close();
+  }
+
+  private static void awaitUp(int n) {
+    Eventually.await(Duration.ofSeconds(30), n + " Up members on every node", () -> nodes.stream().allMatch(node -> upMembers(node) == n));
+  }
+
+  private static long upMembers(TestNode node) {
+    long up = 0;
+    for (var m : Cluster.get(node.system()).state().getMembers()) if (m.status() == MemberStatus.up()) up++;
+    return up;
+  }
+
+  private static void spread(int from, int to) {
+    List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      TestNode node = nodes.get(i % nodes.size());
+      answers.add(Http.getAsync(node.url("/api/v1/quotes/QT" + i)));
+      if (answers.size() == 25) {
+        answers.forEach(a -> assertEquals(200, a.join().status(), a.join().body()));
+        answers.clear();
+      }
+    }
+    answers.forEach(a -> assertEquals(200, a.join().status(), a.join().body()));
+  }
+
+  @Test
+  void noSixtySecondWindowHoldsMoreCallsThanTheLimitWhileTheClusterGrows() {
+    simulator.simulator().reset();
+    simulator.simulator().setFault("fmp", Fault.latency(20));
+    spread(0, 150);
+    nodes.add(TestNode.start(config, FreePorts.next(), database));
+    awaitUp(4);
+    spread(150, 300);
+
+    List<CallLog.Call> fmp = simulator.simulator().callsOf("fmp");
+    for (CallLog.Call start : fmp) {
+      long inWindow = fmp.stream().filter(c -> c.startedAtMs() >= start.startedAtMs() && c.startedAtMs() < start.startedAtMs() + 60_000).count();
+      assertTrue(inWindow <= LIMIT, inWindow + " FMP calls in the 60 s from " + start.startedAtMs());
+    }
+    assertTrue(fmp.size() >= LIMIT - 5, "the quota is used, not only kept: " + fmp.size() + " FMP calls");
+    assertEquals(300 - fmp.size(), simulator.simulator().callsOf("polygon").size(), "every other request fell back to Polygon");
+
+    long refused = nodes.stream().mapToLong(n -> refusedByQuota(n)).sum();
+    assertEquals(300 - fmp.size(), refused, "each fallback was a quota refusal without a call");
+  }
+
+  private static long refusedByQuota(TestNode node) {
+    for (var p : Http.get(node.url("/api/v1/providers")).json().get("providers")) {
+      if (p.get("name").asText().equals("fmp")) return p.get("calls_refused_by_quota").asLong();
+    }
+    throw new AssertionError("no fmp");
+  }
+}

@@ -1,0 +1,47 @@
+package io.marketgate.persistence.quota;
+
+import io.marketgate.persistence.db.Database;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+
+/**
+ * The cluster-wide request quotas: one sharded {@link QuotaEntity} per limited provider (started
+ * once the journal's schema exists) and, on each node, a {@link LeasedQuota} per provider.
+ */
+public final class ShardedQuotas {
+  private final ActorSystem<?> system;
+  private final QuotaSettings settings;
+  private final Map<String, QuotaLimits> limits;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+  private ShardedQuotas(ActorSystem<?> system, QuotaSettings settings, Map<String, QuotaLimits> limits) {
+    this.system = system;
+    this.settings = settings;
+    this.limits = Map.copyOf(limits);
+  }
+
+  /** @param limits each provider's limits; providers without limits get no entity and no checks */
+  public static ShardedQuotas start(
+      ActorSystem<?> system, Database database, QuotaSettings settings, Map<String, QuotaLimits> limits, String shardRole) {
+    ShardedQuotas quotas = new ShardedQuotas(system, settings, limits);
+    database.ready().thenRun(() -> {
+      ClusterSharding.get(system).init(
+          Entity.of(QuotaEntity.ENTITY_KEY, ctx -> QuotaEntity.create(ctx.getEntityId(),
+                  quotas.limits.getOrDefault(ctx.getEntityId(), new QuotaLimits(0, 0)), settings, Clock.systemUTC()))
+              .withRole(shardRole));
+      quotas.started.complete(null);
+    });
+    return quotas;
+  }
+
+  /** The quota of {@code provider} on this node. */
+  public ProviderQuota of(String provider) {
+    QuotaLimits l = limits.get(provider);
+    if (l == null || l.unlimited()) return ProviderQuota.UNLIMITED;
+    return new LeasedQuota(provider, l, settings, system, started, Clock.systemUTC());
+  }
+}
