@@ -64,7 +64,8 @@ public final class OperationsRoutes {
       ApiOperation.get("/api/v1/dlq"),
       ApiOperation.post("/api/v1/dlq/{id}/replay"),
       ApiOperation.get("/api/v1/audit"),
-      ApiOperation.get("/api/v1/telemetry"));
+      ApiOperation.get("/api/v1/telemetry"),
+      ApiOperation.get("/api/v1/api-keys"));
 
   public Route route() {
     return pathPrefix(
@@ -83,7 +84,8 @@ public final class OperationsRoutes {
                             segment("dlq").slash(segment()).slash("replay"),
                             id -> post(() -> replay(id, caller))),
                         path("audit", () -> get(() -> parameterMap(params -> auditSearch(params)))),
-                        path("telemetry", () -> get(() -> completeWithFuture(telemetryJson()))))));
+                        path("telemetry", () -> get(() -> completeWithFuture(telemetryJson()))),
+                        path("api-keys", () -> get(() -> completeWithFuture(apiKeysJson()))))));
   }
 
   private Route dlqList(Map<String, String> params) {
@@ -182,6 +184,23 @@ public final class OperationsRoutes {
 
   private CompletionStage<HttpResponse> providersJson() {
     return statuses().thenApply(list -> json(Map.of("providers", list)));
+  }
+
+  /** Each provider's keys on this node: masked, with state and use. */
+  private CompletionStage<HttpResponse> apiKeysJson() {
+    return statuses()
+        .thenApply(
+            list -> {
+              List<Map<String, Object>> providers = new ArrayList<>();
+              for (ProviderStatus s : list) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("provider", s.name());
+                p.put("simulated", s.simulated());
+                p.put("keys", s.keys());
+                providers.add(p);
+              }
+              return json(Map.of("providers", providers));
+            });
   }
 
   /** This node's counts since it started: cache, providers, circuit-open events and batches. */

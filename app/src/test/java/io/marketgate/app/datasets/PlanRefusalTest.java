@@ -95,5 +95,14 @@ class PlanRefusalTest {
 
     Http.Answer next = Http.get(node.url("/api/v1/quotes/PRL"));
     assertEquals("fmp", next.json().get("provider_used").asText(), "the other key serves");
+
+    JsonNode apiKeys = Http.get(node.url("/api/v1/api-keys")).json().get("providers");
+    JsonNode fmpKeys = null;
+    for (JsonNode p : apiKeys) if (p.get("provider").asText().equals("fmp")) fmpKeys = p.get("keys");
+    assertNotNull(fmpKeys, apiKeys.toString());
+    assertEquals(2, fmpKeys.size());
+    List<String> byState = new ArrayList<>();
+    for (JsonNode k : fmpKeys) byState.add(k.get("state").asText() + " " + k.get("key").asText().substring(0, 4));
+    assertEquals(List.of("active ****", "disabled ****"), byState.stream().sorted().toList(), "masked, one disabled");
   }
 }

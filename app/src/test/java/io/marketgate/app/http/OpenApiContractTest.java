@@ -114,7 +114,7 @@ class OpenApiContractTest {
   @Test
   void pathsTheDocumentDoesNotNameAreNotFound() throws Exception {
     List<String> candidates = List.of("/", "/api", "/api/v1", "/api/v1/", "/api/v1/quotes", "/api/v1/quotes/", "/api/v1/cluster",
-        "/api/v1/api-keys", "/api/v1/health", "/api/v1/metrics", "/api/v1/dlq/0123456789abcdef0123", "/api/v1/circuit-breakers/fmp",
+        "/api/v1/api-keys/fmp", "/api/v1/health", "/api/v1/metrics", "/api/v1/dlq/0123456789abcdef0123", "/api/v1/circuit-breakers/fmp",
         "/api/v1/economic", "/api/v1/search/apple", "/api/v2/quotes/AAPL", "/api/v1/openapi.json", "/metrics", "/alive");
     for (String path : candidates) {
       boolean documented = document.getPaths().entrySet().stream()
