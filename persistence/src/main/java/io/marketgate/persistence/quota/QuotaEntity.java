@@ -1,17 +1,12 @@
 package io.marketgate.persistence.quota;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.marketgate.protocol.CborSerializable;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
@@ -43,51 +38,8 @@ public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command,
   /** The event: permits granted at a time. */
   public record Granted(long atMillis, int permits) implements CborSerializable {}
 
-  /** The grants still inside the longest counted window, oldest first. Immutable. */
-  public static final class State implements CborSerializable {
-    private final Deque<Granted> grants;
-
-    @JsonCreator
-    State(@JsonProperty("grants") List<Granted> grants) {
-      this.grants = new ArrayDeque<>(grants);
-    }
-
-    @JsonProperty("grants")
-    List<Granted> grants() {
-      return new ArrayList<>(grants);
-    }
-
-    int countedSince(long sinceMillis) {
-      int sum = 0;
-      var it = grants.descendingIterator();
-      while (it.hasNext()) {
-        Granted g = it.next();
-        if (g.atMillis() <= sinceMillis) break;
-        sum += g.permits();
-      }
-      return sum;
-    }
-
-    /** When the permits granted in (since, now] drop to at most {@code allowed} as grants leave the window. */
-    long freedAt(long sinceMillis, long spanMillis, int allowed) {
-      int counted = countedSince(sinceMillis);
-      for (Granted g : grants) {
-        if (g.atMillis() <= sinceMillis) continue;
-        if (counted <= allowed) break;
-        counted -= g.permits();
-        if (counted <= allowed) return g.atMillis() + spanMillis + 1;
-      }
-      return sinceMillis + spanMillis;
-    }
-
-    /** A new state (states are immutable: snapshots may be serialized after the next event). */
-    State add(Granted g, long keepAfterMillis) {
-      List<Granted> kept = new ArrayList<>(grants.size() + 1);
-      for (Granted old : grants) if (old.atMillis() > keepAfterMillis) kept.add(old);
-      kept.add(g);
-      return new State(kept);
-    }
-  }
+  /** The grants still inside the longest counted window. */
+  public record State(Ledger ledger) implements CborSerializable {}
 
   private final QuotaLimits limits;
   private final QuotaSettings settings;
@@ -106,7 +58,7 @@ public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command,
 
   @Override
   public State emptyState() {
-    return new State(List.of());
+    return new State(Ledger.EMPTY);
   }
 
   @Override
@@ -122,36 +74,35 @@ public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command,
         .build();
   }
 
-  private org.apache.pekko.persistence.typed.javadsl.Effect<Granted, State> onAcquire(State state, Acquire acquire) {
+  private Effect<Granted, State> onAcquire(State state, Acquire acquire) {
     long now = clock.millis();
-    int available = Integer.MAX_VALUE;
+    int granted = Math.max(1, acquire.permits());
     long retryAt = now;
     if (limits.perMinute() > 0) {
-      long span = settings.countedOver(QuotaLimits.MINUTE).toMillis();
-      int left = limits.perMinute() - state.countedSince(now - span);
-      available = Math.min(available, left);
-      if (left <= 0) retryAt = Math.max(retryAt, state.freedAt(now - span, span, limits.perMinute() - 1));
+      Ledger.Allowance a = state.ledger().allows(granted, limits.perMinute(), settings.countedOver(QuotaLimits.MINUTE).toMillis(), now);
+      granted = a.permits();
+      retryAt = Math.max(retryAt, a.retryAtMillis());
     }
-    if (limits.perDay() > 0) {
-      long span = settings.countedOver(QuotaLimits.DAY).toMillis();
-      int left = limits.perDay() - state.countedSince(now - span);
-      available = Math.min(available, left);
-      if (left <= 0) retryAt = Math.max(retryAt, state.freedAt(now - span, span, limits.perDay() - 1));
+    if (granted > 0 && limits.perDay() > 0) {
+      Ledger.Allowance a = state.ledger().allows(granted, limits.perDay(), settings.countedOver(QuotaLimits.DAY).toMillis(), now);
+      granted = a.permits();
+      retryAt = Math.max(retryAt, a.retryAtMillis());
     }
-    int granted = Math.min(Math.max(1, acquire.permits()), available);
     if (granted <= 0) {
       acquire.replyTo().tell(new Exhausted(retryAt));
       return Effect().none();
     }
+    int permits = granted;
     long validUntil = now + settings.leaseTtl().toMillis();
-    return Effect().persist(new Granted(now, granted)).thenRun(s -> acquire.replyTo().tell(new Leased(granted, validUntil)));
+    return Effect().persist(new Granted(now, permits)).thenRun(s -> acquire.replyTo().tell(new Leased(permits, validUntil)));
   }
 
   @Override
   public EventHandler<State, Granted> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Granted.class, (state, granted) -> state.add(granted, granted.atMillis() - longestSpanMillis()))
+        .onEvent(Granted.class, (state, granted) -> new State(
+            state.ledger().add(new Ledger.Grant(granted.atMillis(), granted.permits()), granted.atMillis() - longestSpanMillis())))
         .build();
   }
 

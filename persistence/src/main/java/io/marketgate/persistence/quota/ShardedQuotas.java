@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
@@ -42,6 +43,11 @@ public final class ShardedQuotas {
   public ProviderQuota of(String provider) {
     QuotaLimits l = limits.get(provider);
     if (l == null || l.unlimited()) return ProviderQuota.UNLIMITED;
-    return new LeasedQuota(provider, l, settings, system, started, Clock.systemUTC());
+    ClusterSharding sharding = ClusterSharding.get(system);
+    LeaseHolder holder = new LeaseHolder(
+        (permits, timeout) -> AskPattern.ask(sharding.entityRefFor(QuotaEntity.ENTITY_KEY, provider),
+            replyTo -> new QuotaEntity.Acquire(permits, replyTo), timeout, system.scheduler()),
+        l.leaseSize(), settings, started, Clock.systemUTC());
+    return maxWait -> holder.acquire(maxWait).thenApply(LeaseHolder.Decision::granted);
   }
 }

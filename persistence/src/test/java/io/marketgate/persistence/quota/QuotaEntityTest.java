@@ -107,7 +107,7 @@ class QuotaEntityTest {
     var e = entity("restart", new QuotaLimits(4, 0), clock);
     for (int i = 0; i < 4; i++) acquire(e, 1);
     e.restart();
-    assertEquals(4, e.getState().countedSince(clock.millis() - MINUTE_SPAN));
+    assertEquals(4, e.getState().ledger().countedSince(clock.millis() - MINUTE_SPAN));
     assertInstanceOf(QuotaEntity.Exhausted.class, acquire(e, 1), "grants persisted before the restart still count");
   }
 

@@ -1,0 +1,107 @@
+package io.marketgate.persistence.quota;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A node's side of a leased limit (a provider's quota, a client's request rate): permits come in
+ * small leases from the limit's entity; a use takes a local permit when one is left (no network),
+ * else asks for a new lease, one ask at a time however many callers wait. When the entity says the
+ * limit is used up, the holder refuses by itself until the entity's retry time (at most {@code
+ * recheck-after}); when the entity cannot be reached in time, it refuses too.
+ */
+public final class LeaseHolder {
+
+  /** Asks the limit's entity for up to {@code permits} permits. */
+  @FunctionalInterface
+  public interface Lessor {
+    CompletionStage<QuotaEntity.Reply> lease(int permits, Duration timeout);
+  }
+
+  /** Granted, or refused with when to try again. */
+  public record Decision(boolean granted, long retryAtMillis) {
+    static final Decision GRANTED = new Decision(true, 0);
+  }
+
+  private final Lessor lessor;
+  private final int leaseSize;
+  private final QuotaSettings settings;
+  private final CompletionStage<Void> started;
+  private final Clock clock;
+
+  private int permits;
+  private long validUntil;
+  private long refusedUntil;
+  private CompletableFuture<Void> refill;
+
+  public LeaseHolder(Lessor lessor, int leaseSize, QuotaSettings settings, CompletionStage<Void> started, Clock clock) {
+    this.lessor = lessor;
+    this.leaseSize = leaseSize;
+    this.settings = settings;
+    this.started = started;
+    this.clock = clock;
+  }
+
+  /** Takes a permit held on this node, if one is left: the hot path, without allocation or waiting. */
+  public synchronized boolean tryTakeLocal() {
+    if (permits > 0 && clock.millis() < validUntil) {
+      permits--;
+      return true;
+    }
+    return false;
+  }
+
+  /** A permit, asking for a lease when none is held; decided within {@code maxWait}. */
+  public CompletionStage<Decision> acquire(Duration maxWait) {
+    return acquire(System.nanoTime() + maxWait.toNanos());
+  }
+
+  private CompletionStage<Decision> acquire(long deadlineNanos) {
+    CompletableFuture<Void> waitFor;
+    synchronized (this) {
+      long now = clock.millis();
+      if (permits > 0 && now < validUntil) {
+        permits--;
+        return CompletableFuture.completedFuture(Decision.GRANTED);
+      }
+      if (now < refusedUntil) return CompletableFuture.completedFuture(new Decision(false, refusedUntil));
+      if (!started.toCompletableFuture().isDone()) return CompletableFuture.completedFuture(new Decision(false, now + 1000));
+      long waitNanos = Math.min(deadlineNanos - System.nanoTime(), settings.askTimeout().toNanos());
+      if (waitNanos <= 0) return CompletableFuture.completedFuture(new Decision(false, now + 1000));
+      if (refill == null) refill = askForLease(Duration.ofNanos(waitNanos));
+      waitFor = refill;
+    }
+    // Callers share one ask; whoever finds no permit left after it asks again in time.
+    return waitFor.thenCompose(v -> acquire(deadlineNanos));
+  }
+
+  private CompletableFuture<Void> askForLease(Duration timeout) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletionStage<QuotaEntity.Reply> reply;
+    try {
+      reply = lessor.lease(leaseSize, timeout);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((r, error) -> {
+      synchronized (this) {
+        long now = clock.millis();
+        if (r instanceof QuotaEntity.Leased leased) {
+          if (now >= validUntil) permits = 0;
+          permits += leased.permits();
+          validUntil = leased.validUntilMillis();
+        } else if (r instanceof QuotaEntity.Exhausted exhausted) {
+          refusedUntil = Math.min(exhausted.retryAtMillis(), now + settings.recheckAfter().toMillis());
+        } else {
+          // Unreachable entity (moving, journal down): refuse briefly rather than storm it.
+          refusedUntil = now + Math.min(200, settings.recheckAfter().toMillis());
+        }
+        refill = null;
+      }
+      done.complete(null);
+    });
+    return done;
+  }
+}
