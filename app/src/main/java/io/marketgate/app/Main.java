@@ -6,7 +6,11 @@ import io.marketgate.app.cluster.ClusterFormation;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.http.DataRoutes;
+import io.marketgate.app.caller.CallerRegistry;
+import io.marketgate.app.caller.CallerSettings;
+import io.marketgate.app.caller.ClientThrottle;
 import io.marketgate.app.http.ApiDocument;
+import io.marketgate.app.http.CallerDirectives;
 import io.marketgate.app.http.HttpServer;
 import io.marketgate.app.http.OperationsRoutes;
 import io.marketgate.app.metrics.Metrics;
@@ -129,7 +133,8 @@ public final class Main {
             .orElse(configured);
     Config config = system.settings().config();
     Durable durable = Durable.start(system, config, metrics);
-    ShardedQuotas quotas = ShardedQuotas.start(system, durable.database(), QuotaSettings.fromConfig(config.getConfig("marketgate.quota")),
+    QuotaSettings quotaSettings = QuotaSettings.fromConfig(config.getConfig("marketgate.quota"));
+    ShardedQuotas quotas = ShardedQuotas.start(system, durable.database(), quotaSettings,
         settings.providers().values().stream().collect(Collectors.toMap(ProviderSettings::name,
             p -> new QuotaLimits(p.rateLimitPerMinute(), p.dailyLimit()))),
         SymbolProtocol.SHARD_ROLE);
@@ -163,13 +168,16 @@ public final class Main {
             nearCacheUpdates,
             metrics,
             Clock.systemUTC()));
+    CallerSettings callerSettings = CallerSettings.fromConfig(config, System::getenv);
+    CallerDirectives callers = new CallerDirectives(new CallerRegistry(callerSettings),
+        ClientThrottle.start(system, quotaSettings, SymbolProtocol.SHARD_ROLE), durable.audit(), metrics, callerSettings, Clock.systemUTC());
     PekkoManagement.get(system.classicSystem()).start();
 
     var routes =
         Directives.concat(
             new DataRoutes(system, providers, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
-                settings.fallbackReserve(), Clock.systemUTC()).route(),
-            new OperationsRoutes(system, providers, deadLetters, durable.audit(), metrics.nodeCounters()).route(),
+                settings.fallbackReserve(), callers, Clock.systemUTC()).route(),
+            new OperationsRoutes(system, providers, deadLetters, durable.audit(), metrics.nodeCounters(), callers).route(),
             new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);

@@ -79,6 +79,7 @@ public final class DataRoutes {
   private final Duration deadline;
   private final Duration fallbackReserve;
   private final Clock clock;
+  private final CallerDirectives callers;
 
   /**
    * @param fallbackReserve kept back from the request deadline for reading the durable last good
@@ -92,7 +93,9 @@ public final class DataRoutes {
       Metrics metrics,
       Duration deadline,
       Duration fallbackReserve,
+      CallerDirectives callers,
       Clock clock) {
+    this.callers = callers;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.providers = providers;
@@ -160,7 +163,9 @@ public final class DataRoutes {
     if (parsed.invalid() != null) return complete(parsed.invalid());
     if (providers.planFor(parsed.key().dataset()).isEmpty()) return complete(noProvider(parsed.key().dataset()));
     long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    return CallerDirectives.withCaller(caller -> serve(parsed.key(), maxAge, caller.origin()));
+    FetchKey key = parsed.key();
+    return callers.data(request, key.dataset(), key.toString(),
+        caller -> serve(key, caller.profile().boundedMaxAge(maxAge), caller.origin()));
   }
 
   /** The one decoded path segment after the first {@code prefixSegments}, or null if the path has another shape. */
@@ -302,7 +307,8 @@ public final class DataRoutes {
     }
     if (providers.planFor(Dataset.QUOTE).isEmpty()) return complete(noProvider(Dataset.QUOTE));
     long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    return CallerDirectives.withCaller(caller -> completeWithFuture(batch(requested, maxAge, caller.origin())));
+    return callers.data(request, Dataset.QUOTE, "batch of " + requested.size(),
+        caller -> completeWithFuture(batch(requested, caller.profile().boundedMaxAge(maxAge), caller.origin())));
   }
 
   /** {@code {"symbols": ["AAPL", …]}}: 1 to {@value #MAX_BATCH} strings. */

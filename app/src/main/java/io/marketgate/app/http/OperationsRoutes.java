@@ -3,12 +3,14 @@ package io.marketgate.app.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.marketgate.app.caller.Caller;
 import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.json.Json;
 import io.marketgate.app.metrics.NodeCounters;
 import io.marketgate.app.provider.ProviderActor;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderStatus;
+import io.marketgate.persistence.audit.AuditEvent;
 import io.marketgate.persistence.audit.AuditLog;
 import io.marketgate.persistence.audit.AuditQuery;
 import io.marketgate.persistence.dlq.DlqEntry;
@@ -46,9 +48,11 @@ public final class OperationsRoutes {
   private final ShardedDeadLetterQueue deadLetters;
   private final AuditLog audit;
   private final NodeCounters counters;
+  private final CallerDirectives callers;
 
-  public OperationsRoutes(
-      ActorSystem<?> system, ProviderRegistry providers, ShardedDeadLetterQueue deadLetters, AuditLog audit, NodeCounters counters) {
+  public OperationsRoutes(ActorSystem<?> system, ProviderRegistry providers, ShardedDeadLetterQueue deadLetters, AuditLog audit,
+      NodeCounters counters, CallerDirectives callers) {
+    this.callers = callers;
     this.system = system;
     this.providers = providers;
     this.deadLetters = deadLetters;
@@ -67,25 +71,26 @@ public final class OperationsRoutes {
       ApiOperation.get("/api/v1/telemetry"),
       ApiOperation.get("/api/v1/api-keys"));
 
+  /** Paths and methods are matched first (404, 405), then the caller must be an admin (401, 403). */
   public Route route() {
     return pathPrefix(
         segment("api").slash("v1"),
         () ->
-            CallerDirectives.operations(
-                caller ->
-                    concat(
-                        path("providers", () -> get(() -> completeWithFuture(providersJson()))),
-                        path("circuit-breakers", () -> get(() -> completeWithFuture(breakersJson()))),
-                        path(
-                            segment("circuit-breakers").slash(segment()).slash("reset"),
-                            name -> post(() -> completeWithFuture(reset(name)))),
-                        path("dlq", () -> get(() -> parameterMap(params -> dlqList(params)))),
-                        path(
-                            segment("dlq").slash(segment()).slash("replay"),
-                            id -> post(() -> replay(id, caller))),
-                        path("audit", () -> get(() -> parameterMap(params -> auditSearch(params)))),
-                        path("telemetry", () -> get(() -> completeWithFuture(telemetryJson()))),
-                        path("api-keys", () -> get(() -> completeWithFuture(apiKeysJson()))))));
+            concat(
+                path("providers", () -> get(() -> admin(caller -> completeWithFuture(providersJson())))),
+                path("circuit-breakers", () -> get(() -> admin(caller -> completeWithFuture(breakersJson())))),
+                path(
+                    segment("circuit-breakers").slash(segment()).slash("reset"),
+                    name -> post(() -> admin(caller -> completeWithFuture(reset(name, caller))))),
+                path("dlq", () -> get(() -> admin(caller -> parameterMap(params -> dlqList(params))))),
+                path(segment("dlq").slash(segment()).slash("replay"), id -> post(() -> admin(caller -> replay(id, caller)))),
+                path("audit", () -> get(() -> admin(caller -> parameterMap(params -> auditSearch(params))))),
+                path("telemetry", () -> get(() -> admin(caller -> completeWithFuture(telemetryJson())))),
+                path("api-keys", () -> get(() -> admin(caller -> completeWithFuture(apiKeysJson()))))));
+  }
+
+  private Route admin(java.util.function.Function<Caller, Route> inner) {
+    return callers.operations(inner);
   }
 
   private Route dlqList(Map<String, String> params) {
@@ -110,7 +115,7 @@ public final class OperationsRoutes {
             .exceptionally(e -> databaseUnavailable()));
   }
 
-  private Route replay(String id, CallerDirectives.Caller caller) {
+  private Route replay(String id, Caller caller) {
     if (!ENTRY_ID.matcher(id).matches()) {
       return complete(Problem.response(400, "bad-parameter", "Bad Request", "a dead-letter id is 20 hexadecimal characters"));
     }
@@ -244,7 +249,7 @@ public final class OperationsRoutes {
             });
   }
 
-  private CompletionStage<HttpResponse> reset(String name) {
+  private CompletionStage<HttpResponse> reset(String name, Caller caller) {
     return providers
         .provider(name)
         .map(
@@ -252,7 +257,10 @@ public final class OperationsRoutes {
                 Stages.direct(
                         AskPattern.<ProviderActor.Command, ProviderStatus>ask(
                             p.ref(), ProviderActor.ResetBreaker::new, ASK_TIMEOUT, system.scheduler()))
-                    .thenApply(s -> json(breakerView(s))))
+                    .thenApply(s -> {
+                      audit.record(AuditEvent.operation(AuditEvent.BREAKER_RESET, name, caller.clientId(), caller.profile().name(), true));
+                      return json(breakerView(s));
+                    }))
         .orElseGet(
             () ->
                 CompletableFuture.completedFuture(

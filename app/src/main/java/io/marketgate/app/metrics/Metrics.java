@@ -96,6 +96,16 @@ public final class Metrics {
     nodeCounters.batch(symbols, cached, failed);
   }
 
+  /** {@code rights_denied_total{profile,dataset}}. */
+  public void rightsDenied(String profile, Dataset dataset) {
+    counter("rights_denied", "profile", profile, "dataset", dataset.wireName()).increment();
+  }
+
+  /** {@code throttled_total{tier}}: a request refused for its client's rate. */
+  public void throttled(String tier) {
+    counter("throttled", "tier", tier).increment();
+  }
+
   /** Rows of a durable writer that were written or dropped ({@code durable_rows_total{writer,result}}). */
   public BatchWriter.Metrics writerMetrics() {
     return new BatchWriter.Metrics() {

@@ -44,7 +44,7 @@ class PlanRefusalTest {
   }
 
   private static JsonNode fmpStatus() {
-    for (JsonNode p : Http.get(node.url("/api/v1/providers")).json().get("providers")) {
+    for (JsonNode p : node.adminGet("/api/v1/providers").json().get("providers")) {
       if (p.get("name").asText().equals("fmp")) return p;
     }
     throw new AssertionError("fmp missing from /api/v1/providers");
@@ -96,7 +96,7 @@ class PlanRefusalTest {
     Http.Answer next = Http.get(node.url("/api/v1/quotes/PRL"));
     assertEquals("fmp", next.json().get("provider_used").asText(), "the other key serves");
 
-    JsonNode apiKeys = Http.get(node.url("/api/v1/api-keys")).json().get("providers");
+    JsonNode apiKeys = node.adminGet("/api/v1/api-keys").json().get("providers");
     JsonNode fmpKeys = null;
     for (JsonNode p : apiKeys) if (p.get("provider").asText().equals("fmp")) fmpKeys = p.get("keys");
     assertNotNull(fmpKeys, apiKeys.toString());

@@ -48,7 +48,7 @@ class CrashRecoveryTest {
 
   /** Entries with that status, read over the node's API (an embedded database is the node's alone). */
   private static long entries(GatewayProcess node, String status) {
-    return Http.get(node.url("/api/v1/dlq?status=" + status)).json().get("total").asLong();
+    return node.adminGet("/api/v1/dlq?status=" + status).json().get("total").asLong();
   }
 
   @Test

@@ -80,7 +80,7 @@ class DeadLetterQueueTest {
   }
 
   private static JsonNode dlq(String status) {
-    return Http.get(node.url("/api/v1/dlq?status=" + status)).json();
+    return node.adminGet("/api/v1/dlq?status=" + status).json();
   }
 
   private static boolean listed(String status, String id) {
@@ -110,7 +110,7 @@ class DeadLetterQueueTest {
     Http.Answer first = Http.get(node.url("/api/v1/quotes/" + symbol));
     assertEquals(503, first.status());
     Eventually.await(Duration.ofSeconds(5), "a pending entry", () -> listed("pending", id));
-    assertEquals(409, Http.post(node.url("/api/v1/dlq/" + id + "/replay"), "").status(), "a pending entry cannot be replayed");
+    assertEquals(409, node.adminPost("/api/v1/dlq/" + id + "/replay", "").status(), "a pending entry cannot be replayed");
     Eventually.await(Duration.ofSeconds(15), "the entry closed", () -> "closed".equals(statusOf(id)));
 
     List<CallLog.Call> calls = callsFor(symbol);
@@ -156,29 +156,29 @@ class DeadLetterQueueTest {
 
     Eventually.await(Duration.ofSeconds(5), "listed as failed", () -> listed("failed", id));
     Eventually.await(Duration.ofSeconds(5), "the escalation audited",
-        () -> Http.get(node.url("/api/v1/audit?action=dlq_escalated")).json().get("events").toString().contains(id));
+        () -> node.adminGet("/api/v1/audit?action=dlq_escalated").json().get("events").toString().contains(id));
     Eventually.await(Duration.ofSeconds(10), "escalation counted",
         () -> MetricsScrape.fetch(node, "dlq_escalations_total").orElse(0.0) >= 1);
     Eventually.await(Duration.ofSeconds(15), "failed entries gauged",
         () -> MetricsScrape.fetch(node, "dlq_entries", "status", "failed").orElse(0.0) >= 1);
 
     simulator.simulator().reset();
-    Http.Answer replay = Http.post(node.url("/api/v1/dlq/" + id + "/replay"), "");
+    Http.Answer replay = node.adminPost("/api/v1/dlq/" + id + "/replay", "");
     assertEquals(202, replay.status(), replay.body());
     Eventually.await(Duration.ofSeconds(5), "pending again", () -> listed("pending", id) || "closed".equals(statusOf(id)));
     Eventually.await(Duration.ofSeconds(10), "closed after the replayed retry", () -> "closed".equals(statusOf(id)));
     assertEquals(1, callsFor(symbol).size(), "one retry after the replay");
     Eventually.await(Duration.ofSeconds(5), "the replay audited",
-        () -> Http.get(node.url("/api/v1/audit?action=dlq_replayed")).json().get("events").toString().contains(id));
+        () -> node.adminGet("/api/v1/audit?action=dlq_replayed").json().get("events").toString().contains(id));
     assertTrue(Http.get(node.url("/api/v1/quotes/" + symbol)).json().get("cached").asBoolean());
   }
 
   @Test
   void replaysOfUnknownOrMalformedIdsAreRefused() {
-    assertEquals(404, Http.post(node.url("/api/v1/dlq/0123456789abcdef0123/replay"), "").status());
-    assertEquals(400, Http.post(node.url("/api/v1/dlq/not-an-id/replay"), "").status());
-    assertEquals(400, Http.get(node.url("/api/v1/dlq?status=whatever")).status());
-    assertEquals(400, Http.get(node.url("/api/v1/audit?from=yesterday")).status());
+    assertEquals(404, node.adminPost("/api/v1/dlq/0123456789abcdef0123/replay", "").status());
+    assertEquals(400, node.adminPost("/api/v1/dlq/not-an-id/replay", "").status());
+    assertEquals(400, node.adminGet("/api/v1/dlq?status=whatever").status());
+    assertEquals(400, node.adminGet("/api/v1/audit?from=yesterday").status());
   }
 
   private static String latin1(byte[] bytes) {
@@ -194,7 +194,7 @@ class DeadLetterQueueTest {
     String id = DlqEntity.entryId(FetchKey.of(Dataset.QUOTE, "KEYSCAN"));
     Eventually.await(Duration.ofSeconds(10), "the entry closed", () -> "closed".equals(statusOf(id)));
     Eventually.await(Duration.ofSeconds(5), "audit rows written",
-        () -> Http.get(node.url("/api/v1/audit?action=provider_call")).json().get("total").asInt() >= 3);
+        () -> node.adminGet("/api/v1/audit?action=provider_call").json().get("total").asInt() >= 3);
 
     int rows = 0;
     try (Connection c = database.connect()) {
@@ -218,9 +218,9 @@ class DeadLetterQueueTest {
       }
     }
     assertTrue(rows > 5, "the scan read the stored records");
-    String everyResponse = Http.get(node.url("/api/v1/providers")).body() + Http.get(node.url("/api/v1/audit?size=500")).body()
-        + Http.get(node.url("/api/v1/dlq?status=pending")).body() + Http.get(node.metricsUrl()).body();
+    String everyResponse = node.adminGet("/api/v1/providers").body() + node.adminGet("/api/v1/audit?size=500").body()
+        + node.adminGet("/api/v1/dlq?status=pending").body() + Http.get(node.metricsUrl()).body();
     assertFalse(everyResponse.contains(FMP_KEY) || everyResponse.contains(POLYGON_KEY));
-    assertTrue(Http.get(node.url("/api/v1/providers")).body().contains("****0042"), "keys shown masked");
+    assertTrue(node.adminGet("/api/v1/providers").body().contains("****0042"), "keys shown masked");
   }
 }

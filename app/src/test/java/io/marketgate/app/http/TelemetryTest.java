@@ -31,7 +31,7 @@ class TelemetryTest {
   }
 
   private static JsonNode telemetry() {
-    Http.Answer answer = Http.get(node.url("/api/v1/telemetry"));
+    Http.Answer answer = node.adminGet("/api/v1/telemetry");
     assertEquals(200, answer.status(), answer.body());
     return answer.json();
   }
@@ -72,8 +72,8 @@ class TelemetryTest {
     assertEquals(4, delta(t1, t2, "/providers/polygon/successes"));
     assertEquals(1, delta(t1, t2, "/providers/polygon/failures"));
     assertEquals(1, delta(t1, t2, "/cache/stale"));
-    assertEquals("open", Http.get(node.url("/api/v1/circuit-breakers")).json().at("/circuit_breakers/0/state").asText());
-    Http.post(node.url("/api/v1/circuit-breakers/fmp/reset"), "");
+    assertEquals("open", node.adminGet("/api/v1/circuit-breakers").json().at("/circuit_breakers/0/state").asText());
+    node.adminPost("/api/v1/circuit-breakers/fmp/reset", "");
 
     Http.Answer batch = Http.post(node.url("/api/v1/quotes/batch"), "{\"symbols\":[\"TLA\",\"TLF\",\"ZZTL\",\"BAD;\"]}");
     assertEquals(200, batch.status());

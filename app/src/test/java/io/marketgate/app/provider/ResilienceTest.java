@@ -46,7 +46,7 @@ class ResilienceTest {
   void healthyProviders() {
     node.simulator().reset();
     for (String p : List.of("fmp", "polygon")) {
-      assertEquals(200, Http.post(node.url("/api/v1/circuit-breakers/" + p + "/reset"), "").status());
+      assertEquals(200, node.adminPost("/api/v1/circuit-breakers/" + p + "/reset", "").status());
     }
   }
 
@@ -65,7 +65,7 @@ class ResilienceTest {
   }
 
   private static String breakerState(String provider) {
-    for (JsonNode b : Http.get(node.url("/api/v1/circuit-breakers")).json().get("circuit_breakers")) {
+    for (JsonNode b : node.adminGet("/api/v1/circuit-breakers").json().get("circuit_breakers")) {
       if (b.get("provider").asText().equals(provider)) return b.get("state").asText();
     }
     throw new AssertionError("no breaker for " + provider);
@@ -111,7 +111,7 @@ class ResilienceTest {
     assertEquals("open", breakerState("fmp"));
 
     node.simulator().setFault("fmp", Fault.NONE);
-    JsonNode reset = Http.post(node.url("/api/v1/circuit-breakers/fmp/reset"), "").json();
+    JsonNode reset = node.adminPost("/api/v1/circuit-breakers/fmp/reset", "").json();
     assertEquals("closed", reset.get("state").asText());
     assertEquals("fmp", quote(coldSymbol(), 200).get("provider_used").asText());
     assertEquals(4, fmpCalls());

@@ -103,7 +103,7 @@ class ClusterQuotaTest {
   }
 
   private static long refusedByQuota(TestNode node) {
-    for (var p : Http.get(node.url("/api/v1/providers")).json().get("providers")) {
+    for (var p : node.adminGet("/api/v1/providers").json().get("providers")) {
       if (p.get("name").asText().equals("fmp")) return p.get("calls_refused_by_quota").asLong();
     }
     throw new AssertionError("no fmp");

@@ -49,8 +49,13 @@ public final class GatewayProcess implements AutoCloseable {
     command.add("io.marketgate.app.Main");
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
-    env.forEach((k, v) -> {
+    // As for in-JVM nodes: anonymous callers read everything unthrottled; the admin key runs operations.
+    builder.environment().putIfAbsent("MARKETGATE_ANONYMOUS_PROFILE", "premium");
+    builder.environment().putIfAbsent("MARKETGATE_RATE_LIMIT_PREMIUM", "0");
+    builder.environment().putIfAbsent("MARKETGATE_CLIENTS", TestNode.ADMIN_KEY + "=admin");
+    builder.environment().forEach((k, v) -> {
       if (k.endsWith("_API_KEY") || k.endsWith("_BACKUP_KEYS")) SecretWatch.register(v);
+      if (k.equals("MARKETGATE_CLIENTS")) SecretWatch.register(v.replaceAll("=[^,]*", ""));
     });
     builder.environment().put("MARKETGATE_HTTP_PORT", Integer.toString(http));
     builder.environment().put("MARKETGATE_MANAGEMENT_PORT", Integer.toString(management));
@@ -80,6 +85,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   public String url(String path) {
     return "http://127.0.0.1:" + httpPort + path;
+  }
+
+  /** GET an operations endpoint as the admin client. */
+  public Http.Answer adminGet(String path) {
+    return Http.get(url(path), "X-API-Key", TestNode.ADMIN_KEY);
   }
 
   /** SIGKILL: no shutdown hook, no hand-off, nothing flushed. */

@@ -18,6 +18,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  */
 public final class TestNode implements AutoCloseable {
   public static final String SYSTEM_NAME = "Marketgate";
+  /** The admin client every test node knows (operations endpoints). */
+  public static final String ADMIN_KEY = "test-admin-key-0000000007";
 
   private final ActorTestKit testKit;
   private final Main.RunningNode node;
@@ -44,7 +46,11 @@ public final class TestNode implements AutoCloseable {
             "marketgate.http.port = 0",
             "marketgate.metrics.port = 0",
             "marketgate.metrics.host = \"127.0.0.1\"",
-            "marketgate.simulator.port = 0"));
+            "marketgate.simulator.port = 0",
+            // Tests not about rights read every dataset, unthrottled; rights tests set their own.
+            "marketgate.security.anonymous-profile = premium",
+            "marketgate.security.profiles.premium.rate-limit = 0",
+            "marketgate.security.client-list = [{ key = \"" + ADMIN_KEY + "\", profile = admin, name = test-admin }]"));
   }
 
   /** A one-node cluster with the built-in simulator and a database of its own, plus {@code overrides} (HOCON). */
@@ -114,6 +120,18 @@ public final class TestNode implements AutoCloseable {
       SecretWatch.register(providers.getString(name + ".api-key"));
       SecretWatch.register(providers.getString(name + ".backup-keys"));
     }
+    for (Config client : config.getConfigList("marketgate.security.client-list")) SecretWatch.register(client.getString("key"));
+    SecretWatch.register(config.getString("marketgate.security.clients").replaceAll("=[^,]*", ""));
+  }
+
+  /** GET an operations endpoint as the admin client. */
+  public Http.Answer adminGet(String path) {
+    return Http.get(url(path), "X-API-Key", ADMIN_KEY);
+  }
+
+  /** POST to an operations endpoint as the admin client. */
+  public Http.Answer adminPost(String path, String body) {
+    return Http.post(url(path), body, "X-API-Key", ADMIN_KEY);
   }
 
   /** Stops the node; fails if any provider key showed up in a log or an answer meanwhile. */

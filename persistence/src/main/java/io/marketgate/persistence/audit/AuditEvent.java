@@ -27,12 +27,38 @@ public record AuditEvent(
   public static final String PROVIDER_CALL = "provider_call";
   public static final String DLQ_ESCALATED = "dlq_escalated";
   public static final String DLQ_REPLAYED = "dlq_replayed";
+  public static final String THROTTLED = "throttled";
+  public static final String BREAKER_RESET = "circuit_breaker_reset";
+  public static final String OPERATIONS = "operations";
 
   /** One call sent to a provider; {@code subject} is the fetch key, {@code endpoint} carries no secret. */
   public static AuditEvent providerCall(
       String provider, String endpoint, String subject, String outcome, long latencyMs, String client, String profile) {
     return new AuditEvent(UUID.randomUUID(), Instant.now(), PROVIDER_CALL, provider, endpoint, subject, outcome, latencyMs,
         client, profile, null, null);
+  }
+
+  /** A data request the caller's profile may not make (action = the dataset, as SPEC §5 shows it). */
+  public static AuditEvent rightsDenied(String dataset, String subject, String client, String profile) {
+    return new AuditEvent(UUID.randomUUID(), Instant.now(), dataset, null, null, subject, "denied", null, client, profile, false,
+        "the profile may not read " + dataset);
+  }
+
+  /** An allowed data request (recorded only when configured: volume). */
+  public static AuditEvent dataRequest(String dataset, String subject, String client, String profile) {
+    return new AuditEvent(UUID.randomUUID(), Instant.now(), dataset, null, null, subject, "allowed", null, client, profile, true, null);
+  }
+
+  /** A request refused for the client's rate (recorded for a sample). */
+  public static AuditEvent throttled(String subject, String client, String profile, long retryAfterSeconds) {
+    return new AuditEvent(UUID.randomUUID(), Instant.now(), THROTTLED, null, null, subject, "throttled", null, client, profile, false,
+        "over the profile's requests per minute; retry after " + retryAfterSeconds + " s");
+  }
+
+  /** An operations request: allowed (an action that changes something) or denied (not an admin). */
+  public static AuditEvent operation(String action, String subject, String client, String profile, boolean allowed) {
+    return new AuditEvent(UUID.randomUUID(), Instant.now(), action, null, null, subject, allowed ? "done" : "denied", null, client,
+        profile, allowed, null);
   }
 
   public static AuditEvent dlqEscalated(String entryId, String subject, int attempts, String lastErrors) {

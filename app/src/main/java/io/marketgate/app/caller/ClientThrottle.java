@@ -1,0 +1,61 @@
+package io.marketgate.app.caller;
+
+import io.marketgate.persistence.quota.LeaseHolder;
+import io.marketgate.persistence.quota.QuotaLimits;
+import io.marketgate.persistence.quota.QuotaSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+
+/**
+ * Requests per minute per client, cluster-wide: each node holds a lease of permits per client
+ * from the client's {@link RequestRateEntity}; a request takes a local permit (no network) or
+ * waits for the next lease. A profile without a limit costs nothing.
+ */
+public final class ClientThrottle {
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final QuotaSettings settings;
+  private final Map<String, LeaseHolder> holders = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
+
+  private ClientThrottle(ActorSystem<?> system, QuotaSettings settings) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+  }
+
+  public static ClientThrottle start(ActorSystem<?> system, QuotaSettings settings, String shardRole) {
+    ClientThrottle throttle = new ClientThrottle(system, settings);
+    throttle.sharding.init(Entity.of(RequestRateEntity.ENTITY_KEY, ctx -> RequestRateEntity.create(settings, Clock.systemUTC()))
+        .withRole(shardRole));
+    return throttle;
+  }
+
+  /** A permit this node already holds for the caller (or no limit at all): the hot path. */
+  public boolean tryLocal(Caller caller) {
+    return caller.profile().requestsPerMinute() == 0 || holder(caller).tryTakeLocal();
+  }
+
+  /** A permit, asking the client's entity when needed; refused with a retry time when the client is over its limit. */
+  public CompletionStage<LeaseHolder.Decision> acquire(Caller caller, Duration maxWait) {
+    return holder(caller).acquire(maxWait);
+  }
+
+  private LeaseHolder holder(Caller caller) {
+    return holders.computeIfAbsent(caller.clientId(), id -> {
+      int perMinute = caller.profile().requestsPerMinute();
+      return new LeaseHolder(
+          (permits, timeout) -> AskPattern.ask(sharding.entityRefFor(RequestRateEntity.ENTITY_KEY, id),
+              replyTo -> new RequestRateEntity.Take(permits, perMinute, replyTo), timeout, system.scheduler()),
+          new QuotaLimits(perMinute, 0).leaseSize(), settings, started, Clock.systemUTC());
+    });
+  }
+}
