@@ -125,7 +125,7 @@ public final class Main {
         sim.isEmpty()
             ? Set.of()
             : configured.providers().values().stream()
-                .filter(p -> !p.configured() && ProviderSimulator.PROVIDERS.contains(p.name()))
+                .filter(p -> !p.configured() && ProviderSimulator.PROVIDERS.contains(p.name()) && configured.simulator().simulates(p.name()))
                 .map(ProviderSettings::name)
                 .collect(Collectors.toSet());
     GatewaySettings settings =

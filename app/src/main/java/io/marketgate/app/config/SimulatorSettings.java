@@ -2,9 +2,14 @@ package io.marketgate.app.config;
 
 import com.typesafe.config.Config;
 import java.util.Locale;
+import java.util.Set;
 
-/** The built-in provider simulator (MARKETGATE_SIMULATOR, MARKETGATE_SIMULATOR_PORT). */
-public record SimulatorSettings(Mode mode, String host, int port) {
+/**
+ * The built-in provider simulator (MARKETGATE_SIMULATOR, MARKETGATE_SIMULATOR_PORT) and the
+ * providers it stands in for (MARKETGATE_SIMULATOR_PROVIDERS: names, or {@code all}).
+ */
+public record SimulatorSettings(Mode mode, String host, int port, Set<String> providers) {
+  private static final String ALL = "all";
 
   public enum Mode {
     ON,
@@ -15,6 +20,12 @@ public record SimulatorSettings(Mode mode, String host, int port) {
 
   public SimulatorSettings {
     ConfigValues.require(port >= 0 && port < 65536, "simulator port out of range: " + port);
+    providers = Set.copyOf(providers);
+  }
+
+  /** Whether the simulator stands in for {@code provider} when it has no settings of its own. */
+  public boolean simulates(String provider) {
+    return providers.contains(ALL) || providers.contains(provider);
   }
 
   static SimulatorSettings fromConfig(Config sim) {
@@ -28,6 +39,7 @@ public record SimulatorSettings(Mode mode, String host, int port) {
               throw new IllegalArgumentException(
                   "MARKETGATE_SIMULATOR must be on, off or auto, not '" + raw + "'");
         };
-    return new SimulatorSettings(mode, sim.getString("host"), sim.getInt("port"));
+    Set<String> providers = Set.copyOf(ConfigValues.stringList(sim, "providers").stream().map(p -> p.toLowerCase(Locale.ROOT)).toList());
+    return new SimulatorSettings(mode, sim.getString("host"), sim.getInt("port"), providers);
   }
 }
