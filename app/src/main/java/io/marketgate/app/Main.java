@@ -170,7 +170,7 @@ public final class Main {
             Clock.systemUTC()));
     CallerSettings callerSettings = CallerSettings.fromConfig(config, System::getenv);
     CallerDirectives callers = new CallerDirectives(new CallerRegistry(callerSettings),
-        ClientThrottle.start(system, quotaSettings, SymbolProtocol.SHARD_ROLE), durable.audit(), metrics, callerSettings, Clock.systemUTC());
+        ClientThrottle.start(system, quotaSettings, callerSettings.rateWindow(), SymbolProtocol.SHARD_ROLE), durable.audit(), metrics, callerSettings, Clock.systemUTC());
     PekkoManagement.get(system.classicSystem()).start();
 
     var routes =

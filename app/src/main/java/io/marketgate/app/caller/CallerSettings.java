@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +30,8 @@ public record CallerSettings(
     List<ClientEntry> clients,
     Optional<Profile> anonymous,
     boolean auditAllowedRequests,
-    double throttleAuditSample) {
+    double throttleAuditSample,
+    Duration rateWindow) {
 
   /** A configured client: its key (kept only to be hashed), profile and optional name. */
   public record ClientEntry(String key, String profile, Optional<String> name) {
@@ -72,7 +74,7 @@ public record CallerSettings(
       throw new IllegalArgumentException("MARKETGATE_ANONYMOUS_PROFILE must be none or one of " + profiles.keySet() + ", not " + anonymousName);
     }
     return new CallerSettings(Map.copyOf(profiles), List.copyOf(clients), anonymous,
-        c.getBoolean("audit-allowed-requests"), c.getDouble("throttle-audit-sample"));
+        c.getBoolean("audit-allowed-requests"), c.getDouble("throttle-audit-sample"), c.getDuration("rate-window"));
   }
 
   private static Profile profile(String name, Config p, Function<String, String> env) {

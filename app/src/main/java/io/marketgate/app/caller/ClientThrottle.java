@@ -32,9 +32,10 @@ public final class ClientThrottle {
     this.settings = settings;
   }
 
-  public static ClientThrottle start(ActorSystem<?> system, QuotaSettings settings, String shardRole) {
+  /** @param window the window of every profile's rate limit */
+  public static ClientThrottle start(ActorSystem<?> system, QuotaSettings settings, Duration window, String shardRole) {
     ClientThrottle throttle = new ClientThrottle(system, settings);
-    throttle.sharding.init(Entity.of(RequestRateEntity.ENTITY_KEY, ctx -> RequestRateEntity.create(settings, Clock.systemUTC()))
+    throttle.sharding.init(Entity.of(RequestRateEntity.ENTITY_KEY, ctx -> RequestRateEntity.create(settings, window, Clock.systemUTC()))
         .withRole(shardRole));
     return throttle;
   }
@@ -51,11 +52,11 @@ public final class ClientThrottle {
 
   private LeaseHolder holder(Caller caller) {
     return holders.computeIfAbsent(caller.clientId(), id -> {
-      int perMinute = caller.profile().requestsPerMinute();
+      int limit = caller.profile().requestsPerMinute();
       return new LeaseHolder(
           (permits, timeout) -> AskPattern.ask(sharding.entityRefFor(RequestRateEntity.ENTITY_KEY, id),
-              replyTo -> new RequestRateEntity.Take(permits, perMinute, replyTo), timeout, system.scheduler()),
-          new QuotaLimits(perMinute, 0).leaseSize(), settings, started, Clock.systemUTC());
+              replyTo -> new RequestRateEntity.Take(permits, limit, replyTo), timeout, system.scheduler()),
+          new QuotaLimits(limit, 0).leaseSize(), settings, started, Clock.systemUTC());
     });
   }
 }

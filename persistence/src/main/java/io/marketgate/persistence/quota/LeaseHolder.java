@@ -20,7 +20,7 @@ public final class LeaseHolder {
     CompletionStage<QuotaEntity.Reply> lease(int permits, Duration timeout);
   }
 
-  /** Granted, or refused with when to try again. */
+  /** Granted, or refused with when the limit frees a permit (as far as the entity last said). */
   public record Decision(boolean granted, long retryAtMillis) {
     static final Decision GRANTED = new Decision(true, 0);
   }
@@ -34,6 +34,8 @@ public final class LeaseHolder {
   private int permits;
   private long validUntil;
   private long refusedUntil;
+  /** When the entity last said a permit frees up (what a refused caller is told), 0 once leasing again. */
+  private long freesAt;
   private CompletableFuture<Void> refill;
 
   public LeaseHolder(Lessor lessor, int leaseSize, QuotaSettings settings, CompletionStage<Void> started, Clock clock) {
@@ -66,7 +68,7 @@ public final class LeaseHolder {
         permits--;
         return CompletableFuture.completedFuture(Decision.GRANTED);
       }
-      if (now < refusedUntil) return CompletableFuture.completedFuture(new Decision(false, refusedUntil));
+      if (now < refusedUntil) return CompletableFuture.completedFuture(new Decision(false, Math.max(refusedUntil, freesAt)));
       if (!started.toCompletableFuture().isDone()) return CompletableFuture.completedFuture(new Decision(false, now + 1000));
       long waitNanos = Math.min(deadlineNanos - System.nanoTime(), settings.askTimeout().toNanos());
       if (waitNanos <= 0) return CompletableFuture.completedFuture(new Decision(false, now + 1000));
@@ -92,8 +94,11 @@ public final class LeaseHolder {
           if (now >= validUntil) permits = 0;
           permits += leased.permits();
           validUntil = leased.validUntilMillis();
+          freesAt = 0;
         } else if (r instanceof QuotaEntity.Exhausted exhausted) {
+          // Ask again soon (another node's unused lease may expire), but tell callers the entity's time.
           refusedUntil = Math.min(exhausted.retryAtMillis(), now + settings.recheckAfter().toMillis());
+          freesAt = exhausted.retryAtMillis();
         } else {
           // Unreachable entity (moving, journal down): refuse briefly rather than storm it.
           refusedUntil = now + Math.min(200, settings.recheckAfter().toMillis());

@@ -23,13 +23,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code FMP_RATE_LIMIT=30} holds for the cluster: 300 cold requests spread over three nodes,
- * and a fourth that joins halfway, send at most 30 calls to FMP in any 60 s window; the rest fall
- * back to Polygon without a call to FMP.
+ * Limits that hold for the cluster as a whole, with several nodes in one JVM on one PostgreSQL
+ * database: {@code FMP_RATE_LIMIT=30} (300 cold requests spread over three nodes, and a fourth
+ * that joins halfway, send at most 30 calls to FMP in any 60 s window; the rest fall back to
+ * Polygon without a call to FMP), and a client's requests per minute however many nodes it asks.
  */
 @ExtendWith(LogCapturingExtension.class)
-class ClusterQuotaTest {
+class ClusterLimitsTest {
   private static final int LIMIT = 30;
+  private static final String CLIENT = "cluster-client-key-00000003";
+  private static final int CLIENT_LIMIT = 30;
   private static SharedSimulator simulator;
   private static TestDatabase database;
   private static final List<TestNode> nodes = new ArrayList<>();
@@ -44,6 +47,8 @@ class ClusterQuotaTest {
         "marketgate.cluster.discovery = seeds",
         "marketgate.cluster.seed-nodes = \"127.0.0.1:" + seedPort + "\"",
         "marketgate.providers.fmp.rate-limit = " + LIMIT,
+        "marketgate.security.clients = \"" + CLIENT + "=pro\"",
+        "marketgate.security.profiles.pro.rate-limit = " + CLIENT_LIMIT,
         simulator.providerConfig());
     nodes.add(TestNode.start(config, seedPort, database));
     nodes.add(TestNode.start(config, FreePorts.next(), database));
@@ -107,5 +112,23 @@ class ClusterQuotaTest {
       if (p.get("name").asText().equals("fmp")) return p.get("calls_refused_by_quota").asLong();
     }
     throw new AssertionError("no fmp");
+  }
+
+  @Test
+  void aClientsRateHoldsHoweverManyNodesItAsks() {
+    List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
+    for (int i = 0; i < 3 * CLIENT_LIMIT; i++) {
+      TestNode node = nodes.get(i % nodes.size());
+      answers.add(Http.getAsync(node.url("/api/v1/quotes/CL" + (i % 5)), "X-API-Key", CLIENT));
+      if (answers.size() % 15 == 0) answers.forEach(CompletableFuture::join);
+    }
+    long accepted = answers.stream().filter(a -> a.join().status() == 200).count();
+    long throttled = answers.stream().filter(a -> a.join().status() == 429).count();
+    assertEquals(answers.size(), accepted + throttled, "every request was served or throttled");
+    assertTrue(accepted <= CLIENT_LIMIT, accepted + " requests accepted within the minute, limit " + CLIENT_LIMIT);
+    // Each node may hold a lease it has not used up yet: that share is refused, never exceeded.
+    assertTrue(accepted >= CLIENT_LIMIT - nodes.size(), "the limit is used, not only kept: " + accepted);
+    answers.stream().filter(a -> a.join().status() == 429)
+        .forEach(a -> assertNotNull(a.join().header("Retry-After"), "every 429 says when to come back"));
   }
 }
