@@ -21,6 +21,8 @@ fi
 
 SIM_PORT=18089 GW_PORT=18080 BARE_PORT=18090 NGINX_HOT_PORT=18091 NGINX_OUTAGE_PORT=18092
 JVM_OPTS=${BENCH_JVM_OPTS:--Xms1g -Xmx2g}
+# Callers as production runs them: keyed (anonymous refused), a premium client without a rate limit.
+BENCH_KEY=bench-premium-client-key-01 BENCH_ADMIN_KEY=bench-admin-client-key-0001
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
 mkdir -p "$out"
@@ -44,6 +46,8 @@ wait_for "http://127.0.0.1:$SIM_PORT/_sim/calls"
 MARKETGATE_HTTP_PORT=$GW_PORT MARKETGATE_MANAGEMENT_PORT=17626 MARKETGATE_METRICS_PORT=19095 \
 MARKETGATE_REMOTE_PORT=17356 MARKETGATE_DATA_DIR="$out/data" \
 MARKETGATE_MAX_ACTIVE_SYMBOLS=300000 MARKETGATE_NEAR_CACHE_MAX_ENTRIES=300000 \
+MARKETGATE_CLIENTS="$BENCH_KEY=premium,$BENCH_ADMIN_KEY=admin" MARKETGATE_ANONYMOUS_PROFILE=none \
+MARKETGATE_RATE_LIMIT_PREMIUM=0 \
 FMP_BASE_URL=http://127.0.0.1:$SIM_PORT/fmp/stable FMP_API_KEY=bench-fmp-key \
 POLYGON_BASE_URL=http://127.0.0.1:$SIM_PORT/polygon POLYGON_API_KEY=bench-polygon-key \
   java $JVM_OPTS -jar "$APP_JAR" > "$out/gateway.log" 2>&1 &
@@ -71,4 +75,5 @@ fi
 java -Xmx1g -cp "$BENCH_JAR" io.marketgate.bench.BenchMain \
   --gateway "http://127.0.0.1:$GW_PORT" --simulator "http://127.0.0.1:$SIM_PORT" \
   --bare "http://127.0.0.1:$BARE_PORT" "${nginx_args[@]}" --gateway-pid "$gateway_pid" \
+  --api-key "$BENCH_KEY" --admin-key "$BENCH_ADMIN_KEY" \
   --scenarios "$scenarios" --markdown "bench/results/$stamp.md" "$@" | tee "$out/bench.log"

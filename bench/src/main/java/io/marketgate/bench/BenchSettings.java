@@ -3,7 +3,10 @@ package io.marketgate.bench;
 import java.time.Duration;
 import java.util.List;
 
-/** Where the benchmark points and how long each scenario runs (command-line options). */
+/**
+ * Where the benchmark points and how long each scenario runs (command-line options); {@code
+ * apiKey} is sent as {@code X-API-Key} with every data request, {@code adminKey} with operations.
+ */
 record BenchSettings(
     String gatewayUrl,
     String simulatorUrl,
@@ -21,7 +24,9 @@ record BenchSettings(
     int memorySymbols,
     int herdWarmupRounds,
     int hotRounds,
-    String markdownOut) {
+    String markdownOut,
+    String apiKey,
+    String adminKey) {
 
   static final List<String> ALL = List.of("hot", "herd", "outage-503", "outage-hang", "outage-429", "fixed-rate");
 
@@ -43,6 +48,8 @@ record BenchSettings(
     Duration rateDuration = Duration.ofSeconds(30);
     int memory = 100_000;
     String out = null;
+    String apiKey = null;
+    String adminKey = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -63,10 +70,12 @@ record BenchSettings(
         case "--herd-warmup-rounds" -> herdWarmup = Integer.parseInt(value);
         case "--hot-rounds" -> hotRounds = Integer.parseInt(value);
         case "--markdown" -> out = value;
+        case "--api-key" -> apiKey = value.isEmpty() ? null : value;
+        case "--admin-key" -> adminKey = value.isEmpty() ? null : value;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
       i++;
     }
-    return new BenchSettings(gateway, simulator, bare, nginx, nginxOutage, pid, scenarios, threads, warmup, hot, outage, rate, rateDuration, memory, herdWarmup, hotRounds, out);
+    return new BenchSettings(gateway, simulator, bare, nginx, nginxOutage, pid, scenarios, threads, warmup, hot, outage, rate, rateDuration, memory, herdWarmup, hotRounds, out, apiKey, adminKey);
   }
 }

@@ -35,9 +35,16 @@ final class Scenarios {
     this.gateway = Target.of(settings.gatewayUrl());
   }
 
-  private static List<byte[]> requests(Target target, int count, IntFunction<String> path, String... headers) {
+  /** Requests as a caller sends them: with the benchmark's X-API-Key (to every target alike, so the bytes compare). */
+  private List<byte[]> requests(Target target, int count, IntFunction<String> path, String... headers) {
+    String[] all = headers;
+    if (settings.apiKey() != null) {
+      all = java.util.Arrays.copyOf(headers, headers.length + 2);
+      all[headers.length] = "X-API-Key";
+      all[headers.length + 1] = settings.apiKey();
+    }
     List<byte[]> list = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) list.add(LoadGenerator.get(target, path.apply(i), headers));
+    for (int i = 0; i < count; i++) list.add(LoadGenerator.get(target, path.apply(i), all));
     return list;
   }
 
@@ -153,7 +160,7 @@ final class Scenarios {
   private Burst burst(Target target, String primeSymbol, List<String> symbols, int connections) {
     long before = control.calls();
     LoadResult r =
-        LoadGenerator.burst(target, LoadGenerator.get(target, quote(primeSymbol)),
+        LoadGenerator.burst(target, requests(target, 1, i -> quote(primeSymbol)).get(0),
             requests(target, symbols.size(), i -> quote(symbols.get(i))), connections, Duration.ofSeconds(30));
     Burst b = new Burst(r, control.calls() - before);
     System.out.println("  " + target + " burst of " + connections + ": " + r + ", provider calls " + b.providerCalls());

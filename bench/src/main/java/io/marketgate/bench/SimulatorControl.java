@@ -15,15 +15,20 @@ final class SimulatorControl {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String simulator;
   private final String gateway;
+  private final String apiKey;
+  private final String adminKey;
 
-  SimulatorControl(String simulatorBaseUrl, String gatewayBaseUrl) {
+  SimulatorControl(String simulatorBaseUrl, String gatewayBaseUrl, String apiKey, String adminKey) {
     this.simulator = simulatorBaseUrl;
     this.gateway = gatewayBaseUrl;
+    this.apiKey = apiKey;
+    this.adminKey = adminKey;
   }
 
   /** The simulator a gateway uses, found from the base URL its providers report. */
-  static String discoverSimulator(String gatewayBaseUrl) {
-    JsonNode providers = new SimulatorControl("", gatewayBaseUrl).getJson(gatewayBaseUrl + "/api/v1/providers").get("providers");
+  static String discoverSimulator(String gatewayBaseUrl, String adminKey) {
+    JsonNode providers =
+        new SimulatorControl("", gatewayBaseUrl, null, adminKey).getJson(gatewayBaseUrl + "/api/v1/providers").get("providers");
     String base = providers.get(0).get("base_url").asText();
     URI uri = URI.create(base);
     return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
@@ -44,7 +49,7 @@ final class SimulatorControl {
 
   void resetBreakers() {
     for (String provider : new String[] {"fmp", "polygon"}) {
-      send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/circuit-breakers/" + provider + "/reset"))
+      send(withKey(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/circuit-breakers/" + provider + "/reset")), adminKey)
           .POST(HttpRequest.BodyPublishers.noBody()));
     }
   }
@@ -52,14 +57,15 @@ final class SimulatorControl {
   /** GETs a URL until it answers 200 (at most 10 tries), for warming caches. */
   void warm(String url) {
     for (int i = 0; i < 10; i++) {
-      if (status(HttpRequest.newBuilder(URI.create(url)).GET()) == 200) return;
+      if (status(withKey(HttpRequest.newBuilder(URI.create(url)), apiKey).GET()) == 200) return;
     }
     throw new IllegalStateException("could not warm " + url);
   }
 
   JsonNode getJson(String url) {
     try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest request = withKey(HttpRequest.newBuilder(URI.create(url)), url.startsWith(gateway) ? adminKey : null).GET().build();
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(r.body());
     } catch (IOException e) {
       throw new IllegalStateException("GET " + url + " failed", e);
@@ -67,6 +73,10 @@ final class SimulatorControl {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static HttpRequest.Builder withKey(HttpRequest.Builder request, String key) {
+    return key == null ? request : request.header("X-API-Key", key);
   }
 
   private void send(HttpRequest.Builder request) {
