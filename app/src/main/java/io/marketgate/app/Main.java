@@ -2,15 +2,18 @@ package io.marketgate.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.marketgate.app.cluster.ClusterFormation;
-import io.marketgate.app.config.GatewaySettings;
-import io.marketgate.app.config.ProviderSettings;
-import io.marketgate.app.http.DataRoutes;
 import io.marketgate.app.caller.CallerRegistry;
 import io.marketgate.app.caller.CallerSettings;
 import io.marketgate.app.caller.ClientThrottle;
+import io.marketgate.app.caller.RequestRateEntity;
+import io.marketgate.app.cluster.ClusterFormation;
+import io.marketgate.app.cluster.NodeLifecycle;
+import io.marketgate.app.config.GatewaySettings;
+import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.http.ApiDocument;
 import io.marketgate.app.http.CallerDirectives;
+import io.marketgate.app.http.ClusterRoutes;
+import io.marketgate.app.http.DataRoutes;
 import io.marketgate.app.http.HttpServer;
 import io.marketgate.app.http.OperationsRoutes;
 import io.marketgate.app.metrics.Metrics;
@@ -18,19 +21,24 @@ import io.marketgate.app.metrics.MetricsEndpoint;
 import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
-import io.marketgate.persistence.quota.QuotaLimits;
-import io.marketgate.persistence.quota.QuotaSettings;
-import io.marketgate.persistence.quota.ShardedQuotas;
+import io.marketgate.app.provider.ProviderRetryBudget;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.FetchPlan;
 import io.marketgate.app.symbol.SymbolEntity;
-import io.marketgate.app.provider.ProviderRetryBudget;
 import io.marketgate.persistence.db.DatabaseSettings;
+import io.marketgate.persistence.dlq.DlqEntity;
 import io.marketgate.persistence.dlq.DlqSettings;
 import io.marketgate.persistence.dlq.ShardedDeadLetterQueue;
+import io.marketgate.persistence.quota.QuotaEntity;
+import io.marketgate.persistence.quota.QuotaLimits;
+import io.marketgate.persistence.quota.QuotaSettings;
+import io.marketgate.persistence.quota.ShardedQuotas;
 import io.marketgate.protocol.SymbolProtocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +46,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -57,6 +66,17 @@ public final class Main {
       ProviderRegistry providers,
       GatewaySettings settings,
       Durable durable) {}
+
+  /** The sharded entity types GET /api/v1/cluster reports, by the names it gives them. */
+  private static final Map<String, EntityTypeKey<?>> SHARDED_TYPES = orderedMap(
+      "symbol", SymbolProtocol.ENTITY_KEY, "dead_letter", DlqEntity.ENTITY_KEY,
+      "provider_quota", QuotaEntity.ENTITY_KEY, "request_rate", RequestRateEntity.ENTITY_KEY);
+
+  private static Map<String, EntityTypeKey<?>> orderedMap(Object... pairs) {
+    Map<String, EntityTypeKey<?>> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) map.put((String) pairs[i], (EntityTypeKey<?>) pairs[i + 1]);
+    return Collections.unmodifiableMap(map);
+  }
 
   public static void main(String[] args) {
     ensureCommonPoolParallelism();
@@ -178,12 +198,17 @@ public final class Main {
             new DataRoutes(system, providers, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
                 settings.fallbackReserve(), callers, Clock.systemUTC()).route(),
             new OperationsRoutes(system, providers, deadLetters, durable.audit(), metrics.nodeCounters(), callers).route(),
+            new ClusterRoutes(system, SHARDED_TYPES, callers).route(),
             new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
     CompletionStage<InetSocketAddress> metricsBinding =
         HttpServer.start(system, "Metrics", settings.metricsHost(), settings.metricsPort(), MetricsEndpoint.route());
-    return http.thenCombine(
-        metricsBinding, (h, m) -> new RunningNode(h, m, sim, providers, settings, durable));
+    NodeLifecycle lifecycle = NodeLifecycle.get(system);
+    lifecycle.drainOnShutdown(system, settings.shutdownDrain());
+    return http.thenCombine(metricsBinding, (h, m) -> {
+      lifecycle.serving();
+      return new RunningNode(h, m, sim, providers, settings, durable);
+    });
   }
 }

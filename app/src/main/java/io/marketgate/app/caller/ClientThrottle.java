@@ -17,7 +17,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 /**
  * Requests per minute per client, cluster-wide: each node holds a lease of permits per client
  * from the client's {@link RequestRateEntity}; a request takes a local permit (no network) or
- * waits for the next lease. A profile without a limit costs nothing.
+ * waits for the next lease. A profile without a limit costs nothing. When the client's entity
+ * cannot answer in time (it is starting or moving), requests pass: throttling fails open.
  */
 public final class ClientThrottle {
   private final ActorSystem<?> system;
@@ -56,7 +57,7 @@ public final class ClientThrottle {
       return new LeaseHolder(
           (permits, timeout) -> AskPattern.ask(sharding.entityRefFor(RequestRateEntity.ENTITY_KEY, id),
               replyTo -> new RequestRateEntity.Take(permits, limit, replyTo), timeout, system.scheduler()),
-          new QuotaLimits(limit, 0).leaseSize(), settings, started, Clock.systemUTC());
+          new QuotaLimits(limit, 0).leaseSize(), settings, started, Clock.systemUTC(), true);
     });
   }
 }

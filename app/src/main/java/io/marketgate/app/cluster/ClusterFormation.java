@@ -5,6 +5,7 @@ import io.marketgate.app.config.HostPort;
 import java.util.List;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
@@ -18,9 +19,9 @@ public final class ClusterFormation {
     switch (settings.discovery()) {
       case SELF -> cluster.manager().tell(Join.create(cluster.selfMember().address()));
       case SEEDS -> cluster.manager().tell(new JoinSeedNodes(seedAddresses(system.name(), settings.seedNodes())));
-      case KUBERNETES_API ->
-          throw new IllegalStateException(
-              "MARKETGATE_DISCOVERY=kubernetes-api is not supported by this version; use self or seeds");
+      // Pekko Management Cluster Bootstrap finds the other pods through the Kubernetes API and
+      // joins them, or forms a new cluster when enough contact points agree none exists.
+      case KUBERNETES_API -> ClusterBootstrap.get(system.classicSystem()).start();
     }
   }
 

@@ -27,9 +27,13 @@ public record GatewaySettings(
     Map<Dataset, DatasetRouting> routing,
     Map<String, ProviderSettings> providers,
     ProviderHttpSettings providerHttp,
-    RetryBudgetSettings retryBudget) {
+    RetryBudgetSettings retryBudget,
+    Duration shutdownDrain) {
 
   public GatewaySettings {
+    ConfigValues.require(
+        !shutdownDrain.isNegative() && shutdownDrain.compareTo(Duration.ofSeconds(55)) <= 0,
+        "MARKETGATE_SHUTDOWN_DRAIN must be between 0s and 55s");
     ConfigValues.require(httpPort >= 0 && httpPort < 65536, "MARKETGATE_HTTP_PORT out of range");
     ConfigValues.require(metricsPort >= 0 && metricsPort < 65536, "MARKETGATE_METRICS_PORT out of range");
     ConfigValues.require(
@@ -84,7 +88,8 @@ public record GatewaySettings(
         routing,
         providers,
         ProviderHttpSettings.fromConfig(mg.getConfig("provider-http")),
-        RetryBudgetSettings.fromConfig(mg.getConfig("dlq.retry-budget")));
+        RetryBudgetSettings.fromConfig(mg.getConfig("dlq.retry-budget")),
+        mg.getDuration("shutdown.drain"));
   }
 
   /** Whether the built-in simulator runs: forced on/off, or on when no provider is configured. */
@@ -111,6 +116,6 @@ public record GatewaySettings(
     providers.forEach((name, p) -> changed.put(name, change.apply(p)));
     return new GatewaySettings(
         httpHost, httpPort, metricsHost, metricsPort, dataDir, discovery, seedNodes,
-        requestDeadline, replyMargin, fallbackReserve, cache, simulator, routing, changed, providerHttp, retryBudget);
+        requestDeadline, replyMargin, fallbackReserve, cache, simulator, routing, changed, providerHttp, retryBudget, shutdownDrain);
   }
 }

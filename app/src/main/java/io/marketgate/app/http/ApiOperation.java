@@ -23,7 +23,7 @@ public record ApiOperation(String method, String path) {
 
   /** Every operation of every port. */
   public static List<ApiOperation> all() {
-    return Stream.of(DataRoutes.OPERATIONS, OperationsRoutes.OPERATIONS, ApiDocument.OPERATIONS, HEALTH)
+    return Stream.of(DataRoutes.OPERATIONS, OperationsRoutes.OPERATIONS, ClusterRoutes.OPERATIONS, ApiDocument.OPERATIONS, HEALTH)
         .flatMap(List::stream)
         .toList();
   }

@@ -289,7 +289,7 @@ public final class OperationsRoutes {
     return view;
   }
 
-  private static HttpResponse json(Object value) {
+  static HttpResponse json(Object value) {
     return json(StatusCodes.OK, value);
   }
 

@@ -88,7 +88,7 @@ class RightsTest {
   @Test
   void everyOperationsEndpointNeedsAnAdmin() {
     List<String> gets = List.of("/api/v1/providers", "/api/v1/circuit-breakers", "/api/v1/dlq", "/api/v1/audit", "/api/v1/telemetry",
-        "/api/v1/api-keys");
+        "/api/v1/api-keys", "/api/v1/cluster");
     for (String path : gets) {
       assertEquals(401, Http.get(closed.url(path)).status(), path);
       assertEquals(403, Http.get(open.url(path)).status(), "anonymous basic " + path);

@@ -37,7 +37,7 @@ class GatewaySettingsTest {
     assertEquals(Duration.ofHours(24), s.cache().maxAge(Dataset.COMPANY));
     assertEquals(Duration.ofMinutes(1), s.cache().maxAge(Dataset.OPTIONS_FLOW));
     assertTrue(s.simulatorEnabled(), "no provider configured: the simulator serves");
-    assertEquals(List.of("fmp", "polygon"), s.providersFor(Dataset.QUOTE));
+    assertEquals(List.of("fmp", "polygon", "tiingo", "alphavantage", "ibkr"), s.providersFor(Dataset.QUOTE));
     ProviderSettings fmp = s.providers().get("fmp");
     assertEquals("https://financialmodelingprep.com/stable", fmp.baseUrl());
     assertEquals(3, fmp.breakerThreshold());

@@ -53,6 +53,7 @@ public final class GatewayProcess implements AutoCloseable {
     builder.environment().putIfAbsent("MARKETGATE_ANONYMOUS_PROFILE", "premium");
     builder.environment().putIfAbsent("MARKETGATE_RATE_LIMIT_PREMIUM", "0");
     builder.environment().putIfAbsent("MARKETGATE_CLIENTS", TestNode.ADMIN_KEY + "=admin");
+    builder.environment().putIfAbsent("MARKETGATE_SHUTDOWN_DRAIN", "0s");
     builder.environment().forEach((k, v) -> {
       if (k.endsWith("_API_KEY") || k.endsWith("_BACKUP_KEYS")) SecretWatch.register(v);
       if (k.equals("MARKETGATE_CLIENTS")) SecretWatch.register(v.replaceAll("=[^,]*", ""));

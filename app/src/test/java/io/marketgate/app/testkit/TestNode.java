@@ -47,6 +47,7 @@ public final class TestNode implements AutoCloseable {
             "marketgate.metrics.port = 0",
             "marketgate.metrics.host = \"127.0.0.1\"",
             "marketgate.simulator.port = 0",
+            "marketgate.shutdown.drain = 0s",
             // Tests not about rights read every dataset, unthrottled; rights tests set their own.
             "marketgate.security.anonymous-profile = premium",
             "marketgate.security.profiles.premium.rate-limit = 0",

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Where durable data lives: PostgreSQL when {@code DATABASE_URL} is set, otherwise an embedded H2
- * file under {@code MARKETGATE_DATA_DIR}. {@link #toString()} never shows the password.
+ * file under {@code MARKETGATE_DATA_DIR} (or an H2 server, {@code jdbc:h2:tcp://}, that local
+ * nodes share). {@link #toString()} never shows the password.
  */
 public record DatabaseSettings(Kind kind, String url, String user, String password, int poolSize) {
 
@@ -30,8 +31,13 @@ public record DatabaseSettings(Kind kind, String url, String user, String passwo
       String h2 = "jdbc:h2:file:" + file.toString().replace('\\', '/') + ";DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
       return new DatabaseSettings(Kind.H2, h2, "sa", "", pool);
     }
+    if (url.startsWith("jdbc:h2:tcp://")) {
+      // An H2 server several local nodes share (scripts/cluster.sh without PostgreSQL).
+      String user = db.getString("user").isBlank() ? "sa" : db.getString("user");
+      return new DatabaseSettings(Kind.H2, url, user, db.getString("password"), pool);
+    }
     if (!url.startsWith("jdbc:postgresql://")) {
-      throw new IllegalArgumentException("DATABASE_URL must be a jdbc:postgresql:// URL");
+      throw new IllegalArgumentException("DATABASE_URL must be a jdbc:postgresql:// URL (or jdbc:h2:tcp:// for a shared local H2 server)");
     }
     return new DatabaseSettings(Kind.POSTGRES, url, db.getString("user"), db.getString("password"), pool);
   }

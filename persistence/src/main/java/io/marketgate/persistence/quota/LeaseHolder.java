@@ -10,7 +10,10 @@ import java.util.concurrent.CompletionStage;
  * small leases from the limit's entity; a use takes a local permit when one is left (no network),
  * else asks for a new lease, one ask at a time however many callers wait. When the entity says the
  * limit is used up, the holder refuses by itself until the entity's retry time (at most {@code
- * recheck-after}); when the entity cannot be reached in time, it refuses too.
+ * recheck-after}); when the entity cannot be reached in time (not started, moving, slow), a
+ * fail-closed holder refuses too (a provider's licence must never be exceeded) while a fail-open
+ * one lets callers through for that moment (a client's rate limit must not refuse requests only
+ * because its limiter is slow to answer).
  */
 public final class LeaseHolder {
 
@@ -30,20 +33,30 @@ public final class LeaseHolder {
   private final QuotaSettings settings;
   private final CompletionStage<Void> started;
   private final Clock clock;
+  private final boolean failOpen;
 
   private int permits;
   private long validUntil;
   private long refusedUntil;
+  /** Until when the entity is taken as unreachable (no ask meanwhile). */
+  private long unreachableUntil;
   /** When the entity last said a permit frees up (what a refused caller is told), 0 once leasing again. */
   private long freesAt;
   private CompletableFuture<Void> refill;
 
+  /** A fail-closed holder: no permit, no call. */
   public LeaseHolder(Lessor lessor, int leaseSize, QuotaSettings settings, CompletionStage<Void> started, Clock clock) {
+    this(lessor, leaseSize, settings, started, clock, false);
+  }
+
+  /** @param failOpen whether callers pass while the entity cannot be reached (see the class comment) */
+  public LeaseHolder(Lessor lessor, int leaseSize, QuotaSettings settings, CompletionStage<Void> started, Clock clock, boolean failOpen) {
     this.lessor = lessor;
     this.leaseSize = leaseSize;
     this.settings = settings;
     this.started = started;
     this.clock = clock;
+    this.failOpen = failOpen;
   }
 
   /** Takes a permit held on this node, if one is left: the hot path, without allocation or waiting. */
@@ -69,14 +82,19 @@ public final class LeaseHolder {
         return CompletableFuture.completedFuture(Decision.GRANTED);
       }
       if (now < refusedUntil) return CompletableFuture.completedFuture(new Decision(false, Math.max(refusedUntil, freesAt)));
-      if (!started.toCompletableFuture().isDone()) return CompletableFuture.completedFuture(new Decision(false, now + 1000));
+      if (now < unreachableUntil) return CompletableFuture.completedFuture(unreachable(unreachableUntil));
+      if (!started.toCompletableFuture().isDone()) return CompletableFuture.completedFuture(unreachable(now + 1000));
       long waitNanos = Math.min(deadlineNanos - System.nanoTime(), settings.askTimeout().toNanos());
-      if (waitNanos <= 0) return CompletableFuture.completedFuture(new Decision(false, now + 1000));
+      if (waitNanos <= 0) return CompletableFuture.completedFuture(unreachable(now + 1000));
       if (refill == null) refill = askForLease(Duration.ofNanos(waitNanos));
       waitFor = refill;
     }
     // Callers share one ask; whoever finds no permit left after it asks again in time.
     return waitFor.thenCompose(v -> acquire(deadlineNanos));
+  }
+
+  private Decision unreachable(long retryAtMillis) {
+    return failOpen ? Decision.GRANTED : new Decision(false, retryAtMillis);
   }
 
   private CompletableFuture<Void> askForLease(Duration timeout) {
@@ -100,8 +118,8 @@ public final class LeaseHolder {
           refusedUntil = Math.min(exhausted.retryAtMillis(), now + settings.recheckAfter().toMillis());
           freesAt = exhausted.retryAtMillis();
         } else {
-          // Unreachable entity (moving, journal down): refuse briefly rather than storm it.
-          refusedUntil = now + Math.min(200, settings.recheckAfter().toMillis());
+          // Unreachable entity (moving, journal down): do not storm it; decide without it briefly.
+          unreachableUntil = now + Math.min(200, settings.recheckAfter().toMillis());
         }
         refill = null;
       }
