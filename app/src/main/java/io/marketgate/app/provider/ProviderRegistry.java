@@ -75,7 +75,7 @@ public final class ProviderRegistry {
       boolean usable = p.configured() || simulated.contains(p.name());
       if (found.isEmpty() || !usable) continue;
       ProviderAdapter adapter = found.get();
-      ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p.timeout());
+      ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p);
       ProviderActor.Wiring wiring = new ProviderActor.Wiring(http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
       ActorRef<ProviderActor.Command> ref =
           system.systemActorOf(ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring), "provider-" + p.name(), Props.empty());
