@@ -6,11 +6,13 @@ import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.provider.fmp.FmpAdapter;
 import io.marketgate.app.provider.fred.FredAdapter;
+import io.marketgate.app.provider.ibkr.IbkrAdapter;
 import io.marketgate.app.provider.newsapi.NewsApiAdapter;
 import io.marketgate.app.provider.polygon.PolygonAdapter;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +44,7 @@ public final class ProviderRegistry {
           "fmp", s -> new FmpAdapter(s.baseUrl(), s.intOption("max-batch-size", 50)),
           "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
           "fred", s -> new FredAdapter(),
+          "ibkr", s -> new IbkrAdapter(s.durationOption("snapshot-poll-interval", Duration.ofMillis(200))),
           "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))));
 
   private final Map<String, Provider> providers;
