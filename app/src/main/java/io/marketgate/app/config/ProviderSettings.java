@@ -1,9 +1,12 @@
 package io.marketgate.app.config;
 
 import com.typesafe.config.Config;
+import io.marketgate.app.provider.LoopbackTrust;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One provider's settings ({@code <P>_BASE_URL}, {@code <P>_API_KEY}, {@code <P>_BACKUP_KEYS},
@@ -51,6 +54,13 @@ public final class ProviderSettings {
         !breakerResetTimeout.isNegative() && !breakerResetTimeout.isZero(),
         name + ": circuit breaker timeout must be positive");
     ConfigValues.require(confidence > 0 && confidence <= 1, name + ": confidence must be in (0, 1]");
+    if (trustSelfSigned(options)) {
+      String host = URI.create(baseUrl.trim()).getHost();
+      ConfigValues.require(
+          LoopbackTrust.isLoopback(host),
+          name + ": " + name.toUpperCase(Locale.ROOT) + "_TRUST_SELF_SIGNED trusts any certificate, so it is allowed only for a "
+              + "loopback base URL (localhost, 127.0.0.1, ::1), not host " + host);
+    }
     this.name = name;
     this.baseUrl = stripTrailingSlash(baseUrl);
     this.configured = configured;
@@ -172,6 +182,23 @@ public final class ProviderSettings {
    */
   public Duration keyCooldown() {
     return options.hasPath("key-cooldown-seconds") ? seconds(options.getDouble("key-cooldown-seconds")) : Duration.ofSeconds(60);
+  }
+
+  /**
+   * Whether HTTPS accepts a self-signed certificate ({@code <P>_TRUST_SELF_SIGNED}, e.g. the IBKR
+   * Client Portal gateway's); only ever true for a loopback base URL.
+   */
+  public boolean trustSelfSigned() {
+    return trustSelfSigned(options);
+  }
+
+  private static boolean trustSelfSigned(Config options) {
+    return options.hasPath("trust-self-signed") && options.getBoolean("trust-self-signed");
+  }
+
+  /** Provider-specific durations, e.g. IBKR's {@code snapshot-poll-interval}. */
+  public Duration durationOption(String path, Duration fallback) {
+    return options.hasPath(path) ? options.getDuration(path) : fallback;
   }
 
   /** Provider-specific integer options, e.g. FMP's {@code max-batch-size}. */

@@ -82,7 +82,8 @@ public final class JsonFields {
     return null;
   }
 
-  static BigDecimal parseDecimal(String raw) {
+  /** A number written as text, leniently as {@link #decimal} reads it; {@code null} for a placeholder. */
+  public static BigDecimal parseDecimal(String raw) {
     String s = raw.trim();
     if (s.isEmpty() || s.equals(".") || s.equals("-") || s.equalsIgnoreCase("none")
         || s.equalsIgnoreCase("null") || s.equalsIgnoreCase("n/a")) {

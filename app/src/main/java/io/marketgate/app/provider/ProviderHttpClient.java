@@ -2,6 +2,7 @@ package io.marketgate.app.provider;
 
 import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.config.ProviderHttpSettings;
+import io.marketgate.app.config.ProviderSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +21,8 @@ import org.apache.pekko.stream.Materializer;
 /**
  * One provider's HTTP client: a Pekko HTTP host connection pool sized for a herd, with silent
  * retries off (every call is one counted attempt, STACK trap 16) and a hard per-call timeout.
+ * HTTPS uses the JVM's trust unless the provider trusts a self-signed loopback gateway ({@link
+ * LoopbackTrust}).
  */
 public final class ProviderHttpClient {
 
@@ -33,9 +36,10 @@ public final class ProviderHttpClient {
   private final LoggingAdapter log;
   private final long maxResponseBytes;
 
-  public ProviderHttpClient(ActorSystem<?> system, ProviderHttpSettings settings, Duration providerTimeout) {
+  public ProviderHttpClient(ActorSystem<?> system, ProviderHttpSettings settings, ProviderSettings provider) {
     this.http = Http.get(system);
-    this.https = http.defaultClientHttpsContext();
+    this.https = provider.trustSelfSigned() ? LoopbackTrust.httpsContext() : http.defaultClientHttpsContext();
+    Duration providerTimeout = provider.timeout();
     // A connection whose request hangs is closed once it has been silent this long, freeing the
     // pool slot; the attempt itself has long since failed with TIMEOUT.
     Duration idle = max(providerTimeout.multipliedBy(2), Duration.ofSeconds(3));

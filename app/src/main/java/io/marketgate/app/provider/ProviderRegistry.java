@@ -6,6 +6,7 @@ import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.provider.fmp.FmpAdapter;
 import io.marketgate.app.provider.fred.FredAdapter;
+import io.marketgate.app.provider.ibkr.IbkrAdapter;
 import io.marketgate.app.provider.newsapi.NewsApiAdapter;
 import io.marketgate.app.provider.polygon.PolygonAdapter;
 import io.marketgate.app.provider.tiingo.TiingoAdapter;
@@ -13,6 +14,7 @@ import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +46,7 @@ public final class ProviderRegistry {
           "fmp", s -> new FmpAdapter(s.baseUrl(), s.intOption("max-batch-size", 50)),
           "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
           "fred", s -> new FredAdapter(),
+          "ibkr", s -> new IbkrAdapter(s.durationOption("snapshot-poll-interval", Duration.ofMillis(200))),
           "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))),
           "tiingo", s -> new TiingoAdapter(
               TiingoAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "iex")), s.intOption("max-batch-size", 100), Clock.systemUTC()));
@@ -79,7 +82,7 @@ public final class ProviderRegistry {
       boolean usable = p.configured() || simulated.contains(p.name());
       if (found.isEmpty() || !usable) continue;
       ProviderAdapter adapter = found.get();
-      ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p.timeout());
+      ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p);
       ProviderActor.Wiring wiring = new ProviderActor.Wiring(http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
       ActorRef<ProviderActor.Command> ref =
           system.systemActorOf(ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring), "provider-" + p.name(), Props.empty());

@@ -29,7 +29,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 public final class ProviderSimulator {
   /** Providers the simulator serves, as named in configuration. */
   public static final Set<String> PROVIDERS =
-      Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME, TiingoSimulation.NAME);
+      Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME, TiingoSimulation.NAME,
+          IbkrSimulation.NAME);
 
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
@@ -89,7 +90,8 @@ public final class ProviderSimulator {
         new PolygonSimulation(responder).route(),
         new FredSimulation(responder).route(),
         new NewsApiSimulation(responder).route(),
-        new TiingoSimulation(responder).route());
+        new TiingoSimulation(responder).route(),
+        new IbkrSimulation(responder).route());
   }
 
   private Route controlRoute() {

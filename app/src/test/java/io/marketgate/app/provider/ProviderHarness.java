@@ -42,7 +42,7 @@ final class ProviderHarness {
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter, ProviderQuota quota,
       Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {
     ProviderHttpClient http =
-        new ProviderHttpClient(kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings.timeout());
+        new ProviderHttpClient(kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings);
     return kit.spawn(ProviderActor.create(settings, false, adapter,
         new ProviderActor.Wiring(http, Metrics.start(APPLICATION), AuditTrail.NONE, quota, keyEvents)));
   }
