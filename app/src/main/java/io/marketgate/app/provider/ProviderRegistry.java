@@ -4,6 +4,7 @@ import io.marketgate.app.config.DatasetRouting;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.provider.alphavantage.AlphaVantageAdapter;
 import io.marketgate.app.provider.fmp.FmpAdapter;
 import io.marketgate.app.provider.fred.FredAdapter;
 import io.marketgate.app.provider.newsapi.NewsApiAdapter;
@@ -11,6 +12,7 @@ import io.marketgate.app.provider.polygon.PolygonAdapter;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +44,9 @@ public final class ProviderRegistry {
           "fmp", s -> new FmpAdapter(s.baseUrl(), s.intOption("max-batch-size", 50)),
           "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
           "fred", s -> new FredAdapter(),
-          "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))));
+          "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))),
+          "alphavantage", s -> new AlphaVantageAdapter(
+              AlphaVantageAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "global_quote")), Clock.systemUTC()));
 
   private final Map<String, Provider> providers;
   private final Map<Dataset, List<Provider>> plans;
