@@ -28,7 +28,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  */
 public final class ProviderSimulator {
   /** Providers the simulator serves, as named in configuration. */
-  public static final Set<String> PROVIDERS = Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME);
+  public static final Set<String> PROVIDERS =
+      Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME, AlphaVantageSimulation.NAME);
 
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
@@ -87,7 +88,8 @@ public final class ProviderSimulator {
         new FmpSimulation(responder).route(),
         new PolygonSimulation(responder).route(),
         new FredSimulation(responder).route(),
-        new NewsApiSimulation(responder).route());
+        new NewsApiSimulation(responder).route(),
+        new AlphaVantageSimulation(responder).route());
   }
 
   private Route controlRoute() {
