@@ -4,6 +4,7 @@ import io.marketgate.app.config.DatasetRouting;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.provider.alphavantage.AlphaVantageAdapter;
 import io.marketgate.app.provider.fmp.FmpAdapter;
 import io.marketgate.app.provider.fred.FredAdapter;
 import io.marketgate.app.provider.ibkr.IbkrAdapter;
@@ -49,7 +50,9 @@ public final class ProviderRegistry {
           "ibkr", s -> new IbkrAdapter(s.durationOption("snapshot-poll-interval", Duration.ofMillis(200))),
           "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))),
           "tiingo", s -> new TiingoAdapter(
-              TiingoAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "iex")), s.intOption("max-batch-size", 100), Clock.systemUTC()));
+              TiingoAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "iex")), s.intOption("max-batch-size", 100), Clock.systemUTC()),
+          "alphavantage", s -> new AlphaVantageAdapter(
+              AlphaVantageAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "global_quote")), Clock.systemUTC()));
 
   private final Map<String, Provider> providers;
   private final Map<Dataset, List<Provider>> plans;

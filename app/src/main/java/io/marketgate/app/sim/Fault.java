@@ -33,6 +33,8 @@ public record Fault(
     NONE("none"),
     /** HTTP 429 with the provider's rate-limit body. */
     RATE_LIMIT("429"),
+    /** The provider's answer once a key's daily allowance is used up (else as {@link #RATE_LIMIT}). */
+    DAILY_LIMIT("daily_limit"),
     /** HTTP 503 with an HTML error page. */
     UNAVAILABLE("503"),
     /** No answer until {@code hang_ms} (default 60 s), then 504. */

@@ -30,7 +30,7 @@ public final class ProviderSimulator {
   /** Providers the simulator serves, as named in configuration. */
   public static final Set<String> PROVIDERS =
       Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME, TiingoSimulation.NAME,
-          IbkrSimulation.NAME);
+          IbkrSimulation.NAME, AlphaVantageSimulation.NAME);
 
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
@@ -91,7 +91,8 @@ public final class ProviderSimulator {
         new FredSimulation(responder).route(),
         new NewsApiSimulation(responder).route(),
         new TiingoSimulation(responder).route(),
-        new IbkrSimulation(responder).route());
+        new IbkrSimulation(responder).route(),
+        new AlphaVantageSimulation(responder).route());
   }
 
   private Route controlRoute() {

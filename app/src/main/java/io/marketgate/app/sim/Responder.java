@@ -62,6 +62,7 @@ final class Responder {
     return switch (fault.mode()) {
       case NONE -> normal.apply(false);
       case RATE_LIMIT -> format.rateLimited();
+      case DAILY_LIMIT -> format.dailyLimited();
       case UNAVAILABLE -> SimResponse.html(503, "Service Unavailable");
       case HANG -> SimResponse.html(504, "Gateway Timeout");
       case MALFORMED -> normal.apply(false).truncated();

@@ -77,11 +77,20 @@ public final class GatewayProcess implements AutoCloseable {
 
   private boolean ready() {
     if (!process.isAlive()) throw new IllegalStateException("node exited, see " + log.toAbsolutePath());
+    return readyNow();
+  }
+
+  /** Whether {@code /ready} answers 200 now (false for a node that is gone or draining). */
+  public boolean readyNow() {
     try {
       return Http.get("http://127.0.0.1:" + managementPort + "/ready").status() == 200;
     } catch (RuntimeException notYet) {
       return false;
     }
+  }
+
+  public boolean alive() {
+    return process.isAlive();
   }
 
   public String url(String path) {
@@ -91,6 +100,18 @@ public final class GatewayProcess implements AutoCloseable {
   /** GET an operations endpoint as the admin client. */
   public Http.Answer adminGet(String path) {
     return Http.get(url(path), "X-API-Key", TestNode.ADMIN_KEY);
+  }
+
+  /** SIGTERM, as Kubernetes sends it, and wait until the JVM has exited. */
+  public void terminate(Duration within) {
+    process.destroy();
+    try {
+      if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new AssertionError("node did not exit within " + within + " of SIGTERM, see " + log.toAbsolutePath());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** SIGKILL: no shutdown hook, no hand-off, nothing flushed. */

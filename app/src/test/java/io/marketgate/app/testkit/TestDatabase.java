@@ -24,6 +24,7 @@ public final class TestDatabase implements AutoCloseable {
   private final String password;
   private final String schema;
   private final Path dataDir;
+  private org.h2.tools.Server h2Server;
 
   private TestDatabase(String url, String user, String password, String schema, Path dataDir) {
     this.url = url;
@@ -80,6 +81,7 @@ public final class TestDatabase implements AutoCloseable {
   /** A plain JDBC connection, for tests that look into the tables. */
   public Connection connect() throws SQLException {
     if (url != null) return DriverManager.getConnection(url, user, password);
+    if (h2Server != null) return DriverManager.getConnection(sharedEnvironment().get("DATABASE_URL"), "sa", "");
     return DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("marketgate").toString().replace('\\', '/')
         + ";DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
   }
@@ -96,8 +98,28 @@ public final class TestDatabase implements AutoCloseable {
     return env;
   }
 
+  /**
+   * Environment variables that point several gateway processes at this one database: PostgreSQL,
+   * or without it an H2 server over this test's H2 directory (separate processes cannot share a
+   * file).
+   */
+  public synchronized java.util.Map<String, String> sharedEnvironment() {
+    if (url != null) return environment();
+    try {
+      if (h2Server == null) {
+        h2Server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dataDir.toString()).start();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot start an H2 server", e);
+    }
+    java.util.Map<String, String> env = new java.util.HashMap<>(environment());
+    env.put("DATABASE_URL", "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/marketgate;DATABASE_TO_LOWER=TRUE");
+    return env;
+  }
+
   @Override
   public void close() {
+    if (h2Server != null) h2Server.stop();
     if (url != null) {
       try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA " + schema + " CASCADE");

@@ -1,0 +1,59 @@
+package io.marketgate.app.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.marketgate.protocol.MarketgateClient;
+import io.marketgate.protocol.SymbolProtocol;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Another JVM of the cluster, as a service beside the gateway would be: only the protocol module
+ * and library defaults (no gateway configuration), the role {@code client} (so it hosts no
+ * shards), and a sharding proxy through {@link MarketgateClient}. Prints the quote's data and
+ * exits 0, or exits 1.
+ *
+ * <p>Arguments: the seed's {@code host:port}, this JVM's remoting port, the symbol.
+ */
+public final class ProxyClientMain {
+  private ProxyClientMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Config config = ConfigFactory.parseString(String.join("\n",
+            "pekko.actor.provider = cluster",
+            "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"",
+            "pekko.remote.artery.canonical.port = " + args[1],
+            "pekko.cluster.roles = [client]",
+            "pekko.cluster.seed-nodes = [\"pekko://Marketgate@" + args[0] + "\"]",
+            "pekko.loglevel = WARNING"))
+        .withFallback(ConfigFactory.defaultReference());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
+    int status = 1;
+    try {
+      MarketgateClient client = MarketgateClient.create(system, Duration.ofSeconds(3));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+      // The proxy buffers until this node has joined and found the coordinator; a first ask may time out meanwhile.
+      while (System.nanoTime() < deadline) {
+        try {
+          SymbolProtocol.Reply reply = client.quote(args[2]).toCompletableFuture().get(5, TimeUnit.SECONDS);
+          if (reply instanceof SymbolProtocol.Answer answer) {
+            System.out.println("ANSWER " + answer.source() + " " + new String(answer.data(), StandardCharsets.UTF_8));
+            status = 0;
+          } else {
+            System.out.println("REPLY " + reply);
+          }
+          break;
+        } catch (Exception notYet) {
+          System.out.println("retrying after " + notYet);
+        }
+      }
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+    System.exit(status);
+  }
+}
