@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.marketgate.app.sim.CallLog;
 import io.marketgate.app.sim.Fault;
+import io.marketgate.app.testkit.CallLogAssertions;
 import io.marketgate.app.testkit.Eventually;
 import io.marketgate.app.testkit.GatewayProcess;
 import io.marketgate.app.testkit.Http;
@@ -79,19 +80,8 @@ class CrashRecoveryTest {
         assertTrue(answer.json().get("cached").asBoolean(), s + ": the retry refreshed the cache");
       }
       assertEquals(SYMBOLS.size(), calls.size(), "one successful retry per entry and nothing else");
-      assertNoOverlappingCallsPerKey(calls);
+      CallLogAssertions.assertNoOverlappingCallsPerKey(calls);
     }
-  }
-
-  /** Calls for one symbol never overlap: each starts after the previous one ended. */
-  static void assertNoOverlappingCallsPerKey(List<CallLog.Call> calls) {
-    Map<String, CallLog.Call> last = new HashMap<>();
-    calls.stream().sorted(java.util.Comparator.comparingLong(CallLog.Call::startedAtMs)).forEach(c -> {
-      CallLog.Call previous = last.put(c.symbol(), c);
-      if (previous != null) {
-        assertTrue(previous.endedAtMs() > 0 && previous.endedAtMs() <= c.startedAtMs(), "overlapping calls: " + previous + " and " + c);
-      }
-    });
   }
 
   @Test

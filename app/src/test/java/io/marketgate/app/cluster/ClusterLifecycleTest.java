@@ -1,0 +1,345 @@
+package io.marketgate.app.cluster;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.marketgate.app.sim.CallLog;
+import io.marketgate.app.sim.Fault;
+import io.marketgate.app.testkit.CallLogAssertions;
+import io.marketgate.app.testkit.Eventually;
+import io.marketgate.app.testkit.FreePorts;
+import io.marketgate.app.testkit.GatewayProcess;
+import io.marketgate.app.testkit.Http;
+import io.marketgate.app.testkit.SharedSimulator;
+import io.marketgate.app.testkit.TestDatabase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One cluster's life in separate JVMs on loopback, with one database (PostgreSQL in CI) and one
+ * provider simulator: three nodes coalesce a herd spread over them into one provider call and
+ * answer a sharding-proxy JVM; a node hosting a symbol and pending dead letters is killed with
+ * SIGKILL and the survivors take both over; two nodes grow to five and shards move onto the new
+ * ones; five shrink to two by SIGTERM, one at a time, under load sent only to ready nodes, and no
+ * request fails. The steps run in order, each starting from the cluster the previous one left.
+ */
+@ExtendWith(LogCapturingExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterLifecycleTest {
+  private static final HashCodeMessageExtractor<Object> SHARDS = new HashCodeMessageExtractor<>(128);
+  private static final List<String> WARM = IntStream.range(0, 30).mapToObj(i -> String.format("FO%02d", i)).toList();
+  private static final List<String> DEAD_LETTERS = IntStream.range(0, 10).mapToObj(i -> String.format("DL%02d", i)).toList();
+
+  /** A gateway process and the remoting port that names it in the cluster. */
+  private record Node(String name, int remotePort, GatewayProcess process) {
+    String address() {
+      return "pekko://Marketgate@127.0.0.1:" + remotePort;
+    }
+  }
+
+  private SharedSimulator simulator;
+  private TestDatabase database;
+  private final Map<String, String> env = new HashMap<>();
+  private final List<Node> nodes = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  void start() {
+    simulator = SharedSimulator.start();
+    database = TestDatabase.create();
+    List<Integer> seeds = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next());
+    env.putAll(simulator.providerEnvironment());
+    env.putAll(database.sharedEnvironment());
+    env.put("MARKETGATE_SEED_NODES", String.join(",", seeds.stream().map(p -> "127.0.0.1:" + p).toList()));
+    env.put("MARKETGATE_SHUTDOWN_DRAIN", "2s");
+    env.put("FMP_CIRCUIT_BREAKER_THRESHOLD", "1000");
+    env.put("POLYGON_CIRCUIT_BREAKER_THRESHOLD", "1000");
+    // The first seed forms the cluster; the others join it.
+    nodes.add(startNode("n0", seeds.get(0)));
+    startNodes(List.of("n1", "n2"), seeds.subList(1, 3));
+    awaitUpMembers(3);
+  }
+
+  @AfterAll
+  void stop() {
+    for (Node n : nodes) n.process().close();
+    if (simulator != null) simulator.close();
+    if (database != null) database.close();
+  }
+
+  private Node startNode(String name, int remotePort) {
+    Map<String, String> nodeEnv = new HashMap<>(env);
+    nodeEnv.put("MARKETGATE_REMOTE_PORT", Integer.toString(remotePort));
+    // Slow first retries: dead letters are still pending when their node is killed.
+    return new Node(name, remotePort, GatewayProcess.start(name, nodeEnv, Map.of("marketgate.dlq.first-retry-after", "20s")));
+  }
+
+  private void startNodes(List<String> names, List<Integer> remotePorts) {
+    List<CompletableFuture<Node>> started = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      int port = remotePorts.get(i);
+      started.add(CompletableFuture.supplyAsync(() -> startNode(name, port)));
+    }
+    started.forEach(f -> nodes.add(f.join()));
+  }
+
+  private JsonNode cluster() {
+    Http.Answer answer = nodes.get(0).process().adminGet("/api/v1/cluster");
+    assertEquals(200, answer.status(), answer.body());
+    return answer.json();
+  }
+
+  private void awaitUpMembers(int n) {
+    Eventually.await(Duration.ofSeconds(60), n + " Up members", () -> {
+      int up = 0;
+      for (JsonNode m : cluster().get("members")) if (m.get("status").asText().equals("Up")) up++;
+      return up == n && cluster().get("members").size() == n;
+    });
+  }
+
+  /** The member's hosted shards of an entity type, as GET /api/v1/cluster reports them. */
+  private Optional<JsonNode> hosted(JsonNode cluster, Node node, String type) {
+    for (JsonNode m : cluster.get("members")) {
+      if (m.get("address").asText().equals(node.address())) return Optional.ofNullable(m.get("shards").get(type)).filter(t -> !t.isNull());
+    }
+    return Optional.empty();
+  }
+
+  private Node nodeAt(int i) {
+    return nodes.get(Math.floorMod(i, nodes.size()));
+  }
+
+  @Test
+  @Order(1)
+  void aHerdSpreadOverThreeNodesCostsOneProviderCall() {
+    simulator.simulator().reset();
+    simulator.simulator().setFault("fmp", Fault.latency(300));
+    List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
+    for (int i = 0; i < 200; i++) answers.add(Http.getAsync(nodeAt(i).process().url("/api/v1/quotes/HERDX")));
+    for (CompletableFuture<Http.Answer> a : answers) assertEquals(200, a.join().status(), a.join().body());
+    assertEquals(1, simulator.simulator().callsOf("fmp").size(), "one FMP call for 200 requests on 3 nodes");
+    assertEquals(0, simulator.simulator().callsOf("polygon").size());
+    simulator.simulator().reset();
+  }
+
+  @Test
+  @Order(2)
+  void aShardingProxyJvmAsksTheEntitiesThroughTheProtocolModule() throws Exception {
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), ProxyClientMain.class.getName(),
+        "127.0.0.1:" + nodes.get(0).remotePort(), Integer.toString(FreePorts.next()), "PRXY");
+    Process client = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "unreadable: " + e;
+      }
+    });
+    assertTrue(client.waitFor(90, TimeUnit.SECONDS), "the client JVM finished");
+    String printed = output.get(10, TimeUnit.SECONDS);
+    assertEquals(0, client.exitValue(), printed);
+    assertTrue(printed.contains("ANSWER fmp {\"symbol\":\"PRXY\""), printed);
+    assertEquals(1, simulator.simulator().callsOf("fmp").stream().filter(c -> c.symbol().equals("PRXY")).count());
+  }
+
+  /** One answer seen by the load during the fail-over. */
+  private record Sample(long atMillis, String symbol, int status, boolean stale) {}
+
+  @Test
+  @Order(3)
+  void aKilledNodesSymbolsAndPendingDeadLettersMoveToTheSurvivors() throws Exception {
+    for (int i = 0; i < WARM.size(); i++) {
+      assertEquals(200, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + WARM.get(i))).status());
+    }
+    Eventually.await(Duration.ofSeconds(20), "every warm symbol's last good value stored", () -> storedLastGood("FO%") == WARM.size());
+
+    simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
+    simulator.simulator().setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
+    for (int i = 0; i < DEAD_LETTERS.size(); i++) {
+      assertEquals(503, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + DEAD_LETTERS.get(i))).status());
+    }
+    simulator.simulator().reset();
+    Eventually.await(Duration.ofSeconds(20), "10 pending dead letters", () -> pending() == DEAD_LETTERS.size());
+
+    JsonNode before = cluster();
+    Node victim = nodes.stream()
+        .max((a, b) -> Integer.compare(deadLettersOn(before, a), deadLettersOn(before, b)))
+        .orElseThrow();
+    assertTrue(deadLettersOn(before, victim) > 0, "the victim hosts pending dead letters: " + before);
+    Set<String> victimShards = new java.util.HashSet<>();
+    hosted(before, victim, "symbol").ifPresent(s -> s.get("shard_ids").forEach(id -> victimShards.add(id.asText())));
+    String x = WARM.stream().filter(s -> victimShards.contains(SHARDS.shardId(s))).findFirst()
+        .orElseThrow(() -> new AssertionError("no warm symbol lives on " + victim.name() + ": " + before));
+    List<Node> survivors = nodes.stream().filter(n -> n != victim).toList();
+
+    ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+    AtomicBoolean loading = new AtomicBoolean(true);
+    CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+      int i = 0;
+      while (loading.get()) {
+        Node to = survivors.get(i++ % survivors.size());
+        // X with no-cache asks its entity every time; other warm symbols as callers ask for them.
+        samples.add(sample(Http.get(to.process().url("/api/v1/quotes/" + x), "Cache-Control", "no-cache"), x));
+        String other = WARM.get(ThreadLocalRandom.current().nextInt(WARM.size()));
+        samples.add(sample(Http.get(to.process().url("/api/v1/quotes/" + other)), other));
+      }
+    });
+    Eventually.await(Duration.ofSeconds(10), "load running", () -> samples.size() > 10);
+
+    long killedAt = System.currentTimeMillis();
+    victim.process().kill();
+    nodes.remove(victim);
+    Eventually.await(Duration.ofSeconds(30), x + " answered by its entity on a survivor within 30 s of the kill",
+        () -> samples.stream().anyMatch(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.status() == 200 && !s.stale()));
+    long recoveredAt = samples.stream()
+        .filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.status() == 200 && !s.stale())
+        .mapToLong(Sample::atMillis).min().orElseThrow();
+    Eventually.await(Duration.ofSeconds(5), "some more load after the recovery", () -> samples.stream().anyMatch(s -> s.atMillis() > recoveredAt + 1000));
+    loading.set(false);
+    load.get(20, TimeUnit.SECONDS);
+
+    List<Sample> failed = samples.stream().filter(s -> s.status() != 200).toList();
+    assertEquals(List.of(), failed, "no error for symbols with a last good value");
+    long staleDuringGap = samples.stream().filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.stale()).count();
+    System.out.printf("FAILOVER symbol %s on %s: answered stale from the last-good store for %d ms (%d stale answers), then by its entity on a survivor%n",
+        x, victim.name(), recoveredAt - killedAt, staleDuringGap);
+
+    Eventually.await(Duration.ofSeconds(90), "every dead letter retried to success on the survivors",
+        () -> pending() == 0 && failed() == 0);
+    List<CallLog.Call> calls = simulator.simulator().calls().calls();
+    for (String d : DEAD_LETTERS) {
+      assertTrue(calls.stream().anyMatch(c -> c.symbol().equals(d) && c.status() == 200), d + " was retried successfully");
+    }
+    CallLogAssertions.assertNoOverlappingCallsPerKey(calls);
+  }
+
+  private static Sample sample(Http.Answer answer, String symbol) {
+    boolean stale = answer.status() == 200 && answer.json().get("stale").asBoolean();
+    return new Sample(System.currentTimeMillis(), symbol, answer.status(), stale);
+  }
+
+  private int deadLettersOn(JsonNode cluster, Node node) {
+    return hosted(cluster, node, "dead_letter").map(t -> t.get("entities").asInt()).orElse(0);
+  }
+
+  private long pending() {
+    return nodes.get(0).process().adminGet("/api/v1/dlq?status=pending").json().get("total").asLong();
+  }
+
+  private long failed() {
+    return nodes.get(0).process().adminGet("/api/v1/dlq?status=failed").json().get("total").asLong();
+  }
+
+  private long storedLastGood(String symbolPattern) throws Exception {
+    try (Connection c = database.connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM last_good WHERE symbol LIKE '" + symbolPattern + "'")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void scalingOutMovesShardsOntoTheNewNodes() {
+    int before = nodes.size();
+    startNodes(List.of("n3", "n4", "n5"), List.of(FreePorts.next(), FreePorts.next(), FreePorts.next()));
+    awaitUpMembers(before + 3);
+    List<Node> added = nodes.subList(before, nodes.size());
+    Eventually.await(Duration.ofSeconds(60), "each new node hosts symbol shards", () -> {
+      JsonNode now = cluster();
+      return added.stream().allMatch(n -> hosted(now, n, "symbol").map(t -> t.get("shards").asInt() > 0).orElse(false));
+    });
+    JsonNode after = cluster();
+    StringBuilder distribution = new StringBuilder();
+    for (Node n : nodes) distribution.append(' ').append(n.name()).append('=').append(hosted(after, n, "symbol").map(t -> t.get("shards").asInt()).orElse(0));
+    System.out.println("SCALE-OUT symbol shards per node:" + distribution);
+  }
+
+  @Test
+  @Order(5)
+  void scalingInBySigtermOneAtATimeFailsNoRequestSentToReadyNodes() throws Exception {
+    assertEquals(5, nodes.size());
+    Set<Node> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    ready.addAll(nodes);
+    AtomicBoolean running = new AtomicBoolean(true);
+    // As a Kubernetes Service does: send only to nodes whose /ready answers 200.
+    CompletableFuture<Void> readiness = CompletableFuture.runAsync(() -> {
+      while (running.get()) {
+        for (Node n : nodes) {
+          if (n.process().readyNow()) ready.add(n);
+          else ready.remove(n);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    });
+    AtomicInteger sent = new AtomicInteger();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+      long next = System.nanoTime();
+      while (running.get()) {
+        List<Node> targets = List.copyOf(ready);
+        if (!targets.isEmpty()) {
+          Node to = targets.get(ThreadLocalRandom.current().nextInt(targets.size()));
+          String symbol = WARM.get(ThreadLocalRandom.current().nextInt(WARM.size()));
+          sent.incrementAndGet();
+          try {
+            Http.Answer a = Http.get(to.process().url("/api/v1/quotes/" + symbol));
+            if (a.status() != 200) failures.add(to.name() + " " + symbol + " -> " + a.status() + " " + a.body());
+          } catch (RuntimeException e) {
+            failures.add(to.name() + " " + symbol + " -> " + e);
+          }
+        }
+        next += TimeUnit.MILLISECONDS.toNanos(20); // a fixed rate of 50 requests per second
+        long wait = next - System.nanoTime();
+        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+    });
+    try {
+      for (int i = 0; i < 3; i++) {
+        Node leaving = nodes.get(nodes.size() - 1);
+        long signalled = System.currentTimeMillis();
+        leaving.process().terminate(Duration.ofSeconds(45));
+        nodes.remove(leaving);
+        System.out.printf("SCALE-IN %s left %d ms after SIGTERM%n", leaving.name(), System.currentTimeMillis() - signalled);
+        awaitUpMembers(nodes.size());
+      }
+    } finally {
+      running.set(false);
+      load.get(20, TimeUnit.SECONDS);
+      readiness.get(20, TimeUnit.SECONDS);
+    }
+    assertEquals(List.of(), List.copyOf(failures), "no failed request among " + sent.get());
+    assertTrue(sent.get() > 200, "the load ran throughout: " + sent.get());
+  }
+}
