@@ -6,9 +6,13 @@ import io.marketgate.protocol.MarketgateClient;
 import io.marketgate.protocol.SymbolProtocol;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Cluster;
 
 /**
  * Another JVM of the cluster, as a service beside the gateway would be: only the protocol module
@@ -33,21 +37,22 @@ public final class ProxyClientMain {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
     int status = 1;
     try {
+      CompletableFuture<Void> up = new CompletableFuture<>();
+      Cluster.get(system.classicSystem()).registerOnMemberUp(() -> up.complete(null));
+      up.get(30, TimeUnit.SECONDS);
       MarketgateClient client = MarketgateClient.create(system, Duration.ofSeconds(3));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-      // The proxy buffers until this node has joined and found the coordinator; a first ask may time out meanwhile.
-      while (System.nanoTime() < deadline) {
+      // The proxy buffers until it has found the shard coordinator: the first ask may time out.
+      for (int attempt = 1; attempt <= 3 && status != 0; attempt++) {
         try {
-          SymbolProtocol.Reply reply = client.quote(args[2]).toCompletableFuture().get(5, TimeUnit.SECONDS);
-          if (reply instanceof SymbolProtocol.Answer answer) {
-            System.out.println("ANSWER " + answer.source() + " " + new String(answer.data(), StandardCharsets.UTF_8));
-            status = 0;
-          } else {
+          SymbolProtocol.Reply reply = client.quote(args[2]).toCompletableFuture().get(10, TimeUnit.SECONDS);
+          if (!(reply instanceof SymbolProtocol.Answer answer)) {
             System.out.println("REPLY " + reply);
+            break;
           }
-          break;
-        } catch (Exception notYet) {
-          System.out.println("retrying after " + notYet);
+          System.out.println("ANSWER " + answer.source() + " " + new String(answer.data(), StandardCharsets.UTF_8));
+          status = 0;
+        } catch (ExecutionException | TimeoutException e) {
+          System.out.println("attempt " + attempt + " failed: " + e);
         }
       }
     } finally {
