@@ -31,12 +31,13 @@ public final class GatewayProcess implements AutoCloseable {
   /**
    * Starts a node and waits until it is ready.
    *
-   * @param env environment of the node (database, providers, ...), on top of free ports
+   * @param env environment of the node (database, providers, ...), on top of free ports (a given
+   *     {@code MARKETGATE_MANAGEMENT_PORT} or {@code MARKETGATE_REMOTE_PORT} is kept)
    * @param systemProperties {@code -D} settings, e.g. {@code marketgate.dlq.first-retry-after=3s}
    */
   public static GatewayProcess start(String name, Map<String, String> env, Map<String, String> systemProperties) {
     int http = FreePorts.next();
-    int management = FreePorts.next();
+    int management = env.containsKey("MARKETGATE_MANAGEMENT_PORT") ? Integer.parseInt(env.get("MARKETGATE_MANAGEMENT_PORT")) : FreePorts.next();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
