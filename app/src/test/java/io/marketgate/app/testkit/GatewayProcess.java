@@ -69,7 +69,12 @@ public final class GatewayProcess implements AutoCloseable {
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
       Process process = builder.start();
       GatewayProcess gateway = new GatewayProcess(process, http, management, log);
-      Eventually.await(Duration.ofSeconds(60), "node " + name + " ready (log " + log + ")", gateway::ready);
+      try {
+        Eventually.await(Duration.ofSeconds(60), "node " + name + " ready (log " + log + ")", gateway::ready);
+      } catch (RuntimeException | AssertionError notReady) {
+        process.destroyForcibly(); // a node that never became ready must not outlive the test
+        throw notReady;
+      }
       return gateway;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
