@@ -15,12 +15,15 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +41,16 @@ abstract class GoldenTest {
   final WireMockServer wiremock = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
   @BeforeAll
-  void startWireMock() {
+  void startWireMock() throws Exception {
     wiremock.start();
+    // The first request of an actor system loads and compiles Pekko HTTP's client: on a busy
+    // 2-core machine that alone can outlast a provider's 1.5 s attempt timeout, which is not what
+    // these tests are about.
+    Http.get(kit.system())
+        .singleRequest(HttpRequest.GET(wiremock.baseUrl() + "/__admin/mappings"))
+        .thenCompose(r -> r.discardEntityBytes(kit.system()).completionStage())
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   @AfterAll
