@@ -12,10 +12,12 @@ import io.marketgate.protocol.SymbolProtocol.Claimed;
 import io.marketgate.protocol.SymbolProtocol.Reply;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,6 +38,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * are fetched in calls of at most the provider's batch size and each result is delivered to its
  * entity, which answers everyone waiting for it, a single request sent meanwhile included. A
  * symbol the batch call could not answer is fetched by its entity from the other providers.
+ * Claims go in two rounds (after a sixth of the budget, and the late ones after another sixth,
+ * or at once when every entity has answered): entities that are just starting on a busy node
+ * still share batch calls; a claim after the second round is fetched by its entity alone.
  */
 public final class BatchFetch {
   private BatchFetch() {}
@@ -50,7 +55,10 @@ public final class BatchFetch {
       implements Msg {}
 
   private enum Timeout implements Msg {
+    /** The first batch round goes with the claims in by then. */
     CLAIMS,
+    /** Claims of entities that were slow to answer (starting, loading last good values) go in a second round. */
+    LATE_CLAIMS,
     DEADLINE
   }
 
@@ -86,7 +94,9 @@ public final class BatchFetch {
     private final Map<FetchKey, Reply> replies = new LinkedHashMap<>();
     private final Map<FetchKey, Long> claims = new HashMap<>();
     private int acks;
-    private boolean dispatched;
+    private final Set<FetchKey> sent = new HashSet<>();
+    /** No more batch rounds: a claim arriving now is fetched by its entity on its own. */
+    private boolean closed;
 
     Coordinator(
         ActorContext<Msg> ctx,
@@ -123,7 +133,8 @@ public final class BatchFetch {
           .onMessage(Replied.class, this::onReplied)
           .onMessage(GotClaim.class, this::onClaim)
           .onMessage(BatchAnswered.class, this::onBatchAnswered)
-          .onMessageEquals(Timeout.CLAIMS, this::dispatch)
+          .onMessageEquals(Timeout.CLAIMS, this::firstRound)
+          .onMessageEquals(Timeout.LATE_CLAIMS, this::lastRound)
           .onMessageEquals(Timeout.DEADLINE, this::finish)
           .build();
     }
@@ -132,27 +143,42 @@ public final class BatchFetch {
       acks++;
       Claimed c = got.claimed();
       if (c.claimId() > 0) {
-        if (dispatched) {
+        if (closed) {
           // Came too late for the batch calls: its entity fetches it on its own.
           deliverFailure(c.key(), c.claimId(), List.of(), List.of());
         } else {
           claims.put(c.key(), c.claimId());
         }
       }
-      return acks >= keys.size() && !dispatched ? dispatch() : Behaviors.same();
+      return acks >= keys.size() ? lastRound() : Behaviors.same();
     }
 
-    /** Fetches every claimed symbol in calls of at most the provider's batch size. */
-    private Behavior<Msg> dispatch() {
-      if (dispatched) return Behaviors.same();
-      dispatched = true;
-      List<FetchKey> claimed = keys.stream().filter(claims::containsKey).toList();
-      if (claimed.isEmpty()) return Behaviors.same();
+    private Behavior<Msg> firstRound() {
+      if (closed) return Behaviors.same();
+      dispatch();
+      timers.startSingleTimer(Timeout.LATE_CLAIMS, budget.dividedBy(6));
+      return Behaviors.same();
+    }
+
+    private Behavior<Msg> lastRound() {
+      if (closed) return Behaviors.same();
+      dispatch();
+      closed = true;
+      timers.cancel(Timeout.CLAIMS);
+      timers.cancel(Timeout.LATE_CLAIMS);
+      return Behaviors.same();
+    }
+
+    /** Fetches every symbol claimed and not fetched yet in calls of at most the provider's batch size. */
+    private void dispatch() {
+      List<FetchKey> claimed = keys.stream().filter(k -> claims.containsKey(k) && !sent.contains(k)).toList();
+      sent.addAll(claimed);
+      if (claimed.isEmpty()) return;
       Optional<ProviderRegistry.Provider> batchProvider =
           registry.planFor(Dataset.QUOTE).stream().filter(p -> p.batchQuotes().isPresent()).findFirst();
       if (batchProvider.isEmpty()) {
         for (FetchKey k : claimed) deliverFailure(k, claims.get(k), List.of(), List.of());
-        return Behaviors.same();
+        return;
       }
       ProviderRegistry.Provider provider = batchProvider.get();
       BatchQuotes batchQuotes = provider.batchQuotes().get();
@@ -170,7 +196,6 @@ public final class BatchFetch {
             replyTo -> new ProviderActor.FetchBatch(chunk, timeout, origin, replyTo),
             (outcome, error) -> new BatchAnswered(chunk, chunkClaims, outcome, provider.name()));
       }
-      return Behaviors.same();
     }
 
     private Behavior<Msg> onBatchAnswered(BatchAnswered answered) {
