@@ -2,13 +2,10 @@ package io.marketgate.app.caller;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.marketgate.app.testkit.ManualClock;
 import io.marketgate.persistence.quota.QuotaEntity;
 import io.marketgate.persistence.quota.QuotaSettings;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -27,23 +24,7 @@ class RequestRateEntityTest {
   @JUnit5TestKit public final ActorTestKit kit = new JUnit5TestKitBuilder().build();
   private static final QuotaSettings SETTINGS =
       new QuotaSettings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
-  private final AtomicLong now = new AtomicLong(1_000_000);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now.get());
-    }
-  };
+  private final ManualClock clock = new ManualClock(1_000_000);
 
   private QuotaEntity.Reply take(ActorRef<RequestRateEntity.Take> entity, int permits, int limit) {
     TestProbe<QuotaEntity.Reply> probe = kit.createTestProbe();
@@ -54,15 +35,15 @@ class RequestRateEntityTest {
   @Test
   void grantsUpToTheLimitInTheCountedSpanThenSaysWhenAPermitFrees() {
     ActorRef<RequestRateEntity.Take> entity = kit.spawn(RequestRateEntity.create(SETTINGS, Duration.ofMinutes(1), clock));
-    assertEquals(new QuotaEntity.Leased(2, now.get() + 5000), take(entity, 2, 3));
-    long firstGrant = now.get();
-    now.addAndGet(10_000);
-    assertEquals(new QuotaEntity.Leased(1, now.get() + 5000), take(entity, 2, 3), "only what is left of the limit");
+    assertEquals(new QuotaEntity.Leased(2, clock.millis() + 5000), take(entity, 2, 3));
+    long firstGrant = clock.millis();
+    clock.advance(10_000);
+    assertEquals(new QuotaEntity.Leased(1, clock.millis() + 5000), take(entity, 2, 3), "only what is left of the limit");
     QuotaEntity.Reply refused = take(entity, 1, 3);
     // Grants count for the window + lease TTL + margin (66 s): the first frees one right after that.
     assertEquals(new QuotaEntity.Exhausted(firstGrant + 66_000 + 1), refused);
-    now.set(firstGrant + 66_001);
-    assertEquals(new QuotaEntity.Leased(1, now.get() + 5000), take(entity, 1, 3));
+    clock.set(firstGrant + 66_001);
+    assertEquals(new QuotaEntity.Leased(1, clock.millis() + 5000), take(entity, 1, 3));
   }
 
   @Test

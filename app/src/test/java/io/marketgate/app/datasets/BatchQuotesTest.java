@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -43,25 +42,17 @@ class BatchQuotesTest {
     node.simulator().reset();
   }
 
-  private static List<String> symbols(String prefix, int n) {
-    return IntStream.range(0, n).mapToObj(i -> prefix + (char) ('A' + i)).toList();
-  }
-
-  private static String body(List<String> symbols) {
-    return symbols.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "{\"symbols\":[", "]}"));
-  }
-
   private static List<CallLog.Call> fmpCalls(String endpoint) {
     return node.simulator().callsOf("fmp").stream().filter(c -> c.endpoint().equals(endpoint)).toList();
   }
 
   @Test
   void twentyFiveSymbolsFiveCachedCostTwoBatchCallsOfTen() {
-    List<String> all = symbols("BQ", 25);
+    List<String> all = BatchBodies.symbols("BQ", 25);
     for (String s : all.subList(0, 5)) assertEquals(200, Http.get(node.url("/api/v1/quotes/" + s)).status());
     node.simulator().reset();
 
-    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), body(all));
+    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(all));
     assertEquals(200, answer.status(), answer.body());
     JsonNode json = answer.json();
 
@@ -103,11 +94,11 @@ class BatchQuotesTest {
 
   @Test
   void aSingleRequestDuringTheBatchJoinsItsCall() throws Exception {
-    List<String> all = symbols("BJ", 12);
+    List<String> all = BatchBodies.symbols("BJ", 12);
     node.simulator().setFault("fmp", Fault.latency(600));
     try {
       CompletableFuture<Http.Answer> batch =
-          CompletableFuture.supplyAsync(() -> Http.post(node.url("/api/v1/quotes/batch"), body(all)));
+          CompletableFuture.supplyAsync(() -> Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(all)));
       Eventually.await(Duration.ofSeconds(5), "both batch calls sent", () -> fmpCalls("batch_quote").size() == 2);
       Http.Answer single = Http.get(node.url("/api/v1/quotes/" + all.get(11)));
 
@@ -125,7 +116,7 @@ class BatchQuotesTest {
 
   @Test
   void duplicatesInvalidAndUnknownSymbolsAreAnsweredPerSymbol() {
-    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), body(List.of("bda", "BDA", "BAD;SYM", "ZZNOPE", "BDB")));
+    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(List.of("bda", "BDA", "BAD;SYM", "ZZNOPE", "BDB")));
     assertEquals(200, answer.status(), answer.body());
     JsonNode json = answer.json();
     JsonNode summary = json.get("summary");
@@ -147,7 +138,7 @@ class BatchQuotesTest {
   @Test
   void aFailingBatchCallFallsBackPerSymbol() {
     node.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE).times(1));
-    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), body(symbols("BF", 3)));
+    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(BatchBodies.symbols("BF", 3)));
     assertEquals(200, answer.status());
     JsonNode results = answer.json().get("results");
     for (JsonNode r : results) {
@@ -160,7 +151,7 @@ class BatchQuotesTest {
 
   @Test
   void oversizedOrMalformedBatchesAre400WithoutACall() {
-    for (String bad : List.of(body(symbols("X", 26).stream().flatMap(s -> IntStream.range(0, 4).mapToObj(i -> s + i)).toList()),
+    for (String bad : List.of(BatchBodies.body(BatchBodies.symbols("X", 26).stream().flatMap(s -> IntStream.range(0, 4).mapToObj(i -> s + i)).toList()),
         "{\"symbols\":[]}", "{\"symbols\":\"AAPL\"}", "{\"symbols\":[1,2]}", "not json", "{}")) {
       Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), bad);
       assertEquals(400, answer.status(), bad + " -> " + answer.body());

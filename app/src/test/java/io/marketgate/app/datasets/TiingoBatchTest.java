@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,14 +54,6 @@ class TiingoBatchTest {
     node.simulator().reset();
   }
 
-  private static List<String> symbols(String prefix, int n) {
-    return IntStream.range(0, n).mapToObj(i -> prefix + (char) ('A' + i)).toList();
-  }
-
-  private static String body(List<String> symbols) {
-    return symbols.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "{\"symbols\":[", "]}"));
-  }
-
   private static List<CallLog.Call> tiingoCalls() {
     return node.simulator().callsOf("tiingo");
   }
@@ -71,8 +61,8 @@ class TiingoBatchTest {
   @Test
   @Order(1)
   void twentyFiveColdSymbolsCostThreeIexCalls() {
-    List<String> all = symbols("TQ", 25);
-    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), body(all));
+    List<String> all = BatchBodies.symbols("TQ", 25);
+    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(all));
     assertEquals(200, answer.status(), answer.body());
 
     List<CallLog.Call> calls = tiingoCalls();
@@ -120,7 +110,7 @@ class TiingoBatchTest {
     assertTrue(pastFullHour <= 4, "until a full hour, not " + until);
     assertTrue(until.isAfter(before) && !until.isAfter(before.plus(Duration.ofHours(1)).plusSeconds(2)), "the next one, not " + until);
 
-    Http.Answer batch = Http.post(node.url("/api/v1/quotes/batch"), body(List.of("TRB", "TRC", "TRD")));
+    Http.Answer batch = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(List.of("TRB", "TRC", "TRD")));
     assertEquals(200, batch.status(), batch.body());
     for (JsonNode r : batch.json().get("results")) {
       assertEquals(200, r.get("status").asInt(), r.toString());

@@ -2,37 +2,17 @@ package io.marketgate.app.nearcache;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.marketgate.app.testkit.ManualClock;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.SymbolProtocol.Answer;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class NearCacheTest {
-  private final AtomicLong now = new AtomicLong(1_000_000);
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return Instant.ofEpochMilli(now.get());
-        }
-      };
+  private final ManualClock clock = new ManualClock(1_000_000);
   private final NearCache cache = new NearCache(k -> 5_000, 100, clock);
   private final FetchKey key = FetchKey.of(Dataset.QUOTE, "AAPL");
 
@@ -43,19 +23,19 @@ class NearCacheTest {
 
   @Test
   void servesOnlyWithinTheMaxAgeAskedForAndTheDatasetsMaxAge() {
-    cache.offer(answer(now.get(), false));
-    now.addAndGet(2_000);
+    cache.offer(answer(clock.millis(), false));
+    clock.advance(2_000);
     assertNotNull(cache.get(key, -1));
     assertNotNull(cache.get(key, 3_000));
     assertNull(cache.get(key, 1_000), "older than the caller's max age");
     assertNull(cache.get(key, 0), "no-cache is never served from a copy");
-    now.addAndGet(3_001);
+    clock.advance(3_001);
     assertNull(cache.get(key, 60_000), "never beyond the dataset's max age");
   }
 
   @Test
   void keepsAnswersAsCacheHits() {
-    cache.offer(answer(now.get(), false));
+    cache.offer(answer(clock.millis(), false));
     Answer held = cache.get(key, -1);
     assertTrue(held.cached());
     assertEquals("cache", held.providerUsed());
@@ -66,20 +46,20 @@ class NearCacheTest {
 
   @Test
   void neverHoldsStaleAnswersAndKeepsTheNewer() {
-    cache.offer(answer(now.get(), true));
+    cache.offer(answer(clock.millis(), true));
     assertNull(cache.get(key, -1));
-    cache.offer(answer(now.get() - 10, false));
-    cache.offer(answer(now.get() - 100, false));
-    assertEquals(now.get() - 10, cache.get(key, -1).fetchedAtMillis(), "an older answer arriving late does not win");
+    cache.offer(answer(clock.millis() - 10, false));
+    cache.offer(answer(clock.millis() - 100, false));
+    assertEquals(clock.millis() - 10, cache.get(key, -1).fetchedAtMillis(), "an older answer arriving late does not win");
   }
 
   @Test
   void refreshesReplaceHeldCopiesOnlyAndRemovalsDropThem() {
-    cache.refreshed(answer(now.get(), false));
+    cache.refreshed(answer(clock.millis(), false));
     assertNull(cache.get(key, -1), "a refresh does not add keys this node never asked for");
-    cache.offer(answer(now.get() - 50, false));
-    cache.refreshed(answer(now.get(), false));
-    assertEquals(now.get(), cache.get(key, -1).fetchedAtMillis());
+    cache.offer(answer(clock.millis() - 50, false));
+    cache.refreshed(answer(clock.millis(), false));
+    assertEquals(clock.millis(), cache.get(key, -1).fetchedAtMillis());
     cache.invalidate(key);
     assertNull(cache.get(key, -1));
   }
@@ -87,9 +67,9 @@ class NearCacheTest {
   @Test
   void staysBoundedDroppingExpiredFirst() {
     for (int i = 0; i < 50; i++) cache.offer(new Answer(FetchKey.of(Dataset.QUOTE, "OLD" + i), new byte[0], "fmp", false, true, false,
-        now.get() - 10_000, 0.9, List.of(), false, false, List.of()));
+        clock.millis() - 10_000, 0.9, List.of(), false, false, List.of()));
     for (int i = 0; i < 60; i++) cache.offer(new Answer(FetchKey.of(Dataset.QUOTE, "NEW" + i), new byte[0], "fmp", false, true, false,
-        now.get(), 0.9, List.of(), false, false, List.of()));
+        clock.millis(), 0.9, List.of(), false, false, List.of()));
     assertTrue(cache.size() <= 100);
     int fresh = 0;
     for (int i = 0; i < 60; i++) if (cache.get(FetchKey.of(Dataset.QUOTE, "NEW" + i), -1) != null) fresh++;
@@ -99,7 +79,7 @@ class NearCacheTest {
   @Test
   void aZeroBoundTurnsItOff() {
     NearCache off = new NearCache(k -> 5_000, 0, clock);
-    off.offer(answer(now.get(), false));
+    off.offer(answer(clock.millis(), false));
     assertNull(off.get(key, -1));
     assertEquals(0, off.size());
   }
