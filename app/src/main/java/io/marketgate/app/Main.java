@@ -68,14 +68,13 @@ public final class Main {
       Durable durable) {}
 
   /** The sharded entity types GET /api/v1/cluster reports, by the names it gives them. */
-  private static final Map<String, EntityTypeKey<?>> SHARDED_TYPES = orderedMap(
-      "symbol", SymbolProtocol.ENTITY_KEY, "dead_letter", DlqEntity.ENTITY_KEY,
-      "provider_quota", QuotaEntity.ENTITY_KEY, "request_rate", RequestRateEntity.ENTITY_KEY);
-
-  private static Map<String, EntityTypeKey<?>> orderedMap(Object... pairs) {
-    Map<String, EntityTypeKey<?>> map = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) map.put((String) pairs[i], (EntityTypeKey<?>) pairs[i + 1]);
-    return Collections.unmodifiableMap(map);
+  private static Map<String, EntityTypeKey<?>> shardedTypes() {
+    Map<String, EntityTypeKey<?>> types = new LinkedHashMap<>();
+    types.put("symbol", SymbolProtocol.ENTITY_KEY);
+    types.put("dead_letter", DlqEntity.ENTITY_KEY);
+    types.put("provider_quota", QuotaEntity.ENTITY_KEY);
+    types.put("request_rate", RequestRateEntity.ENTITY_KEY);
+    return Collections.unmodifiableMap(types);
   }
 
   public static void main(String[] args) {
@@ -198,7 +197,7 @@ public final class Main {
             new DataRoutes(system, providers, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
                 settings.fallbackReserve(), callers, Clock.systemUTC()).route(),
             new OperationsRoutes(system, providers, deadLetters, durable.audit(), metrics.nodeCounters(), callers).route(),
-            new ClusterRoutes(system, SHARDED_TYPES, callers).route(),
+            new ClusterRoutes(system, shardedTypes(), callers).route(),
             new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
