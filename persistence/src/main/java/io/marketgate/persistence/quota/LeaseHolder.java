@@ -10,10 +10,10 @@ import java.util.concurrent.CompletionStage;
  * small leases from the limit's entity; a use takes a local permit when one is left (no network),
  * else asks for a new lease, one ask at a time however many callers wait. When the entity says the
  * limit is used up, the holder refuses by itself until the entity's retry time (at most {@code
- * recheck-after}); when the entity cannot be reached in time (not started, moving, slow), a
- * fail-closed holder refuses too (a provider's licence must never be exceeded) while a fail-open
- * one lets callers through for that moment (a client's rate limit must not refuse requests only
- * because its limiter is slow to answer).
+ * recheck-after}); when the entity cannot be reached in time (moving, slow), a fail-closed holder
+ * refuses too (a provider's licence must never be exceeded) while a fail-open one gives out one
+ * lease's worth of permits the entity never counted (a client's rate limit must not refuse requests
+ * only because its limiter is slow to answer), and asks again once they are used.
  */
 public final class LeaseHolder {
 
@@ -38,8 +38,10 @@ public final class LeaseHolder {
   private int permits;
   private long validUntil;
   private long refusedUntil;
-  /** Until when the entity is taken as unreachable (no ask meanwhile). */
+  /** Until when a fail-closed holder takes the entity as unreachable (no ask meanwhile). */
   private long unreachableUntil;
+  /** Permits a fail-open holder gave out while its entity could not answer. */
+  private long uncounted;
   /** When the entity last said a permit frees up (what a refused caller is told), 0 once leasing again. */
   private long freesAt;
   private CompletableFuture<Void> refill;
@@ -66,6 +68,11 @@ public final class LeaseHolder {
       return true;
     }
     return false;
+  }
+
+  /** Permits given out uncounted because the entity could not answer (fail-open holders only). */
+  public synchronized long uncounted() {
+    return uncounted;
   }
 
   /** A permit, asking for a lease when none is held; decided within {@code maxWait}. */
@@ -117,8 +124,15 @@ public final class LeaseHolder {
           // Ask again soon (another node's unused lease may expire), but tell callers the entity's time.
           refusedUntil = Math.min(exhausted.retryAtMillis(), now + settings.recheckAfter().toMillis());
           freesAt = exhausted.retryAtMillis();
+        } else if (failOpen) {
+          // Unreachable entity (starting, moving): one lease's worth passes unchecked, then it is
+          // asked again, so what passes uncounted is at most a lease per failed ask.
+          if (now >= validUntil) permits = 0;
+          permits += leaseSize;
+          validUntil = now + settings.recheckAfter().toMillis();
+          uncounted += leaseSize;
         } else {
-          // Unreachable entity (moving, journal down): do not storm it; decide without it briefly.
+          // Unreachable entity (moving, journal down): do not storm it; refuse briefly.
           unreachableUntil = now + Math.min(200, settings.recheckAfter().toMillis());
         }
         refill = null;

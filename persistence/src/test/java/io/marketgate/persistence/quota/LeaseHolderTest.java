@@ -74,6 +74,12 @@ class LeaseHolderTest {
     assertTrue(decided(openDecision).granted(), "a client is not refused for a slow limiter");
     assertTrue(decided(open.acquire(Duration.ofSeconds(1))).granted(), "nor right after, without a new ask");
     assertEquals(2, asks.size());
+    assertTrue(open.tryTakeLocal(), "the third of the lease's worth");
+    assertEquals(3, open.uncounted(), "what passed uncounted is one lease");
+    var beyond = open.acquire(Duration.ofSeconds(1));
+    assertEquals(3, asks.size(), "beyond one lease's worth the entity is asked again");
+    asks.get(2).complete(new QuotaEntity.Exhausted(NOW + 30_000));
+    assertFalse(decided(beyond).granted(), "and its answer counts again");
   }
 
   @Test
