@@ -44,6 +44,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -52,7 +53,10 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a Marketgate node ({@code java -jar marketgate.jar}) or a standalone simulator ({@code … simulator}). */
+/**
+ * Starts a Marketgate node ({@code java -jar marketgate.jar}), a standalone simulator ({@code …
+ * simulator}), or runs the one-off shard-count migration ({@code … migrate-shards}).
+ */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -83,6 +87,10 @@ public final class Main {
       StandaloneSimulator.run(args);
       return;
     }
+    if (args.length > 0 && args[0].equals("migrate-shards")) {
+      System.exit(ShardMigrationCommand.run());
+      return;
+    }
     Config config;
     try {
       config = withDatabase(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on").withFallback(ConfigFactory.load()));
@@ -98,12 +106,12 @@ public final class Main {
               (node, error) -> {
                 if (error != null) {
                   LOG.error("Marketgate failed to start", error);
-                  system.terminate();
+                  CoordinatedShutdown.get(system).runAll(StartupFailure.INSTANCE);
                 }
               });
     } catch (RuntimeException e) {
       LOG.error("Marketgate failed to start: {}", e.getMessage(), e);
-      system.terminate();
+      CoordinatedShutdown.get(system).runAll(StartupFailure.INSTANCE);
     }
   }
 
@@ -173,6 +181,12 @@ public final class Main {
             durable.audit(),
             metrics.dlqMetrics(),
             SymbolProtocol.SHARD_ROLE);
+    deadLetters.started().whenComplete((started, error) -> {
+      if (error instanceof ShardedDeadLetterQueue.ShardCountMismatch mismatch) {
+        LOG.error("Marketgate refuses to start: {}", mismatch.getMessage());
+        CoordinatedShutdown.get(system).runAll(StartupFailure.INSTANCE);
+      }
+    });
     NearCache nearCache =
         new NearCache(key -> settings.cache().maxAge(key.dataset()).toMillis(), settings.cache().nearCacheMaxEntries(), Clock.systemUTC());
     NearCacheUpdates nearCacheUpdates = NearCacheUpdates.start(system, nearCache);

@@ -3,6 +3,7 @@ package io.marketgate.app.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.marketgate.app.cluster.ClusterSettingsView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +26,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code GET /api/v1/cluster} (admin): the members as this node sees them (status, roles, app
  * version, reachability), the leader and this node, and for every sharded entity type which
- * shards each member hosts and how many entities they hold.
+ * shards each member hosts and how many entities they hold; and the cluster settings this node
+ * runs with.
  */
 public final class ClusterRoutes {
   /** How long each member has to report its shards. */
@@ -61,6 +63,7 @@ public final class ClusterRoutes {
       body.put("leader", state.getLeader() == null ? null : state.getLeader().toString());
       body.put("members", members);
       body.put("unreachable", state.getUnreachable().stream().map(u -> u.address().toString()).sorted().toList());
+      body.put("settings", ClusterSettingsView.of(system));
       return body;
     });
   }

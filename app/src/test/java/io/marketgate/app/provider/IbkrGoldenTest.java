@@ -130,6 +130,21 @@ class IbkrGoldenTest extends GoldenTest {
   }
 
   @Test
+  void aRowWithThePriceButNotTheSymbolIsAnsweredAtOnce() {
+    searchAnswers("ibkr/secdef-search-aapl.json");
+    stub(SNAPSHOT, "ibkr/snapshot-aapl-price-only.json");
+    Quote q = quote(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
+
+    assertEquals("AAPL", q.symbol(), "the symbol the conid was searched for");
+    assertDecimal("203.95", q.price());
+    assertNull(q.previousClose());
+    assertNull(q.volume());
+    assertFalse(q.delayed(), "6509 RpB: real-time");
+    assertEquals(Instant.ofEpochMilli(1749478512377L), q.asOf());
+    wiremock.verify(1, getRequestedFor(urlPathEqualTo(SNAPSHOT)));
+  }
+
+  @Test
   void aPriceMarkedHIsTheLastTradeBeforeTheHalt() {
     searchAnswers("ibkr/secdef-search-aapl.json");
     stub(SNAPSHOT, "ibkr/snapshot-aapl-halted.json");

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A gateway node in a JVM of its own ({@code io.marketgate.app.Main}, the tests' classpath), for
- * what one JVM cannot show: a kill -9 and a restart. Its output goes to a log file under
- * target/.
+ * A gateway node in a JVM of its own, started from the shaded jar users run ({@code java -jar
+ * app/target/marketgate.jar}, built by {@code package} before the integration tests), for what one
+ * JVM cannot show: the packaged configuration, a kill -9, a restart, a cluster of processes. Its
+ * output goes to a log file under target/.
  */
 public final class GatewayProcess implements AutoCloseable {
   private final Process process;
@@ -36,18 +37,25 @@ public final class GatewayProcess implements AutoCloseable {
    * @param systemProperties {@code -D} settings, e.g. {@code marketgate.dlq.first-retry-after=3s}
    */
   public static GatewayProcess start(String name, Map<String, String> env, Map<String, String> systemProperties) {
+    GatewayProcess gateway = launch(name, env, systemProperties);
+    try {
+      Eventually.await(Duration.ofSeconds(60), "node " + name + " ready (log " + gateway.log + ")", gateway::ready);
+    } catch (RuntimeException | AssertionError notReady) {
+      gateway.process.destroyForcibly(); // a node that never became ready must not outlive the test
+      throw notReady;
+    }
+    return gateway;
+  }
+
+  private static GatewayProcess launch(String name, Map<String, String> env, Map<String, String> systemProperties) {
     int http = FreePorts.next();
     int management = env.containsKey("MARKETGATE_MANAGEMENT_PORT") ? Integer.parseInt(env.get("MARKETGATE_MANAGEMENT_PORT")) : FreePorts.next();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
-    command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
-    // The node logs as in production (the tests' logback configuration only captures).
-    command.add("-Dlogback.configurationFile=logback.xml");
     systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.marketgate.app.Main");
+    command.add("-jar");
+    command.add(jar().toString());
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     // As for in-JVM nodes: anonymous callers read everything unthrottled; the admin key runs operations.
@@ -67,15 +75,75 @@ public final class GatewayProcess implements AutoCloseable {
     try {
       Files.createDirectories(log.getParent());
       builder.redirectErrorStream(true).redirectOutput(log.toFile());
+      return new GatewayProcess(builder.start(), http, management, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The shaded jar under test: the {@code marketgate.jar} system property the build sets. */
+  public static Path jar() {
+    String property = System.getProperty("marketgate.jar");
+    if (property == null) throw new IllegalStateException("marketgate.jar is not set: run the *IT classes through mvn verify (failsafe)");
+    Path jar = Path.of(property);
+    if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: mvn package builds it");
+    return jar;
+  }
+
+  /**
+   * Runs the jar with {@code args} (a one-off command such as {@code migrate-shards}) in {@code env},
+   * waits for it and returns its exit status and output.
+   */
+  public static Exit runCommand(Map<String, String> env, Duration within, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    try {
       Process process = builder.start();
-      GatewayProcess gateway = new GatewayProcess(process, http, management, log);
-      try {
-        Eventually.await(Duration.ofSeconds(60), "node " + name + " ready (log " + log + ")", gateway::ready);
-      } catch (RuntimeException | AssertionError notReady) {
-        process.destroyForcibly(); // a node that never became ready must not outlive the test
-        throw notReady;
+      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("java -jar marketgate.jar " + String.join(" ", args) + " did not finish within " + within + ":\n" + output);
       }
-      return gateway;
+      SecretWatch.inspect("output of marketgate.jar " + String.join(" ", args), output);
+      return new Exit(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A finished command: its exit status and everything it printed. */
+  public record Exit(int status, String output) {}
+
+  /**
+   * Starts a node that must not become ready, and waits until it has exited on its own.
+   *
+   * @return its exit status and log
+   */
+  public static Exit startExpectingExit(String name, Map<String, String> env, Map<String, String> systemProperties, Duration within) {
+    GatewayProcess node = launch(name, env, systemProperties);
+    try {
+      if (!node.process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        node.process.destroyForcibly();
+        throw new AssertionError("node " + name + " still runs " + within + " after its start, see " + node.log.toAbsolutePath());
+      }
+      return new Exit(node.process.exitValue(), node.logText());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      node.close();
+    }
+  }
+
+  /** Everything the node has logged so far. */
+  public String logText() {
+    try {
+      return Files.readString(log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -77,6 +77,12 @@ public final class DlqEntity extends EventSourcedBehavior<DlqEntity.Command, Dlq
   /** Re-arm a failed entry. */
   public record Replay(RequestOrigin by, ActorRef<ReplayResult> replyTo) implements Command {}
 
+  /**
+   * Wake the entry so that it is remembered again (after the shard-count migration); answered once
+   * it has recovered, when a pending entry has scheduled its retry.
+   */
+  public record Resume(ActorRef<Done> replyTo) implements Command {}
+
   public enum ReplayResult implements CborSerializable {
     REPLAYED,
     STILL_PENDING,
@@ -226,6 +232,12 @@ public final class DlqEntity extends EventSourcedBehavior<DlqEntity.Command, Dlq
         .onCommand(Replay.class, (s, c) -> {
           passivate();
           return Effect().reply(c.replyTo(), ReplayResult.UNKNOWN);
+        })
+        .onCommand(Resume.class, (s, c) -> {
+          // A pending entry's retry is scheduled and a finished one passivates by itself
+          // (RecoveryCompleted); an unknown one has nothing to do.
+          if (s.status() == Status.NONE) passivate();
+          return Effect().reply(c.replyTo(), Done.getInstance());
         })
         .onCommand(RetryDue.class, (s, c) -> Effect().none())
         .onCommand(RetryFinished.class, (s, c) -> Effect().none())

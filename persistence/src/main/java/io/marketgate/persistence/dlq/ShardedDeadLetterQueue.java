@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDeadLetterQueue.class);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration RECHECK = Duration.ofSeconds(5);
 
   private record Delivery(FetchKey key, List<ProviderError> errors) {}
 
@@ -74,15 +75,57 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
     ShardedDeadLetterQueue queue = new ShardedDeadLetterQueue(system, settings, store, metrics);
     DlqEntity.Dependencies deps =
         new DlqEntity.Dependencies(settings, queue.sharding, budget, store, audit, topic, metrics, Clock.systemUTC());
-    database.ready().thenRun(() -> {
-      queue.sharding.init(
-          Entity.of(DlqEntity.ENTITY_KEY, ctx -> DlqEntity.create(ctx, deps))
-              .withRole(shardRole)
-              .withSettings(ClusterShardingSettings.create(system).withRole(shardRole).withRememberEntities(true)));
-      queue.started.complete(null);
-      LOG.info("Dead-letter queue started");
-    });
+    ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system).withRole(shardRole).withRememberEntities(true);
+    Entity<DlqEntity.Command, ?> entity =
+        Entity.of(DlqEntity.ENTITY_KEY, ctx -> DlqEntity.create(ctx, deps)).withRole(shardRole).withSettings(shardingSettings);
+    database.ready().thenRun(() -> queue.startWhenSafe(system, database, entity, shardingSettings.numberOfShards()));
     return queue;
+  }
+
+  /** Starts the entities unless the journal remembers them under another number of shards. */
+  private void startWhenSafe(ActorSystem<?> system, Database database, Entity<DlqEntity.Command, ?> entity, int shards) {
+    database.run(c -> DlqShardCount.refusal(c, database.dialect(), shards)).whenComplete((refusal, error) -> {
+      if (error != null) {
+        LOG.warn("Dead-letter queue not started yet: its shards cannot be checked ({}); trying again in {}", error.getMessage(), RECHECK);
+        system.scheduler().scheduleOnce(RECHECK, () -> startWhenSafe(system, database, entity, shards), system.executionContext());
+      } else if (refusal.isPresent()) {
+        started.completeExceptionally(new ShardCountMismatch(refusal.get()));
+      } else {
+        sharding.init(entity);
+        started.complete(null);
+        LOG.info("Dead-letter queue started");
+        resumeMigrated(system, database);
+      }
+    });
+  }
+
+  /** The journal remembers dead-letter entities under another number of shards: see {@link DlqShardCount}. */
+  public static final class ShardCountMismatch extends IllegalStateException {
+    ShardCountMismatch(String message) {
+      super(message);
+    }
+  }
+
+  /** Wakes the entries the shard-count migration listed, so that they are remembered again. */
+  private void resumeMigrated(ActorSystem<?> system, Database database) {
+    database.run(DlqShardCount::toResume).thenAccept(ids -> {
+      if (!ids.isEmpty()) LOG.info("Resuming {} dead-letter entries after the shard-count migration", ids.size());
+      for (String id : ids) {
+        Patterns.retry(
+                () -> sharding.entityRefFor(DlqEntity.ENTITY_KEY, id).<Done>ask(DlqEntity.Resume::new, ASK_TIMEOUT),
+                30, Duration.ofMillis(500), Duration.ofSeconds(30), 0.2, system.classicSystem())
+            .thenCompose(done -> database.run(c -> {
+              DlqShardCount.resumed(c, id);
+              return done;
+            }))
+            .whenComplete((done, error) -> {
+              if (error != null) LOG.error("Dead-letter entry {} not resumed (it is tried again at the next start): {}", id, error.getMessage());
+            });
+      }
+    }).exceptionally(error -> {
+      LOG.error("Could not read the dead-letter entries to resume: {}", error.getMessage());
+      return null;
+    });
   }
 
   @Override
@@ -120,7 +163,10 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
     return store.list(status, page, size);
   }
 
-  /** Completes when the entities run on this node. */
+  /**
+   * Completes when the entities run on this node; fails with {@link ShardCountMismatch} when they
+   * must not start.
+   */
   public CompletionStage<Void> started() {
     return started;
   }

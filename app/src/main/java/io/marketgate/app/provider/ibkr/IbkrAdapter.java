@@ -137,13 +137,15 @@ public final class IbkrAdapter implements ProviderAdapter {
       return AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED,
           "the IBKR user has no market data permissions for " + key.symbol() + " (availability " + availability + ")");
     }
-    // The gateway fills a new market data line over several answers: ask again until it has the price.
+    // The gateway fills a new market data line over several answers: ask again until it has the
+    // price. The symbol (55) may never come: the conid already says which stock it is.
     String last = JsonFields.text(row, "31");
-    if (last == null || JsonFields.text(row, "55") == null) return new AdapterResult.FollowUp(request, pollInterval);
+    if (last == null) return new AdapterResult.FollowUp(request, pollInterval);
+    String symbol = JsonFields.text(row, "55");
     BigDecimal price = price(last);
     BigDecimal priorClose = price(JsonFields.text(row, "7741"));
     Quote quote = new Quote(
-        JsonFields.text(row, "55"),
+        symbol == null ? upper(key.symbol()) : symbol,
         price,
         JsonFields.decimal(row, "82"),
         JsonFields.decimal(row, "83"),

@@ -46,9 +46,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * One cluster's life in separate JVMs on loopback, with one database (PostgreSQL in CI) and one
- * provider simulator: three nodes coalesce a herd spread over them into one provider call and
- * answer a sharding-proxy JVM; a node hosting a symbol and pending dead letters is killed with
+ * One cluster's life in separate JVMs started from the shaded jar, on loopback, with one database
+ * (PostgreSQL in CI) and one provider simulator: three nodes coalesce a herd spread over them into
+ * one provider call and run the shared cluster settings (Split Brain Resolver, 128 shards); a
+ * sharding-proxy JVM of the protocol module alone reaches the entities, and one without the shared
+ * settings is refused at the join; a node hosting a symbol and pending dead letters is killed with
  * SIGKILL and the survivors take both over; a replacement makes three again, two more make five
  * and shards move onto the new ones; five shrink to two by SIGTERM, one at a time, under load sent only to ready nodes, and no
  * request fails. The steps run in order, each starting from the cluster the previous one left.
@@ -56,7 +58,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterLifecycleTest {
+class ClusterLifecycleIT {
   private static final HashCodeMessageExtractor<Object> SHARDS = new HashCodeMessageExtractor<>(128);
   private static final List<String> WARM = IntStream.range(0, 30).mapToObj(i -> String.format("FO%02d", i)).toList();
   private static final List<String> DEAD_LETTERS = IntStream.range(0, 10).mapToObj(i -> String.format("DL%02d", i)).toList();
@@ -156,25 +158,74 @@ class ClusterLifecycleTest {
 
   @Test
   @Order(2)
-  void aShardingProxyJvmAsksTheEntitiesThroughTheProtocolModule() throws Exception {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), ProxyClientMain.class.getName(),
-        "127.0.0.1:" + nodes.get(0).remotePort(), Integer.toString(FreePorts.next()), "PRXY");
-    Path log = Path.of("target", "proxy-client-" + System.currentTimeMillis() + ".log");
+  void everyNodeRunsTheSharedClusterSettingsFromTheJar() {
+    for (Node n : nodes) {
+      String log = n.process().logText();
+      assertFalse(log.contains("No downing-provider-class configured"), n.name() + " runs without a downing provider");
+      assertTrue(log.contains("SBR started. Config: strategy [KeepMajority], stable-after [7 seconds]"), n.name() + "'s Split Brain Resolver");
+      JsonNode settings = n.process().adminGet("/api/v1/cluster").json().get("settings");
+      assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", settings.get("downing_provider").asText());
+      assertEquals("keep-majority", settings.get("split_brain_resolver_strategy").asText());
+      assertEquals("gateway", settings.get("split_brain_resolver_role").asText());
+      assertEquals(7000, settings.get("stable_after_ms").asLong());
+      assertEquals(5000, settings.get("down_removal_margin_ms").asLong());
+      assertEquals(5000, settings.get("acceptable_heartbeat_pause_ms").asLong());
+      assertEquals(128, settings.get("number_of_shards").asInt());
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aShardingProxyJvmOfTheProtocolModuleAloneAsksTheEntities() throws Exception {
+    ClientRun client = runProxyClient("PRXY", true);
+    assertEquals(0, client.status(), client.output());
+    assertTrue(client.output().contains("EFFECTIVE number-of-shards=128 downing-provider-class=org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"),
+        client.output());
+    assertTrue(client.output().contains("ANSWER fmp {\"symbol\":\"PRXY\""), client.output());
+    assertEquals(1, simulator.simulator().callsOf("fmp").stream().filter(c -> c.symbol().equals("PRXY")).count());
+  }
+
+  @Test
+  @Order(4)
+  void aJvmWithoutTheSharedClusterSettingsIsRefusedAtTheJoin() throws Exception {
+    ClientRun client = runProxyClient("NOPE", false);
+    assertNotEquals(0, client.status(), client.output());
+    assertTrue(client.output().contains("EFFECTIVE number-of-shards=1000"), client.output());
+    assertTrue(client.output().contains("NOT JOINED"), client.output());
+    String seedLog = nodes.get(0).process().logText();
+    assertTrue(seedLog.contains("Found incompatible settings when") && seedLog.contains("pekko.cluster.sharding.number-of-shards"),
+        "the seed names the setting that differs");
+    assertEquals(3, cluster().get("members").size(), "the refused JVM never became a member");
+  }
+
+  private record ClientRun(int status, String output) {}
+
+  /** A JVM of the protocol module's classpath alone (classes, test classes, runtime dependencies), as a service would run. */
+  private ClientRun runProxyClient(String symbol, boolean withClusterConf) throws Exception {
+    Path protocol = Path.of(System.getProperty("marketgate.protocol.target"));
+    String classpath = String.join(java.io.File.pathSeparator,
+        protocol.resolve("classes").toString(), protocol.resolve("test-classes").toString(),
+        Files.readString(protocol.resolve("runtime-classpath.txt")).trim());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-cp", classpath, "io.marketgate.protocol.client.ProxyClientMain",
+        "127.0.0.1:" + nodes.get(0).remotePort(), Integer.toString(FreePorts.next()), symbol));
+    if (!withClusterConf) command.add("without-cluster-conf");
+    Path log = Path.of("target", "proxy-client-" + symbol + "-" + System.currentTimeMillis() + ".log");
     Process client = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(client.waitFor(90, TimeUnit.SECONDS), "the client JVM finished, see " + log.toAbsolutePath());
+    if (!client.waitFor(90, TimeUnit.SECONDS)) {
+      client.destroyForcibly();
+      fail("the client JVM did not finish, see " + log.toAbsolutePath());
+    }
     String printed = Files.readString(log);
     SecretWatch.inspect("log of the proxy client " + log, printed);
-    assertEquals(0, client.exitValue(), printed);
-    assertTrue(printed.contains("ANSWER fmp {\"symbol\":\"PRXY\""), printed);
-    assertEquals(1, simulator.simulator().callsOf("fmp").stream().filter(c -> c.symbol().equals("PRXY")).count());
+    return new ClientRun(client.exitValue(), printed);
   }
 
   /** One answer seen by the load during the fail-over, stamped with when its request was sent (status -1: no answer). */
   private record Sample(String node, long atMillis, String symbol, int status, boolean stale) {}
 
   @Test
-  @Order(3)
+  @Order(5)
   void aKilledNodesSymbolsAndPendingDeadLettersMoveToTheSurvivors() throws Exception {
     for (int i = 0; i < WARM.size(); i++) {
       assertEquals(200, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + WARM.get(i))).status());
@@ -226,7 +277,7 @@ class ClusterLifecycleTest {
     long recoveredAt = samples.stream()
         .filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.status() == 200 && !s.stale())
         .mapToLong(Sample::atMillis).min().orElseThrow();
-    Eventually.await(Duration.ofSeconds(5), "some more load after the recovery", () -> samples.stream().anyMatch(s -> s.atMillis() > recoveredAt + 1000));
+    Eventually.await(Duration.ofSeconds(20), "some more load after the recovery", () -> samples.stream().anyMatch(s -> s.atMillis() > recoveredAt + 1000));
     loading.set(false);
     load.get(20, TimeUnit.SECONDS);
 
@@ -279,7 +330,7 @@ class ClusterLifecycleTest {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void scalingOutFromThreeToFiveMovesShardsOntoTheNewNodes() {
     // The killed node's replacement first: three members again.
     startNodes(List.of("n3"), List.of(FreePorts.next()));
@@ -298,7 +349,7 @@ class ClusterLifecycleTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void scalingInBySigtermOneAtATimeFailsNoRequestSentToReadyNodes() throws Exception {
     assertEquals(5, nodes.size());
     Set<Node> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();

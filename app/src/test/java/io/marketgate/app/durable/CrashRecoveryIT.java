@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * restart on the same database with no new request, and the last good values are served stale.
  */
 @ExtendWith(LogCapturingExtension.class)
-class CrashRecoveryTest {
+class CrashRecoveryIT {
   private static final List<String> SYMBOLS = List.of("CRASHA", "CRASHB", "CRASHC", "CRASHD", "CRASHE");
   private SharedSimulator simulator;
   private TestDatabase database;

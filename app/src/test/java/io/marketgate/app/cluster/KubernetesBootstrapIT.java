@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the other, they form one cluster and turn ready.
  */
 @ExtendWith(LogCapturingExtension.class)
-class KubernetesBootstrapTest {
+class KubernetesBootstrapIT {
   private static final String NAMESPACE = "mg-test";
   private static final String TOKEN = "service-account-token-for-tests";
   @TempDir Path dir;
