@@ -12,11 +12,11 @@ import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * A node's durable parts: the database (migrated in the background), the audit trail, the
- * last-good store and the dead-letter read model, with the {@code dlq_entries} gauge sampled
- * from it.
+ * A node's durable parts: the database (migrated in the background), the audit trail, the last-good
+ * store and the dead-letter read model, with the {@code dlq_entries} gauge sampled from it.
  */
-public record Durable(Database database, AuditLog audit, LastGoodStore lastGood, DlqStore dlqStore) {
+public record Durable(
+    Database database, AuditLog audit, LastGoodStore lastGood, DlqStore dlqStore) {
   private static final Duration GAUGE_INTERVAL = Duration.ofSeconds(5);
 
   static Durable start(ActorSystem<?> system, Config config, Metrics metrics) {
@@ -25,19 +25,31 @@ public record Durable(Database database, AuditLog audit, LastGoodStore lastGood,
     Durable durable =
         new Durable(
             database,
-            new AuditLog(system, database, writerSettings(config, "marketgate.audit"), writerMetrics),
-            new LastGoodStore(system, database, writerSettings(config, "marketgate.last-good"), writerMetrics),
+            new AuditLog(
+                system, database, writerSettings(config, "marketgate.audit"), writerMetrics),
+            new LastGoodStore(
+                system, database, writerSettings(config, "marketgate.last-good"), writerMetrics),
             new DlqStore(system, database, writerMetrics));
-    system.scheduler().scheduleWithFixedDelay(GAUGE_INTERVAL, GAUGE_INTERVAL, () -> {
-      if (database.isReady()) {
-        durable.dlqStore().countByStatus().thenAccept(counts -> counts.forEach(metrics::dlqEntries));
-      }
-    }, system.executionContext());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            GAUGE_INTERVAL,
+            GAUGE_INTERVAL,
+            () -> {
+              if (database.isReady()) {
+                durable
+                    .dlqStore()
+                    .countByStatus()
+                    .thenAccept(counts -> counts.forEach(metrics::dlqEntries));
+              }
+            },
+            system.executionContext());
     return durable;
   }
 
   private static BatchWriter.Settings writerSettings(Config config, String path) {
     Config c = config.getConfig(path);
-    return new BatchWriter.Settings(c.getInt("buffer-size"), c.getInt("batch-size"), c.getDuration("batch-interval"));
+    return new BatchWriter.Settings(
+        c.getInt("buffer-size"), c.getInt("batch-size"), c.getDuration("batch-interval"));
   }
 }

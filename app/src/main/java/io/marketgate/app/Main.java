@@ -93,7 +93,10 @@ public final class Main {
     }
     Config config;
     try {
-      config = withDatabase(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on").withFallback(ConfigFactory.load()));
+      config =
+          withDatabase(
+              ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
+                  .withFallback(ConfigFactory.load()));
     } catch (RuntimeException e) {
       LOG.error("Marketgate cannot start: {}", e.getMessage());
       System.exit(2);
@@ -116,59 +119,91 @@ public final class Main {
   }
 
   /**
-   * On 2 cores the JDK's common pool has parallelism 1 and async callbacks without an executor
-   * then get a new thread each; libraries (Scala's future converters among them) use that pool.
-   * Must run before anything touches {@code ForkJoinPool}.
+   * On 2 cores the JDK's common pool has parallelism 1 and async callbacks without an executor then
+   * get a new thread each; libraries (Scala's future converters among them) use that pool. Must run
+   * before anything touches {@code ForkJoinPool}.
    */
   private static void ensureCommonPoolParallelism() {
     String property = "java.util.concurrent.ForkJoinPool.common.parallelism";
     if (System.getProperty(property) == null) {
-      System.setProperty(property, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+      System.setProperty(
+          property, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
   }
 
   /**
-   * The node's configuration with the persistence plugin pointed at its database (PostgreSQL
-   * from DATABASE_URL, or the embedded H2 file): call before creating the actor system.
+   * The node's configuration with the persistence plugin pointed at its database (PostgreSQL from
+   * DATABASE_URL, or the embedded H2 file): call before creating the actor system.
    */
   public static Config withDatabase(Config config) {
-    return DatabaseSettings.fromConfig(config).persistencePluginConfig().withFallback(config).resolve();
+    return DatabaseSettings.fromConfig(config)
+        .persistencePluginConfig()
+        .withFallback(config)
+        .resolve();
   }
 
   /** Wires a node into {@code system}: what {@link #main} and the tests call. */
-  public static CompletionStage<RunningNode> init(ActorSystem<?> system, GatewaySettings configured) {
+  public static CompletionStage<RunningNode> init(
+      ActorSystem<?> system, GatewaySettings configured) {
     Metrics metrics = Metrics.start(system.settings().config());
     CompletionStage<Optional<ProviderSimulator>> simulator =
         configured.simulatorEnabled()
-            ? ProviderSimulator.start(system, configured.simulator().host(), configured.simulator().port())
+            ? ProviderSimulator.start(
+                    system, configured.simulator().host(), configured.simulator().port())
                 .thenApply(Optional::of)
             : CompletableFuture.completedFuture(Optional.empty());
     return simulator.thenCompose(sim -> start(system, configured, sim, metrics));
   }
 
   private static CompletionStage<RunningNode> start(
-      ActorSystem<?> system, GatewaySettings configured, Optional<ProviderSimulator> sim, Metrics metrics) {
+      ActorSystem<?> system,
+      GatewaySettings configured,
+      Optional<ProviderSimulator> sim,
+      Metrics metrics) {
     Set<String> simulated =
         sim.isEmpty()
             ? Set.of()
             : configured.providers().values().stream()
-                .filter(p -> !p.configured() && ProviderSimulator.PROVIDERS.contains(p.name()) && configured.simulator().simulates(p.name()))
+                .filter(
+                    p ->
+                        !p.configured()
+                            && ProviderSimulator.PROVIDERS.contains(p.name())
+                            && configured.simulator().simulates(p.name()))
                 .map(ProviderSettings::name)
                 .collect(Collectors.toSet());
     GatewaySettings settings =
-        sim.map(s -> configured.withProviders(p -> simulated.contains(p.name()) ? p.servedBySimulator(s.baseUrl()) : p))
+        sim.map(
+                s ->
+                    configured.withProviders(
+                        p -> simulated.contains(p.name()) ? p.servedBySimulator(s.baseUrl()) : p))
             .orElse(configured);
     Config config = system.settings().config();
     Durable durable = Durable.start(system, config, metrics);
     QuotaSettings quotaSettings = QuotaSettings.fromConfig(config.getConfig("marketgate.quota"));
-    ShardedQuotas quotas = ShardedQuotas.start(system, durable.database(), quotaSettings,
-        settings.providers().values().stream().collect(Collectors.toMap(ProviderSettings::name,
-            p -> new QuotaLimits(p.rateLimitPerMinute(), p.dailyLimit()))),
-        SymbolProtocol.SHARD_ROLE);
-    ProviderRegistry providers = ProviderRegistry.start(system, settings, simulated, metrics, durable.audit(), p -> quotas.of(p.name()));
-    LOG.info("Providers: {}", providers.all().stream()
-        .map(p -> p.name() + (simulated.contains(p.name()) ? " (simulated)" : " " + p.settings().baseUrl()))
-        .collect(Collectors.joining(", ")));
+    ShardedQuotas quotas =
+        ShardedQuotas.start(
+            system,
+            durable.database(),
+            quotaSettings,
+            settings.providers().values().stream()
+                .collect(
+                    Collectors.toMap(
+                        ProviderSettings::name,
+                        p -> new QuotaLimits(p.rateLimitPerMinute(), p.dailyLimit()))),
+            SymbolProtocol.SHARD_ROLE);
+    ProviderRegistry providers =
+        ProviderRegistry.start(
+            system, settings, simulated, metrics, durable.audit(), p -> quotas.of(p.name()));
+    LOG.info(
+        "Providers: {}",
+        providers.all().stream()
+            .map(
+                p ->
+                    p.name()
+                        + (simulated.contains(p.name())
+                            ? " (simulated)"
+                            : " " + p.settings().baseUrl()))
+            .collect(Collectors.joining(", ")));
 
     ClusterFormation.join(system, settings);
     ShardedDeadLetterQueue deadLetters =
@@ -181,14 +216,20 @@ public final class Main {
             durable.audit(),
             metrics.dlqMetrics(),
             SymbolProtocol.SHARD_ROLE);
-    deadLetters.started().whenComplete((started, error) -> {
-      if (error instanceof ShardedDeadLetterQueue.ShardCountMismatch mismatch) {
-        LOG.error("Marketgate refuses to start: {}", mismatch.getMessage());
-        CoordinatedShutdown.get(system).runAll(StartupFailure.INSTANCE);
-      }
-    });
+    deadLetters
+        .started()
+        .whenComplete(
+            (started, error) -> {
+              if (error instanceof ShardedDeadLetterQueue.ShardCountMismatch mismatch) {
+                LOG.error("Marketgate refuses to start: {}", mismatch.getMessage());
+                CoordinatedShutdown.get(system).runAll(StartupFailure.INSTANCE);
+              }
+            });
     NearCache nearCache =
-        new NearCache(key -> settings.cache().maxAge(key.dataset()).toMillis(), settings.cache().nearCacheMaxEntries(), Clock.systemUTC());
+        new NearCache(
+            key -> settings.cache().maxAge(key.dataset()).toMillis(),
+            settings.cache().nearCacheMaxEntries(),
+            Clock.systemUTC());
     NearCacheUpdates nearCacheUpdates = NearCacheUpdates.start(system, nearCache);
     SymbolEntity.init(
         system,
@@ -202,26 +243,56 @@ public final class Main {
             metrics,
             Clock.systemUTC()));
     CallerSettings callerSettings = CallerSettings.fromConfig(config, System::getenv);
-    CallerDirectives callers = new CallerDirectives(new CallerRegistry(callerSettings),
-        ClientThrottle.start(system, quotaSettings, callerSettings.rateWindow(), SymbolProtocol.SHARD_ROLE), durable.audit(), metrics, callerSettings, Clock.systemUTC());
+    CallerDirectives callers =
+        new CallerDirectives(
+            new CallerRegistry(callerSettings),
+            ClientThrottle.start(
+                system, quotaSettings, callerSettings.rateWindow(), SymbolProtocol.SHARD_ROLE),
+            durable.audit(),
+            metrics,
+            callerSettings,
+            Clock.systemUTC());
     PekkoManagement.get(system.classicSystem()).start();
 
     var routes =
         Directives.concat(
-            new DataRoutes(system, providers, nearCache, durable.lastGood(), metrics, settings.requestDeadline(),
-                settings.fallbackReserve(), callers, Clock.systemUTC()).route(),
-            new OperationsRoutes(system, providers, deadLetters, durable.audit(), metrics.nodeCounters(), callers).route(),
+            new DataRoutes(
+                    system,
+                    providers,
+                    nearCache,
+                    durable.lastGood(),
+                    metrics,
+                    settings.requestDeadline(),
+                    settings.fallbackReserve(),
+                    callers,
+                    Clock.systemUTC())
+                .route(),
+            new OperationsRoutes(
+                    system,
+                    providers,
+                    deadLetters,
+                    durable.audit(),
+                    metrics.nodeCounters(),
+                    callers)
+                .route(),
             new ClusterRoutes(system, shardedTypes(), callers).route(),
             new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
     CompletionStage<InetSocketAddress> metricsBinding =
-        HttpServer.start(system, "Metrics", settings.metricsHost(), settings.metricsPort(), MetricsEndpoint.route());
+        HttpServer.start(
+            system,
+            "Metrics",
+            settings.metricsHost(),
+            settings.metricsPort(),
+            MetricsEndpoint.route());
     NodeLifecycle lifecycle = NodeLifecycle.get(system);
     lifecycle.drainOnShutdown(system, settings.shutdownDrain());
-    return http.thenCombine(metricsBinding, (h, m) -> {
-      lifecycle.serving();
-      return new RunningNode(h, m, sim, providers, settings, durable);
-    });
+    return http.thenCombine(
+        metricsBinding,
+        (h, m) -> {
+          lifecycle.serving();
+          return new RunningNode(h, m, sim, providers, settings, durable);
+        });
   }
 }

@@ -31,14 +31,16 @@ final class ShardMigrationCommand {
     try (HikariDataSource dataSource = new HikariDataSource(pool)) {
       Migrations.migrate(dataSource, database.kind());
       try (Connection c = dataSource.getConnection()) {
-        DlqShardCount.Migration done = DlqShardCount.migrate(c, SqlDialect.of(database.kind()), shards);
+        DlqShardCount.Migration done =
+            DlqShardCount.migrate(c, SqlDialect.of(database.kind()), shards);
         System.out.printf(
             "Dead-letter queue moved from %s to %d shards: the records of %d shards removed, %d entries resume at the next start%n",
             done.previousShards(), done.shards(), done.shardRecords(), done.entries());
         return 0;
       }
     } catch (Exception e) {
-      System.err.println("migrate-shards failed; the remembered records are as they were: " + e.getMessage());
+      System.err.println(
+          "migrate-shards failed; the remembered records are as they were: " + e.getMessage());
       return 1;
     }
   }

@@ -22,7 +22,10 @@ final class StandaloneSimulator {
                     + "pekko.http.server.backlog = 1024")
             .withFallback(ConfigFactory.load());
     String envPort = System.getenv("MARKETGATE_SIMULATOR_PORT");
-    int port = args.length > 1 ? Integer.parseInt(args[1]) : envPort != null ? Integer.parseInt(envPort) : 8089;
+    int port =
+        args.length > 1
+            ? Integer.parseInt(args[1])
+            : envPort != null ? Integer.parseInt(envPort) : 8089;
     String host = config.getString("marketgate.simulator.host");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "MarketgateSimulator", config);
     ProviderSimulator.start(system, host, port)

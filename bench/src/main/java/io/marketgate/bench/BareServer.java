@@ -13,8 +13,8 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * The ceiling of our server stack: Pekko HTTP (same version and server settings as the gateway)
- * answering every request with constant bytes the size of a cached quote answer.
- * {@code java -cp marketgate-bench.jar io.marketgate.bench.BareServer [port]}.
+ * answering every request with constant bytes the size of a cached quote answer. {@code java -cp
+ * marketgate-bench.jar io.marketgate.bench.BareServer [port]}.
  */
 public final class BareServer {
   static final byte[] BODY =
@@ -31,9 +31,12 @@ public final class BareServer {
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
     ActorSystem<Void> system =
-        ActorSystem.create(Behaviors.empty(), "BareServer",
+        ActorSystem.create(
+            Behaviors.empty(),
+            "BareServer",
             ConfigFactory.parseString(
-                    String.join("\n",
+                    String.join(
+                        "\n",
                         "pekko.actor.provider = local",
                         "pekko.loglevel = WARNING",
                         // The gateway's server and dispatcher settings (app cluster.conf).
@@ -42,8 +45,11 @@ public final class BareServer {
                         "pekko.actor.default-dispatcher.fork-join-executor.parallelism-factor = 1.0",
                         "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 16"))
                 .withFallback(ConfigFactory.defaultReference()));
-    HttpResponse response = HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, BODY));
-    Http.get(system).newServerAt("127.0.0.1", port).bind(complete(response))
+    HttpResponse response =
+        HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, BODY));
+    Http.get(system)
+        .newServerAt("127.0.0.1", port)
+        .bind(complete(response))
         .thenAccept(b -> System.out.println("Bare Pekko HTTP route on " + b.localAddress()));
   }
 }

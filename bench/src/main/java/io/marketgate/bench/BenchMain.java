@@ -17,9 +17,16 @@ public final class BenchMain {
   public static void main(String[] args) throws IOException {
     BenchSettings settings = BenchSettings.parse(args);
     String simulator =
-        settings.simulatorUrl() != null ? settings.simulatorUrl() : SimulatorControl.discoverSimulator(settings.gatewayUrl(), settings.adminKey());
+        settings.simulatorUrl() != null
+            ? settings.simulatorUrl()
+            : SimulatorControl.discoverSimulator(settings.gatewayUrl(), settings.adminKey());
     Report report = new Report();
-    Scenarios scenarios = new Scenarios(settings, new SimulatorControl(simulator, settings.gatewayUrl(), settings.apiKey(), settings.adminKey()), report);
+    Scenarios scenarios =
+        new Scenarios(
+            settings,
+            new SimulatorControl(
+                simulator, settings.gatewayUrl(), settings.apiKey(), settings.adminKey()),
+            report);
     for (String name : settings.scenarios()) {
       System.out.println("== " + name);
       switch (name) {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the benchmark points and how long each scenario runs (command-line options); {@code
- * apiKey} is sent as {@code X-API-Key} with every data request, {@code adminKey} with operations.
+ * Where the benchmark points and how long each scenario runs (command-line options); {@code apiKey}
+ * is sent as {@code X-API-Key} with every data request, {@code adminKey} with operations.
  */
 record BenchSettings(
     String gatewayUrl,
@@ -28,7 +28,8 @@ record BenchSettings(
     String apiKey,
     String adminKey) {
 
-  static final List<String> ALL = List.of("hot", "herd", "outage-503", "outage-hang", "outage-429", "fixed-rate");
+  static final List<String> ALL =
+      List.of("hot", "herd", "outage-503", "outage-hang", "outage-429", "fixed-rate");
 
   static BenchSettings parse(String[] args) {
     String gateway = "http://127.0.0.1:8080";
@@ -76,6 +77,25 @@ record BenchSettings(
       }
       i++;
     }
-    return new BenchSettings(gateway, simulator, bare, nginx, nginxOutage, pid, scenarios, threads, warmup, hot, outage, rate, rateDuration, memory, herdWarmup, hotRounds, out, apiKey, adminKey);
+    return new BenchSettings(
+        gateway,
+        simulator,
+        bare,
+        nginx,
+        nginxOutage,
+        pid,
+        scenarios,
+        threads,
+        warmup,
+        hot,
+        outage,
+        rate,
+        rateDuration,
+        memory,
+        herdWarmup,
+        hotRounds,
+        out,
+        apiKey,
+        adminKey);
   }
 }

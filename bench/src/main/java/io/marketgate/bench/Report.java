@@ -7,7 +7,8 @@ import java.util.Locale;
 /** The results table: one row per scenario and figure, the gateway beside each ceiling. */
 final class Report {
   /** One figure; {@code bare} and {@code nginx} are NaN where not measured. */
-  record Row(String scenario, String figure, double gateway, double bare, double nginx, String unit) {}
+  record Row(
+      String scenario, String figure, double gateway, double bare, double nginx, String unit) {}
 
   private final List<Row> rows = new ArrayList<>();
 
@@ -26,12 +27,27 @@ final class Report {
 
   String markdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append("| scenario | figure | gateway | bare Pekko HTTP | gateway / bare | nginx proxy_cache | gateway / nginx |\n");
+    sb.append(
+        "| scenario | figure | gateway | bare Pekko HTTP | gateway / bare | nginx proxy_cache | gateway / nginx |\n");
     sb.append("|---|---|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
-      sb.append("| ").append(r.scenario()).append(" | ").append(r.figure()).append(" (").append(r.unit()).append(") | ")
-          .append(number(r.gateway())).append(" | ").append(number(r.bare())).append(" | ").append(ratio(r.gateway(), r.bare()))
-          .append(" | ").append(number(r.nginx())).append(" | ").append(ratio(r.gateway(), r.nginx())).append(" |\n");
+      sb.append("| ")
+          .append(r.scenario())
+          .append(" | ")
+          .append(r.figure())
+          .append(" (")
+          .append(r.unit())
+          .append(") | ")
+          .append(number(r.gateway()))
+          .append(" | ")
+          .append(number(r.bare()))
+          .append(" | ")
+          .append(ratio(r.gateway(), r.bare()))
+          .append(" | ")
+          .append(number(r.nginx()))
+          .append(" | ")
+          .append(ratio(r.gateway(), r.nginx()))
+          .append(" |\n");
     }
     return sb.toString();
   }
@@ -49,7 +65,13 @@ final class Report {
   }
 
   private static String format(Row r) {
-    return String.format(Locale.ROOT, "%-12s %-34s gateway %12s   bare %12s   nginx %12s", r.scenario(),
-        r.figure() + " (" + r.unit() + ")", number(r.gateway()), number(r.bare()), number(r.nginx()));
+    return String.format(
+        Locale.ROOT,
+        "%-12s %-34s gateway %12s   bare %12s   nginx %12s",
+        r.scenario(),
+        r.figure() + " (" + r.unit() + ")",
+        number(r.gateway()),
+        number(r.bare()),
+        number(r.nginx()));
   }
 }

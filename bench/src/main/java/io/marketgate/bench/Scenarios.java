@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The named benchmark scenarios of docs/BENCHMARKS.md, each measured on the gateway and, where it
- * means something, on the same machine's ceilings: a bare Pekko HTTP route and nginx proxy_cache
- * in front of the same simulator.
+ * means something, on the same machine's ceilings: a bare Pekko HTTP route and nginx proxy_cache in
+ * front of the same simulator.
  */
 final class Scenarios {
   private final BenchSettings settings;
@@ -35,8 +35,12 @@ final class Scenarios {
     this.gateway = Target.of(settings.gatewayUrl());
   }
 
-  /** Requests as a caller sends them: with the benchmark's X-API-Key (to every target alike, so the bytes compare). */
-  private List<byte[]> requests(Target target, int count, IntFunction<String> path, String... headers) {
+  /**
+   * Requests as a caller sends them: with the benchmark's X-API-Key (to every target alike, so the
+   * bytes compare).
+   */
+  private List<byte[]> requests(
+      Target target, int count, IntFunction<String> path, String... headers) {
     String[] all = headers;
     if (settings.apiKey() != null) {
       all = java.util.Arrays.copyOf(headers, headers.length + 2);
@@ -65,7 +69,8 @@ final class Scenarios {
   /** A symbol unique to this run; fails fast if it would not be a valid ticker symbol. */
   private String symbol(String prefix, int i) {
     String s = prefix + runId + "X" + i;
-    if (s.length() > io.marketgate.protocol.Symbols.MAX_LENGTH) throw new IllegalArgumentException("symbol too long: " + s);
+    if (s.length() > io.marketgate.protocol.Symbols.MAX_LENGTH)
+      throw new IllegalArgumentException("symbol too long: " + s);
     return s;
   }
 
@@ -74,7 +79,9 @@ final class Scenarios {
     control.resetBreakers();
   }
 
-  /** 100 warm symbols, 64 connections, closed loop: throughput, latency, provider calls (must be 0). */
+  /**
+   * 100 warm symbols, 64 connections, closed loop: throughput, latency, provider calls (must be 0).
+   */
   void hot() {
     List<String> symbols = symbols("HOT", 100);
     cleanSlate();
@@ -89,8 +96,10 @@ final class Scenarios {
     for (int round = 0; round < settings.hotRounds(); round++) {
       Duration warmup = round == 0 ? settings.warmup() : Duration.ofSeconds(3);
       gRounds.add(hotRun(gateway, symbols, warmup));
-      if (settings.bareUrl() != null) bareRounds.add(hotRun(Target.of(settings.bareUrl()), symbols, warmup));
-      if (settings.nginxUrl() != null) nginxRounds.add(hotRun(Target.of(settings.nginxUrl()), symbols, warmup));
+      if (settings.bareUrl() != null)
+        bareRounds.add(hotRun(Target.of(settings.bareUrl()), symbols, warmup));
+      if (settings.nginxUrl() != null)
+        nginxRounds.add(hotRun(Target.of(settings.nginxUrl()), symbols, warmup));
     }
     long calls = control.calls();
     LoadResult g = median(gRounds);
@@ -113,14 +122,16 @@ final class Scenarios {
 
   private LoadResult hotRun(Target target, List<String> symbols, Duration warmup) {
     List<byte[]> requests = requests(target, symbols.size(), i -> quote(symbols.get(i)));
-    LoadResult r = LoadGenerator.closedLoop(target, requests, 64, settings.loadThreads(), warmup, settings.hotDuration());
+    LoadResult r =
+        LoadGenerator.closedLoop(
+            target, requests, 64, settings.loadThreads(), warmup, settings.hotDuration());
     System.out.println("  " + target + ": " + r);
     return r;
   }
 
   /**
-   * 200 requests for one cold symbol, then 50 cold symbols × 20, with 200 ms provider latency,
-   * sent at one moment over established keep-alive connections.
+   * 200 requests for one cold symbol, then 50 cold symbols × 20, with 200 ms provider latency, sent
+   * at one moment over established keep-alive connections.
    */
   void herd() {
     cleanSlate();
@@ -156,22 +167,60 @@ final class Scenarios {
 
   private record Burst(LoadResult result, long providerCalls) {}
 
-  /** {@code connections} keep-alive connections, primed with a cached symbol, then one request each. */
+  /**
+   * {@code connections} keep-alive connections, primed with a cached symbol, then one request each.
+   */
   private Burst burst(Target target, String primeSymbol, List<String> symbols, int connections) {
     long before = control.calls();
     LoadResult r =
-        LoadGenerator.burst(target, requests(target, 1, i -> quote(primeSymbol)).get(0),
-            requests(target, symbols.size(), i -> quote(symbols.get(i))), connections, Duration.ofSeconds(30));
+        LoadGenerator.burst(
+            target,
+            requests(target, 1, i -> quote(primeSymbol)).get(0),
+            requests(target, symbols.size(), i -> quote(symbols.get(i))),
+            connections,
+            Duration.ofSeconds(30));
     Burst b = new Burst(r, control.calls() - before);
-    System.out.println("  " + target + " burst of " + connections + ": " + r + ", provider calls " + b.providerCalls());
+    System.out.println(
+        "  "
+            + target
+            + " burst of "
+            + connections
+            + ": "
+            + r
+            + ", provider calls "
+            + b.providerCalls());
     return b;
   }
 
   private void reportHerd(String name, Burst g, Burst nginx) {
-    report.add(name, "provider calls", g.providerCalls(), Double.NaN, nginx == null ? Double.NaN : nginx.providerCalls(), "calls");
-    report.add(name, "p50", g.result().percentileMillis(50), Double.NaN, nginx == null ? Double.NaN : nginx.result().percentileMillis(50), "ms");
-    report.add(name, "p99", g.result().percentileMillis(99), Double.NaN, nginx == null ? Double.NaN : nginx.result().percentileMillis(99), "ms");
-    report.add(name, "time until the last answer", millis(g.result()), Double.NaN, nginx == null ? Double.NaN : millis(nginx.result()), "ms");
+    report.add(
+        name,
+        "provider calls",
+        g.providerCalls(),
+        Double.NaN,
+        nginx == null ? Double.NaN : nginx.providerCalls(),
+        "calls");
+    report.add(
+        name,
+        "p50",
+        g.result().percentileMillis(50),
+        Double.NaN,
+        nginx == null ? Double.NaN : nginx.result().percentileMillis(50),
+        "ms");
+    report.add(
+        name,
+        "p99",
+        g.result().percentileMillis(99),
+        Double.NaN,
+        nginx == null ? Double.NaN : nginx.result().percentileMillis(99),
+        "ms");
+    report.add(
+        name,
+        "time until the last answer",
+        millis(g.result()),
+        Double.NaN,
+        nginx == null ? Double.NaN : millis(nginx.result()),
+        "ms");
     report.add(name, "non-200 answers", nonOk(g.result()), "count");
   }
 
@@ -205,16 +254,30 @@ final class Scenarios {
       nginxCallsPerSecond = control.calls() / (double) settings.outageDuration().toSeconds();
     }
     cleanSlate();
-    report.add(name, "share of 200 (stale) answers", share200(g), Double.NaN, nginx == null ? Double.NaN : share200(nginx), "%");
+    report.add(
+        name,
+        "share of 200 (stale) answers",
+        share200(g),
+        Double.NaN,
+        nginx == null ? Double.NaN : share200(nginx),
+        "%");
     report.add(name, "throughput", g.throughput(), Double.NaN, tp(nginx), "req/s");
     report.add(name, "p50", g.percentileMillis(50), Double.NaN, p(nginx, 50), "ms");
     report.add(name, "p99", g.percentileMillis(99), Double.NaN, p(nginx, 99), "ms");
-    report.add(name, "provider calls per second", gatewayCallsPerSecond, Double.NaN, nginxCallsPerSecond, "calls/s");
+    report.add(
+        name,
+        "provider calls per second",
+        gatewayCallsPerSecond,
+        Double.NaN,
+        nginxCallsPerSecond,
+        "calls/s");
   }
 
   private LoadResult outageRun(Target target, List<String> symbols) {
-    List<byte[]> requests = requests(target, symbols.size(), i -> quote(symbols.get(i)), "Cache-Control", "max-age=1");
-    LoadResult r = LoadGenerator.closedLoop(target, requests, 16, 1, Duration.ZERO, settings.outageDuration());
+    List<byte[]> requests =
+        requests(target, symbols.size(), i -> quote(symbols.get(i)), "Cache-Control", "max-age=1");
+    LoadResult r =
+        LoadGenerator.closedLoop(target, requests, 16, 1, Duration.ZERO, settings.outageDuration());
     System.out.println("  " + target + ": " + r);
     return r;
   }
@@ -231,7 +294,8 @@ final class Scenarios {
     cleanSlate();
     warm(settings.gatewayUrl(), symbols);
     LoadResult g = rateRun(gateway, symbols);
-    LoadResult bare = settings.bareUrl() == null ? null : rateRun(Target.of(settings.bareUrl()), symbols);
+    LoadResult bare =
+        settings.bareUrl() == null ? null : rateRun(Target.of(settings.bareUrl()), symbols);
     LoadResult nginx = null;
     if (settings.nginxUrl() != null) {
       warm(settings.nginxUrl(), symbols);
@@ -242,12 +306,25 @@ final class Scenarios {
     report.add(name, "p50", g.percentileMillis(50), p(bare, 50), p(nginx, 50), "ms");
     report.add(name, "p99", g.percentileMillis(99), p(bare, 99), p(nginx, 99), "ms");
     report.add(name, "p99.9", g.percentileMillis(99.9), p(bare, 99.9), p(nginx, 99.9), "ms");
-    report.add(name, "max", g.maxMillis(), bare == null ? Double.NaN : bare.maxMillis(), nginx == null ? Double.NaN : nginx.maxMillis(), "ms");
+    report.add(
+        name,
+        "max",
+        g.maxMillis(),
+        bare == null ? Double.NaN : bare.maxMillis(),
+        nginx == null ? Double.NaN : nginx.maxMillis(),
+        "ms");
   }
 
   private LoadResult rateRun(Target target, List<String> symbols) {
     List<byte[]> requests = requests(target, symbols.size(), i -> quote(symbols.get(i)));
-    LoadResult r = LoadGenerator.openLoop(target, requests, 64, settings.fixedRate(), settings.warmup(), settings.fixedRateDuration());
+    LoadResult r =
+        LoadGenerator.openLoop(
+            target,
+            requests,
+            64,
+            settings.fixedRate(),
+            settings.warmup(),
+            settings.fixedRateDuration());
     System.out.println("  " + target + ": " + r);
     return r;
   }
@@ -262,7 +339,8 @@ final class Scenarios {
     cleanSlate();
     long before = usedHeapAfterGc(settings.gatewayPid());
     List<String> symbols = symbols("MEM", count);
-    LoadResult r = LoadGenerator.each(gateway, requests(gateway, count, i -> quote(symbols.get(i))), 64);
+    LoadResult r =
+        LoadGenerator.each(gateway, requests(gateway, count, i -> quote(symbols.get(i))), 64);
     System.out.println("  cached " + count + " symbols: " + r);
     control.reset();
     long after = usedHeapAfterGc(settings.gatewayPid());
@@ -282,10 +360,12 @@ final class Scenarios {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       StringBuilder out = new StringBuilder();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         r.lines().forEach(l -> out.append(l).append('\n'));
       }
-      if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+      if (p.waitFor() != 0)
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
       return out.toString();
     } catch (IOException e) {
       throw new IllegalStateException(e);

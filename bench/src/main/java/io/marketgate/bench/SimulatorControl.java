@@ -12,7 +12,8 @@ import java.time.Duration;
 /** Drives the provider simulator's control endpoints and the gateway's operations endpoints. */
 final class SimulatorControl {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String simulator;
   private final String gateway;
   private final String apiKey;
@@ -28,19 +29,25 @@ final class SimulatorControl {
   /** The simulator a gateway uses, found from the base URL its providers report. */
   static String discoverSimulator(String gatewayBaseUrl, String adminKey) {
     JsonNode providers =
-        new SimulatorControl("", gatewayBaseUrl, null, adminKey).getJson(gatewayBaseUrl + "/api/v1/providers").get("providers");
+        new SimulatorControl("", gatewayBaseUrl, null, adminKey)
+            .getJson(gatewayBaseUrl + "/api/v1/providers")
+            .get("providers");
     String base = providers.get(0).get("base_url").asText();
     URI uri = URI.create(base);
     return uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
   }
 
   void reset() {
-    send(HttpRequest.newBuilder(URI.create(simulator + "/_sim/reset")).POST(HttpRequest.BodyPublishers.noBody()));
+    send(
+        HttpRequest.newBuilder(URI.create(simulator + "/_sim/reset"))
+            .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   void fault(String provider, String json) {
-    send(HttpRequest.newBuilder(URI.create(simulator + "/_sim/faults/" + provider))
-        .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+    send(
+        HttpRequest.newBuilder(URI.create(simulator + "/_sim/faults/" + provider))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   long calls() {
@@ -49,8 +56,12 @@ final class SimulatorControl {
 
   void resetBreakers() {
     for (String provider : new String[] {"fmp", "polygon"}) {
-      send(withKey(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/circuit-breakers/" + provider + "/reset")), adminKey)
-          .POST(HttpRequest.BodyPublishers.noBody()));
+      send(
+          withKey(
+                  HttpRequest.newBuilder(
+                      URI.create(gateway + "/api/v1/circuit-breakers/" + provider + "/reset")),
+                  adminKey)
+              .POST(HttpRequest.BodyPublishers.noBody()));
     }
   }
 
@@ -64,7 +75,12 @@ final class SimulatorControl {
 
   JsonNode getJson(String url) {
     try {
-      HttpRequest request = withKey(HttpRequest.newBuilder(URI.create(url)), url.startsWith(gateway) ? adminKey : null).GET().build();
+      HttpRequest request =
+          withKey(
+                  HttpRequest.newBuilder(URI.create(url)),
+                  url.startsWith(gateway) ? adminKey : null)
+              .GET()
+              .build();
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(r.body());
     } catch (IOException e) {
@@ -86,7 +102,11 @@ final class SimulatorControl {
 
   private int status(HttpRequest.Builder request) {
     try {
-      return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return client
+          .send(
+              request.timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       throw new IllegalStateException("control call failed", e);
     } catch (InterruptedException e) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The kinds of market data Marketgate serves; {@link #wireName()} is the name used in JSON, URLs and config. */
+/**
+ * The kinds of market data Marketgate serves; {@link #wireName()} is the name used in JSON, URLs
+ * and config.
+ */
 public enum Dataset {
   QUOTE("quote"),
   FUNDAMENTALS("fundamentals"),

@@ -10,6 +10,7 @@ public final class DeadLetterEvents {
   public static final String FAILED_TOPIC = "dlq_failed";
 
   /** A fetch that kept failing after every retry: its entry is now {@code failed}. */
-  public record Escalated(String entryId, FetchKey key, int attempts, List<ProviderError> lastErrors, long atMillis)
+  public record Escalated(
+      String entryId, FetchKey key, int attempts, List<ProviderError> lastErrors, long atMillis)
       implements CborSerializable {}
 }

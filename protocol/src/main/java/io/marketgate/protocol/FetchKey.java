@@ -47,7 +47,10 @@ public record FetchKey(Dataset dataset, String symbol, String params) implements
     return paramMap().getOrDefault(name, fallback);
   }
 
-  /** Human-readable and log-safe form, e.g. {@code quote:AAPL} or {@code fundamentals:AAPL?period=annual}. */
+  /**
+   * Human-readable and log-safe form, e.g. {@code quote:AAPL} or {@code
+   * fundamentals:AAPL?period=annual}.
+   */
   @Override
   public String toString() {
     return dataset.wireName() + ":" + symbol + (params.isEmpty() ? "" : "?" + params);

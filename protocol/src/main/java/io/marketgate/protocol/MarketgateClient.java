@@ -8,9 +8,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
- * Asks the sharded symbol entities from any JVM in the cluster. On a node without the
- * {@link SymbolProtocol#SHARD_ROLE} role this starts a sharding proxy: the entities run on the
- * gateway nodes, this node only routes to them.
+ * Asks the sharded symbol entities from any JVM in the cluster. On a node without the {@link
+ * SymbolProtocol#SHARD_ROLE} role this starts a sharding proxy: the entities run on the gateway
+ * nodes, this node only routes to them.
  */
 public final class MarketgateClient {
   private final ClusterSharding sharding;
@@ -22,8 +22,8 @@ public final class MarketgateClient {
   }
 
   /**
-   * @param budget the time the entity has to answer (the request deadline); the ask itself waits
-   *     a little longer so the entity's own answer, stale or error, arrives rather than a timeout
+   * @param budget the time the entity has to answer (the request deadline); the ask itself waits a
+   *     little longer so the entity's own answer, stale or error, arrives rather than a timeout
    */
   public static MarketgateClient create(ActorSystem<?> system, Duration budget) {
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -40,7 +40,11 @@ public final class MarketgateClient {
         .ask(
             replyTo ->
                 new SymbolProtocol.Get(
-                    key, SymbolProtocol.DEFAULT_MAX_AGE, budget.toMillis(), RequestOrigin.INTERNAL, replyTo),
+                    key,
+                    SymbolProtocol.DEFAULT_MAX_AGE,
+                    budget.toMillis(),
+                    RequestOrigin.INTERNAL,
+                    replyTo),
             budget.plusMillis(500));
   }
 

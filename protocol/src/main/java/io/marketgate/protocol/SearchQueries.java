@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Validation of symbol-search queries: 1–50 characters of letters, digits, spaces and {@code .
- * - & '}; normalised to lower case with single spaces, so that equal queries share a cache entry.
+ * Validation of symbol-search queries: 1–50 characters of letters, digits, spaces and {@code . - &
+ * '}; normalised to lower case with single spaces, so that equal queries share a cache entry.
  */
 public final class SearchQueries {
   private static final Pattern VALID = Pattern.compile("[\\p{IsLatin}0-9 .&'-]{1,50}");

@@ -12,7 +12,8 @@ public final class SymbolProtocol {
   private SymbolProtocol() {}
 
   /** Sharding type key of the symbol entities; the entity id is the normalised symbol. */
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Symbol");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "Symbol");
 
   /** Cluster role of the nodes that host symbol (and DLQ) shards; other roles only proxy. */
   public static final String SHARD_ROLE = "gateway";
@@ -20,7 +21,8 @@ public final class SymbolProtocol {
   /** Means "the dataset's configured max age" in {@link Get#maxAgeMillis()}. */
   public static final long DEFAULT_MAX_AGE = -1;
 
-  public sealed interface Command extends CborSerializable permits Get, Refetch, BatchGet, Deliver, LocalCommand {}
+  public sealed interface Command extends CborSerializable
+      permits Get, Refetch, BatchGet, Deliver, LocalCommand {}
 
   /**
    * Messages an entity sends itself or receives from its own node (fetch completions, the stop
@@ -33,32 +35,44 @@ public final class SymbolProtocol {
    * when {@link #DEFAULT_MAX_AGE}); otherwise fetch, joining a fetch already in flight for the key.
    * The entity answers within {@code budgetMillis} of receiving this.
    */
-  public record Get(FetchKey key, long maxAgeMillis, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo)
+  public record Get(
+      FetchKey key,
+      long maxAgeMillis,
+      long budgetMillis,
+      RequestOrigin origin,
+      ActorRef<Reply> replyTo)
       implements Command {}
 
   /**
    * Fetch the key now, whatever is cached (joining a fetch in flight), and refresh the cache on
    * success. Used by dead-letter retries; a failure is reported to the sender and not queued again.
    */
-  public record Refetch(FetchKey key, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo) implements Command {}
+  public record Refetch(
+      FetchKey key, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo)
+      implements Command {}
 
   /**
    * A {@link Get} on behalf of a multi-symbol call: a fresh cached value or a fetch in flight
    * answers {@code replyTo} as usual; otherwise the entity leaves the fetch to the sender, tells
    * {@code claims} so ({@link Claimed}), and answers {@code replyTo} when the sender {@link
-   * Deliver}s the result. Every BatchGet gets exactly one {@link Claimed} (claimId 0: not
-   * claimed). A claim not delivered within the budget is fetched by the entity itself.
+   * Deliver}s the result. Every BatchGet gets exactly one {@link Claimed} (claimId 0: not claimed).
+   * A claim not delivered within the budget is fetched by the entity itself.
    */
   public record BatchGet(
-      FetchKey key, long maxAgeMillis, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo, ActorRef<Claimed> claims)
+      FetchKey key,
+      long maxAgeMillis,
+      long budgetMillis,
+      RequestOrigin origin,
+      ActorRef<Reply> replyTo,
+      ActorRef<Claimed> claims)
       implements Command {}
 
   /** {@code claimId} &gt; 0: the sender must fetch the key and deliver it under that id. */
   public record Claimed(FetchKey key, long claimId) implements CborSerializable {}
 
   /**
-   * The result of a claimed fetch: data ({@code data} non-null), a symbol no provider knows
-   * ({@code notFound}), or a failure, after which the entity tries its other providers.
+   * The result of a claimed fetch: data ({@code data} non-null), a symbol no provider knows ({@code
+   * notFound}), or a failure, after which the entity tries its other providers.
    */
   public record Deliver(
       FetchKey key,
@@ -80,10 +94,10 @@ public final class SymbolProtocol {
   }
 
   /**
-   * Data for the key. {@code data} is the normalised record already encoded as JSON (never
-   * modified once created). {@code fallback} is true when a provider other than the dataset's
-   * first answered; {@code cached} when no provider was asked for this reply; {@code stale} when
-   * the value is older than the max age asked for and is served because no provider could answer.
+   * Data for the key. {@code data} is the normalised record already encoded as JSON (never modified
+   * once created). {@code fallback} is true when a provider other than the dataset's first
+   * answered; {@code cached} when no provider was asked for this reply; {@code stale} when the
+   * value is older than the max age asked for and is served because no provider could answer.
    */
   public record Answer(
       FetchKey key,
@@ -112,6 +126,6 @@ public final class SymbolProtocol {
       implements Reply {}
 
   /** No provider could answer and nothing is cached to serve stale. */
-  public record Unavailable(FetchKey key, List<String> providersAttempted, List<ProviderError> errors)
-      implements Reply {}
+  public record Unavailable(
+      FetchKey key, List<String> providersAttempted, List<ProviderError> errors) implements Reply {}
 }

@@ -5,9 +5,9 @@ import java.util.Optional;
 /**
  * Validation and normalisation of ticker symbols, applied before anything else runs.
  *
- * <p>Accepted: 1–15 ASCII characters, letters, digits and the separators real tickers use
- * ({@code BRK.B}, {@code BRK-B}, {@code ^GSPC}, {@code EURUSD=X}); the first character after an
- * optional {@code ^} is a letter or digit. Lower case is normalised to upper case.
+ * <p>Accepted: 1–15 ASCII characters, letters, digits and the separators real tickers use ({@code
+ * BRK.B}, {@code BRK-B}, {@code ^GSPC}, {@code EURUSD=X}); the first character after an optional
+ * {@code ^} is a letter or digit. Lower case is normalised to upper case.
  */
 public final class Symbols {
   public static final int MAX_LENGTH = 15;

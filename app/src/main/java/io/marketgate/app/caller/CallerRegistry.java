@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Who presents an {@code X-API-Key}: keys are kept only as SHA-256 digests and compared in
- * constant time (every configured digest is compared, whatever matches); a client is known by an
- * id derived from its key's digest (or its configured name), never by the key.
+ * Who presents an {@code X-API-Key}: keys are kept only as SHA-256 digests and compared in constant
+ * time (every configured digest is compared, whatever matches); a client is known by an id derived
+ * from its key's digest (or its configured name), never by the key.
  */
 public final class CallerRegistry {
 
@@ -37,10 +37,14 @@ public final class CallerRegistry {
     this.anonymous = settings.anonymous().map(p -> new Caller(Caller.ANONYMOUS, p));
   }
 
-  /** @param keys the values of every {@code X-API-Key} header of the request */
+  /**
+   * @param keys the values of every {@code X-API-Key} header of the request
+   */
   public Authentication authenticate(List<String> keys) {
     if (keys.isEmpty()) {
-      return anonymous.<Authentication>map(Authenticated::new).orElse(new Rejected("an X-API-Key is required"));
+      return anonymous
+          .<Authentication>map(Authenticated::new)
+          .orElse(new Rejected("an X-API-Key is required"));
     }
     if (keys.size() > 1) return new Rejected("exactly one X-API-Key header is expected");
     byte[] presented = sha256(keys.get(0));

@@ -45,22 +45,33 @@ public record CallerSettings(
     Config c = root.getConfig("marketgate.security");
     Map<String, Profile> profiles = new LinkedHashMap<>();
     Config ps = c.getConfig("profiles");
-    for (String name : ps.root().keySet()) profiles.put(name, profile(name, ps.getConfig(name), env));
+    for (String name : ps.root().keySet())
+      profiles.put(name, profile(name, ps.getConfig(name), env));
 
     List<ClientEntry> clients = new ArrayList<>();
     for (Config client : c.getConfigList("client-list")) {
-      clients.add(new ClientEntry(client.getString("key"), client.getString("profile"),
-          client.hasPath("name") ? Optional.of(client.getString("name")) : Optional.empty()));
+      clients.add(
+          new ClientEntry(
+              client.getString("key"),
+              client.getString("profile"),
+              client.hasPath("name") ? Optional.of(client.getString("name")) : Optional.empty()));
     }
     clients.addAll(parsePairs(c.getString("clients"), "MARKETGATE_CLIENTS"));
     String file = c.getString("clients-file").trim();
     if (!file.isEmpty()) clients.addAll(readFile(Path.of(file)));
     for (ClientEntry client : clients) {
       if (!profiles.containsKey(client.profile())) {
-        throw new IllegalArgumentException("a client has the unknown profile '" + client.profile() + "'; profiles: " + profiles.keySet());
+        throw new IllegalArgumentException(
+            "a client has the unknown profile '"
+                + client.profile()
+                + "'; profiles: "
+                + profiles.keySet());
       }
       if (client.key().length() < 16) {
-        throw new IllegalArgumentException("client keys must have at least 16 characters (a client of profile " + client.profile() + ")");
+        throw new IllegalArgumentException(
+            "client keys must have at least 16 characters (a client of profile "
+                + client.profile()
+                + ")");
       }
     }
 
@@ -71,19 +82,34 @@ public record CallerSettings(
     } else if (profiles.containsKey(anonymousName)) {
       anonymous = Optional.of(profiles.get(anonymousName));
     } else {
-      throw new IllegalArgumentException("MARKETGATE_ANONYMOUS_PROFILE must be none or one of " + profiles.keySet() + ", not " + anonymousName);
+      throw new IllegalArgumentException(
+          "MARKETGATE_ANONYMOUS_PROFILE must be none or one of "
+              + profiles.keySet()
+              + ", not "
+              + anonymousName);
     }
-    return new CallerSettings(Map.copyOf(profiles), List.copyOf(clients), anonymous,
-        c.getBoolean("audit-allowed-requests"), c.getDouble("throttle-audit-sample"), c.getDuration("rate-window"));
+    return new CallerSettings(
+        Map.copyOf(profiles),
+        List.copyOf(clients),
+        anonymous,
+        c.getBoolean("audit-allowed-requests"),
+        c.getDouble("throttle-audit-sample"),
+        c.getDuration("rate-window"));
   }
 
   private static Profile profile(String name, Config p, Function<String, String> env) {
     Set<Dataset> datasets = new LinkedHashSet<>();
-    if (p.getValue("datasets").valueType() == ConfigValueType.STRING && p.getString("datasets").equals("all")) {
+    if (p.getValue("datasets").valueType() == ConfigValueType.STRING
+        && p.getString("datasets").equals("all")) {
       datasets.addAll(List.of(Dataset.values()));
     } else {
       for (String d : p.getStringList("datasets")) {
-        datasets.add(Dataset.fromWireName(d).orElseThrow(() -> new IllegalArgumentException("profile " + name + ": unknown dataset " + d)));
+        datasets.add(
+            Dataset.fromWireName(d)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "profile " + name + ": unknown dataset " + d)));
       }
     }
     int rate = p.getInt("rate-limit");
@@ -98,8 +124,10 @@ public record CallerSettings(
       String p = pair.trim();
       if (p.isEmpty() || p.startsWith("#")) continue;
       int eq = p.lastIndexOf('=');
-      if (eq <= 0 || eq == p.length() - 1) throw new IllegalArgumentException(source + ": expected key=profile pairs");
-      out.add(new ClientEntry(p.substring(0, eq).trim(), p.substring(eq + 1).trim(), Optional.empty()));
+      if (eq <= 0 || eq == p.length() - 1)
+        throw new IllegalArgumentException(source + ": expected key=profile pairs");
+      out.add(
+          new ClientEntry(p.substring(0, eq).trim(), p.substring(eq + 1).trim(), Optional.empty()));
     }
     return out;
   }

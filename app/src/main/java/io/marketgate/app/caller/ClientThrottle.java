@@ -15,10 +15,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
- * Requests per minute per client, cluster-wide: each node holds a lease of permits per client
- * from the client's {@link RequestRateEntity}; a request takes a local permit (no network) or
- * waits for the next lease. A profile without a limit costs nothing. When the client's entity
- * cannot answer in time (it is starting or moving), requests pass: throttling fails open.
+ * Requests per minute per client, cluster-wide: each node holds a lease of permits per client from
+ * the client's {@link RequestRateEntity}; a request takes a local permit (no network) or waits for
+ * the next lease. A profile without a limit costs nothing. When the client's entity cannot answer
+ * in time (it is starting or moving), requests pass: throttling fails open.
  */
 public final class ClientThrottle {
   private final ActorSystem<?> system;
@@ -33,11 +33,17 @@ public final class ClientThrottle {
     this.settings = settings;
   }
 
-  /** @param window the window of every profile's rate limit */
-  public static ClientThrottle start(ActorSystem<?> system, QuotaSettings settings, Duration window, String shardRole) {
+  /**
+   * @param window the window of every profile's rate limit
+   */
+  public static ClientThrottle start(
+      ActorSystem<?> system, QuotaSettings settings, Duration window, String shardRole) {
     ClientThrottle throttle = new ClientThrottle(system, settings);
-    throttle.sharding.init(Entity.of(RequestRateEntity.ENTITY_KEY, ctx -> RequestRateEntity.create(settings, window, Clock.systemUTC()))
-        .withRole(shardRole));
+    throttle.sharding.init(
+        Entity.of(
+                RequestRateEntity.ENTITY_KEY,
+                ctx -> RequestRateEntity.create(settings, window, Clock.systemUTC()))
+            .withRole(shardRole));
     return throttle;
   }
 
@@ -46,18 +52,31 @@ public final class ClientThrottle {
     return caller.profile().requestsPerMinute() == 0 || holder(caller).tryTakeLocal();
   }
 
-  /** A permit, asking the client's entity when needed; refused with a retry time when the client is over its limit. */
+  /**
+   * A permit, asking the client's entity when needed; refused with a retry time when the client is
+   * over its limit.
+   */
   public CompletionStage<LeaseHolder.Decision> acquire(Caller caller, Duration maxWait) {
     return holder(caller).acquire(maxWait);
   }
 
   private LeaseHolder holder(Caller caller) {
-    return holders.computeIfAbsent(caller.clientId(), id -> {
-      int limit = caller.profile().requestsPerMinute();
-      return new LeaseHolder(
-          (permits, timeout) -> AskPattern.ask(sharding.entityRefFor(RequestRateEntity.ENTITY_KEY, id),
-              replyTo -> new RequestRateEntity.Take(permits, limit, replyTo), timeout, system.scheduler()),
-          new QuotaLimits(limit, 0).leaseSize(), settings, started, Clock.systemUTC(), true);
-    });
+    return holders.computeIfAbsent(
+        caller.clientId(),
+        id -> {
+          int limit = caller.profile().requestsPerMinute();
+          return new LeaseHolder(
+              (permits, timeout) ->
+                  AskPattern.ask(
+                      sharding.entityRefFor(RequestRateEntity.ENTITY_KEY, id),
+                      replyTo -> new RequestRateEntity.Take(permits, limit, replyTo),
+                      timeout,
+                      system.scheduler()),
+              new QuotaLimits(limit, 0).leaseSize(),
+              settings,
+              started,
+              Clock.systemUTC(),
+              true);
+        });
   }
 }

@@ -12,9 +12,9 @@ import org.apache.pekko.actor.typed.ExtensionId;
 /**
  * Whether this node should receive requests: from when it serves (HTTP bound, sharding started)
  * until coordinated shutdown begins. On shutdown readiness fails first and the node keeps serving
- * for a drain period, so that a Kubernetes Service stops sending before the HTTP port closes
- * (STACK trap 20); then the usual phases unbind, finish in-flight requests, hand shards off and
- * leave the cluster.
+ * for a drain period, so that a Kubernetes Service stops sending before the HTTP port closes (STACK
+ * trap 20); then the usual phases unbind, finish in-flight requests, hand shards off and leave the
+ * cluster.
  */
 public final class NodeLifecycle implements Extension {
   private static final Id ID = new Id();
@@ -42,14 +42,27 @@ public final class NodeLifecycle implements Extension {
     serving = true;
   }
 
-  /** Fails readiness as soon as coordinated shutdown starts, then waits {@code drain} before the HTTP port is unbound. */
+  /**
+   * Fails readiness as soon as coordinated shutdown starts, then waits {@code drain} before the
+   * HTTP port is unbound.
+   */
   public void drainOnShutdown(ActorSystem<?> system, Duration drain) {
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "fail-readiness-and-drain", () -> {
-      draining = true;
-      system.log().info("Shutting down: readiness fails now, requests are still served for {}", drain);
-      return CompletableFuture.supplyAsync(Done::getInstance,
-          CompletableFuture.delayedExecutor(drain.toMillis(), TimeUnit.MILLISECONDS, system.executionContext()));
-    });
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+            "fail-readiness-and-drain",
+            () -> {
+              draining = true;
+              system
+                  .log()
+                  .info(
+                      "Shutting down: readiness fails now, requests are still served for {}",
+                      drain);
+              return CompletableFuture.supplyAsync(
+                  Done::getInstance,
+                  CompletableFuture.delayedExecutor(
+                      drain.toMillis(), TimeUnit.MILLISECONDS, system.executionContext()));
+            });
   }
 
   static final class Id extends ExtensionId<NodeLifecycle> {

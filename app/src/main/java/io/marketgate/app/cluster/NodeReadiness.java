@@ -9,8 +9,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 /**
  * The readiness check behind Pekko Management's {@code /ready} (beside its own cluster-membership
  * check: the node is Up): the node has started sharding and bound its API, and is not shutting
- * down. The database is deliberately not checked: a database outage must not make every pod
- * unready at once, while the read path keeps working without it.
+ * down. The database is deliberately not checked: a database outage must not make every pod unready
+ * at once, while the read path keeps working without it.
  */
 public final class NodeReadiness implements Supplier<CompletionStage<Boolean>> {
   private final NodeLifecycle lifecycle;

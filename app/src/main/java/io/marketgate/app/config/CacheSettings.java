@@ -18,10 +18,12 @@ public record CacheSettings(
     maxAge = Map.copyOf(maxAge);
     for (Dataset d : Dataset.values()) {
       ConfigValues.require(maxAge.containsKey(d), "no cache max age for dataset " + d.wireName());
-      ConfigValues.require(!maxAge.get(d).isNegative(), "negative cache max age for " + d.wireName());
+      ConfigValues.require(
+          !maxAge.get(d).isNegative(), "negative cache max age for " + d.wireName());
     }
     ConfigValues.require(maxEntriesPerSymbol > 0, "max-entries-per-symbol must be positive");
-    ConfigValues.require(nearCacheMaxEntries >= 0, "MARKETGATE_NEAR_CACHE_MAX_ENTRIES must not be negative");
+    ConfigValues.require(
+        nearCacheMaxEntries >= 0, "MARKETGATE_NEAR_CACHE_MAX_ENTRIES must not be negative");
   }
 
   static CacheSettings fromConfig(Config cache) {
@@ -29,7 +31,8 @@ public record CacheSettings(
     for (Dataset d : Dataset.values()) {
       ttl.put(d, cache.getDuration("ttl." + d.wireName()));
     }
-    int nearCache = cache.getBoolean("near-cache.enabled") ? cache.getInt("near-cache.max-entries") : 0;
+    int nearCache =
+        cache.getBoolean("near-cache.enabled") ? cache.getInt("near-cache.max-entries") : 0;
     return new CacheSettings(
         ttl,
         cache.getDuration("not-found-ttl"),

@@ -5,7 +5,9 @@ import com.typesafe.config.ConfigValueType;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reading helpers for settings that may come from HOCON lists or from comma-separated env values. */
+/**
+ * Reading helpers for settings that may come from HOCON lists or from comma-separated env values.
+ */
 final class ConfigValues {
   private ConfigValues() {}
 
@@ -13,7 +15,10 @@ final class ConfigValues {
   static List<String> stringList(Config config, String path) {
     if (!config.hasPath(path)) return List.of();
     if (config.getValue(path).valueType() == ConfigValueType.LIST) {
-      return config.getStringList(path).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+      return config.getStringList(path).stream()
+          .map(String::trim)
+          .filter(s -> !s.isEmpty())
+          .toList();
     }
     return splitCommaSeparated(config.getString(path));
   }

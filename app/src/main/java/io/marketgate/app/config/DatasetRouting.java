@@ -36,7 +36,9 @@ public record DatasetRouting(List<String> providers, Mode mode, int minProviders
         switch (mode) {
           case "merge" -> Mode.MERGE;
           case "fallback" -> Mode.FALLBACK;
-          default -> throw new IllegalArgumentException("dataset " + path + ": mode must be fallback or merge, not " + mode);
+          default ->
+              throw new IllegalArgumentException(
+                  "dataset " + path + ": mode must be fallback or merge, not " + mode);
         },
         c.hasPath("min-providers") ? c.getInt("min-providers") : 1);
   }

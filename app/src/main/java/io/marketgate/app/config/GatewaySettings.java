@@ -35,7 +35,8 @@ public record GatewaySettings(
         !shutdownDrain.isNegative() && shutdownDrain.compareTo(Duration.ofSeconds(55)) <= 0,
         "MARKETGATE_SHUTDOWN_DRAIN must be between 0s and 55s");
     ConfigValues.require(httpPort >= 0 && httpPort < 65536, "MARKETGATE_HTTP_PORT out of range");
-    ConfigValues.require(metricsPort >= 0 && metricsPort < 65536, "MARKETGATE_METRICS_PORT out of range");
+    ConfigValues.require(
+        metricsPort >= 0 && metricsPort < 65536, "MARKETGATE_METRICS_PORT out of range");
     ConfigValues.require(
         requestDeadline.compareTo(replyMargin.plus(fallbackReserve).multipliedBy(2)) > 0,
         "MARKETGATE_REQUEST_DEADLINE must be well above the reply margin and fallback reserve");
@@ -115,7 +116,22 @@ public record GatewaySettings(
     Map<String, ProviderSettings> changed = new LinkedHashMap<>();
     providers.forEach((name, p) -> changed.put(name, change.apply(p)));
     return new GatewaySettings(
-        httpHost, httpPort, metricsHost, metricsPort, dataDir, discovery, seedNodes,
-        requestDeadline, replyMargin, fallbackReserve, cache, simulator, routing, changed, providerHttp, retryBudget, shutdownDrain);
+        httpHost,
+        httpPort,
+        metricsHost,
+        metricsPort,
+        dataDir,
+        discovery,
+        seedNodes,
+        requestDeadline,
+        replyMargin,
+        fallbackReserve,
+        cache,
+        simulator,
+        routing,
+        changed,
+        providerHttp,
+        retryBudget,
+        shutdownDrain);
   }
 }

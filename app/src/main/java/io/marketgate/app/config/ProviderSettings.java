@@ -48,18 +48,25 @@ public final class ProviderSettings {
     ConfigValues.require(
         baseUrl.startsWith("http://") || baseUrl.startsWith("https://"),
         name + ": base URL must be http(s)");
-    ConfigValues.require(!timeout.isNegative() && !timeout.isZero(), name + ": timeout must be positive");
-    ConfigValues.require(breakerThreshold > 0, name + ": circuit breaker threshold must be positive");
+    ConfigValues.require(
+        !timeout.isNegative() && !timeout.isZero(), name + ": timeout must be positive");
+    ConfigValues.require(
+        breakerThreshold > 0, name + ": circuit breaker threshold must be positive");
     ConfigValues.require(
         !breakerResetTimeout.isNegative() && !breakerResetTimeout.isZero(),
         name + ": circuit breaker timeout must be positive");
-    ConfigValues.require(confidence > 0 && confidence <= 1, name + ": confidence must be in (0, 1]");
+    ConfigValues.require(
+        confidence > 0 && confidence <= 1, name + ": confidence must be in (0, 1]");
     if (trustSelfSigned(options)) {
       String host = URI.create(baseUrl.trim()).getHost();
       ConfigValues.require(
           LoopbackTrust.isLoopback(host),
-          name + ": " + name.toUpperCase(Locale.ROOT) + "_TRUST_SELF_SIGNED trusts any certificate, so it is allowed only for a "
-              + "loopback base URL (localhost, 127.0.0.1, ::1), not host " + host);
+          name
+              + ": "
+              + name.toUpperCase(Locale.ROOT)
+              + "_TRUST_SELF_SIGNED trusts any certificate, so it is allowed only for a "
+              + "loopback base URL (localhost, 127.0.0.1, ::1), not host "
+              + host);
     }
     this.name = name;
     this.baseUrl = stripTrailingSlash(baseUrl);
@@ -69,7 +76,9 @@ public final class ProviderSettings {
     this.breakerThreshold = breakerThreshold;
     this.breakerResetTimeout = breakerResetTimeout;
     this.breakerMaxResetTimeout =
-        breakerMaxResetTimeout.compareTo(breakerResetTimeout) < 0 ? breakerResetTimeout : breakerMaxResetTimeout;
+        breakerMaxResetTimeout.compareTo(breakerResetTimeout) < 0
+            ? breakerResetTimeout
+            : breakerMaxResetTimeout;
     this.confidence = confidence;
     this.rateLimitPerMinute = rateLimitPerMinute;
     this.dailyLimit = dailyLimit;
@@ -177,11 +186,13 @@ public final class ProviderSettings {
   }
 
   /**
-   * How long a key the provider rate-limited rests when the provider does not say
-   * ({@code <P>_KEY_COOLDOWN_SECONDS}, default 60).
+   * How long a key the provider rate-limited rests when the provider does not say ({@code
+   * <P>_KEY_COOLDOWN_SECONDS}, default 60).
    */
   public Duration keyCooldown() {
-    return options.hasPath("key-cooldown-seconds") ? seconds(options.getDouble("key-cooldown-seconds")) : Duration.ofSeconds(60);
+    return options.hasPath("key-cooldown-seconds")
+        ? seconds(options.getDouble("key-cooldown-seconds"))
+        : Duration.ofSeconds(60);
   }
 
   /**

@@ -9,7 +9,8 @@ import com.typesafe.config.Config;
 public record RetryBudgetSettings(double share, int unlimitedRatePerMinute) {
   public RetryBudgetSettings {
     ConfigValues.require(share > 0 && share <= 1, "MARKETGATE_DLQ_RETRY_BUDGET must be in (0, 1]");
-    ConfigValues.require(unlimitedRatePerMinute > 0, "dlq.retry-budget.unlimited-rate must be positive");
+    ConfigValues.require(
+        unlimitedRatePerMinute > 0, "dlq.retry-budget.unlimited-rate must be positive");
   }
 
   static RetryBudgetSettings fromConfig(Config c) {

@@ -39,7 +39,11 @@ public record SimulatorSettings(Mode mode, String host, int port, Set<String> pr
               throw new IllegalArgumentException(
                   "MARKETGATE_SIMULATOR must be on, off or auto, not '" + raw + "'");
         };
-    Set<String> providers = Set.copyOf(ConfigValues.stringList(sim, "providers").stream().map(p -> p.toLowerCase(Locale.ROOT)).toList());
+    Set<String> providers =
+        Set.copyOf(
+            ConfigValues.stringList(sim, "providers").stream()
+                .map(p -> p.toLowerCase(Locale.ROOT))
+                .toList());
     return new SimulatorSettings(mode, sim.getString("host"), sim.getInt("port"), providers);
   }
 }

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Builds the SPEC §3 response envelope around the cached, pre-encoded {@code data}: no JSON tree
- * is built and the data bytes are copied once.
+ * Builds the SPEC §3 response envelope around the cached, pre-encoded {@code data}: no JSON tree is
+ * built and the data bytes are copied once.
  */
 public final class AnswerEncoder {
   private AnswerEncoder() {}
@@ -18,27 +18,46 @@ public final class AnswerEncoder {
   }
 
   /**
-   * Appends one envelope; {@code status} (when not negative) is written after the symbol, as
-   * batch results carry it.
+   * Appends one envelope; {@code status} (when not negative) is written after the symbol, as batch
+   * results carry it.
    */
-  static void write(JsonBytes json, Answer a, long ageMillis, long totalDurationMillis, int status, boolean deduplicated) {
+  static void write(
+      JsonBytes json,
+      Answer a,
+      long ageMillis,
+      long totalDurationMillis,
+      int status,
+      boolean deduplicated) {
     json.ascii("{\"symbol\":").string(a.key().symbol());
     if (status >= 0) json.ascii(",\"status\":").number(status);
-    json.ascii(",\"dataset\":").string(a.key().dataset().wireName())
-        .ascii(",\"data\":").raw(a.data())
-        .ascii(",\"source\":").string(a.source())
-        .ascii(",\"provider_used\":").string(a.providerUsed())
-        .ascii(",\"cached\":").bool(a.cached())
-        .ascii(",\"stale\":").bool(a.stale())
-        .ascii(",\"age_ms\":").number(ageMillis)
-        .ascii(",\"fetched_at\":").string(Instant.ofEpochMilli(a.fetchedAtMillis()).toString())
-        .ascii(",\"confidence\":").number(a.confidence())
+    json.ascii(",\"dataset\":")
+        .string(a.key().dataset().wireName())
+        .ascii(",\"data\":")
+        .raw(a.data())
+        .ascii(",\"source\":")
+        .string(a.source())
+        .ascii(",\"provider_used\":")
+        .string(a.providerUsed())
+        .ascii(",\"cached\":")
+        .bool(a.cached())
+        .ascii(",\"stale\":")
+        .bool(a.stale())
+        .ascii(",\"age_ms\":")
+        .number(ageMillis)
+        .ascii(",\"fetched_at\":")
+        .string(Instant.ofEpochMilli(a.fetchedAtMillis()).toString())
+        .ascii(",\"confidence\":")
+        .number(a.confidence())
         .ascii(",\"metadata\":{\"providers_attempted\":");
     strings(json, a.providersAttempted());
-    json.ascii(",\"coalesced\":").bool(a.coalesced())
-        .ascii(",\"circuit_breaker_triggered\":").bool(a.circuitBreakerTriggered())
-        .ascii(",\"deduplicated\":").bool(deduplicated)
-        .ascii(",\"total_duration_ms\":").number(totalDurationMillis);
+    json.ascii(",\"coalesced\":")
+        .bool(a.coalesced())
+        .ascii(",\"circuit_breaker_triggered\":")
+        .bool(a.circuitBreakerTriggered())
+        .ascii(",\"deduplicated\":")
+        .bool(deduplicated)
+        .ascii(",\"total_duration_ms\":")
+        .number(totalDurationMillis);
     if (!a.errors().isEmpty()) {
       json.ascii(",\"errors\":");
       ErrorsJson.write(json, a.errors());

@@ -14,11 +14,21 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code GET /api/v1/openapi.yaml}: the OpenAPI 3 document of the HTTP API, read once from the jar. */
+/**
+ * {@code GET /api/v1/openapi.yaml}: the OpenAPI 3 document of the HTTP API, read once from the jar.
+ */
 public final class ApiDocument {
   static final String RESOURCE = "api/openapi.yaml";
   static final List<ApiOperation> OPERATIONS = List.of(ApiOperation.get("/api/v1/openapi.yaml"));
-  private static final ContentType YAML = MediaTypes.customWithFixedCharset("application", "yaml", HttpCharsets.UTF_8, java.util.Map.of(), false, new String[] {"yaml"}).toContentType();
+  private static final ContentType YAML =
+      MediaTypes.customWithFixedCharset(
+              "application",
+              "yaml",
+              HttpCharsets.UTF_8,
+              java.util.Map.of(),
+              false,
+              new String[] {"yaml"})
+          .toContentType();
 
   private final HttpResponse response;
 
@@ -27,7 +37,8 @@ public final class ApiDocument {
   }
 
   public Route route() {
-    return path(segment("api").slash("v1").slash("openapi.yaml"), () -> get(() -> complete(response)));
+    return path(
+        segment("api").slash("v1").slash("openapi.yaml"), () -> get(() -> complete(response)));
   }
 
   private static byte[] read() {

@@ -19,11 +19,17 @@ public record ApiOperation(String method, String path) {
   }
 
   /** Health (Pekko Management, port 7626) and metrics (port 9095), served outside the API port. */
-  public static final List<ApiOperation> HEALTH = List.of(get("/alive"), get("/ready"), get("/metrics"));
+  public static final List<ApiOperation> HEALTH =
+      List.of(get("/alive"), get("/ready"), get("/metrics"));
 
   /** Every operation of every port. */
   public static List<ApiOperation> all() {
-    return Stream.of(DataRoutes.OPERATIONS, OperationsRoutes.OPERATIONS, ClusterRoutes.OPERATIONS, ApiDocument.OPERATIONS, HEALTH)
+    return Stream.of(
+            DataRoutes.OPERATIONS,
+            OperationsRoutes.OPERATIONS,
+            ClusterRoutes.OPERATIONS,
+            ApiDocument.OPERATIONS,
+            HEALTH)
         .flatMap(List::stream)
         .toList();
   }

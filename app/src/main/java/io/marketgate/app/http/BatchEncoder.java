@@ -18,7 +18,11 @@ final class BatchEncoder {
   private BatchEncoder() {}
 
   static byte[] encode(
-      Map<String, Integer> symbols, Map<FetchKey, Reply> replies, Map<String, HttpResponse> invalid, long nowMillis, long tookMillis) {
+      Map<String, Integer> symbols,
+      Map<FetchKey, Reply> replies,
+      Map<String, HttpResponse> invalid,
+      long nowMillis,
+      long tookMillis) {
     JsonBytes json = new JsonBytes(512 + 600 * symbols.size());
     int successful = 0;
     int failed = 0;
@@ -35,7 +39,13 @@ final class BatchEncoder {
         successful++;
         if (a.cached()) cached++;
         else fresh++;
-        AnswerEncoder.write(json, a, Math.max(0, nowMillis - a.fetchedAtMillis()), tookMillis, 200, entry.getValue() > 1);
+        AnswerEncoder.write(
+            json,
+            a,
+            Math.max(0, nowMillis - a.fetchedAtMillis()),
+            tookMillis,
+            200,
+            entry.getValue() > 1);
       } else {
         failed++;
         HttpResponse problem = problem(reply, key);
@@ -48,32 +58,50 @@ final class BatchEncoder {
       failed++;
       error(json, bad.getKey(), bad.getValue());
     }
-    json.ascii("],\"summary\":{\"total\":").number(symbols.size() + invalid.size())
-        .ascii(",\"successful\":").number(successful)
-        .ascii(",\"failed\":").number(failed)
-        .ascii(",\"cached\":").number(cached)
-        .ascii(",\"fresh\":").number(fresh)
-        .ascii(",\"total_duration_ms\":").number(tookMillis)
+    json.ascii("],\"summary\":{\"total\":")
+        .number(symbols.size() + invalid.size())
+        .ascii(",\"successful\":")
+        .number(successful)
+        .ascii(",\"failed\":")
+        .number(failed)
+        .ascii(",\"cached\":")
+        .number(cached)
+        .ascii(",\"fresh\":")
+        .number(fresh)
+        .ascii(",\"total_duration_ms\":")
+        .number(tookMillis)
         .ascii("}}");
     return json.toBytes();
   }
 
   private static HttpResponse problem(Reply reply, FetchKey key) {
     if (reply instanceof SymbolProtocol.NotFound nf) {
-      return Problem.response(404, "unknown-symbol", "Not Found", "No provider knows " + key.symbol(), nf.errors());
+      return Problem.response(
+          404, "unknown-symbol", "Not Found", "No provider knows " + key.symbol(), nf.errors());
     }
     if (reply == null) {
-      return Problem.response(503, "entity-unreachable", "Service Unavailable", "No answer for " + key.symbol() + " within the request deadline");
+      return Problem.response(
+          503,
+          "entity-unreachable",
+          "Service Unavailable",
+          "No answer for " + key.symbol() + " within the request deadline");
     }
-    return Problem.response(503, "providers-unavailable", "Service Unavailable",
-        "No provider could answer " + key + " and nothing is stored", reply.errors());
+    return Problem.response(
+        503,
+        "providers-unavailable",
+        "Service Unavailable",
+        "No provider could answer " + key + " and nothing is stored",
+        reply.errors());
   }
 
   private static void error(JsonBytes json, String symbol, HttpResponse problem) {
     byte[] body = ((HttpEntity.Strict) problem.entity()).getData().toArray();
-    json.ascii("{\"symbol\":").string(symbol)
-        .ascii(",\"status\":").number(problem.status().intValue())
-        .ascii(",\"error\":").raw(body)
+    json.ascii("{\"symbol\":")
+        .string(symbol)
+        .ascii(",\"status\":")
+        .number(problem.status().intValue())
+        .ascii(",\"error\":")
+        .raw(body)
         .ascii("}");
   }
 }

@@ -24,13 +24,14 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Who may ask what, before anything else runs: the {@code X-API-Key} (401 when unknown, or
- * missing while anonymous callers are refused), the profile's rights for the dataset (403,
- * audited, counted; no provider is called and no fetch joined), then the client's request rate
- * (429 with {@code Retry-After}). Operations routes need a profile with {@code admin}.
+ * Who may ask what, before anything else runs: the {@code X-API-Key} (401 when unknown, or missing
+ * while anonymous callers are refused), the profile's rights for the dataset (403, audited,
+ * counted; no provider is called and no fetch joined), then the client's request rate (429 with
+ * {@code Retry-After}). Operations routes need a profile with {@code admin}.
  */
 public final class CallerDirectives {
   static final String API_KEY = "X-API-Key";
+
   /** How long a request may wait for a new lease of its client's permits. */
   private static final Duration THROTTLE_WAIT = Duration.ofMillis(500);
 
@@ -41,7 +42,12 @@ public final class CallerDirectives {
   private final CallerSettings settings;
   private final Clock clock;
 
-  public CallerDirectives(CallerRegistry registry, ClientThrottle throttle, AuditTrail audit, Metrics metrics, CallerSettings settings,
+  public CallerDirectives(
+      CallerRegistry registry,
+      ClientThrottle throttle,
+      AuditTrail audit,
+      Metrics metrics,
+      CallerSettings settings,
       Clock clock) {
     this.registry = registry;
     this.throttle = throttle;
@@ -51,53 +57,87 @@ public final class CallerDirectives {
     this.clock = clock;
   }
 
-  /** A data request for {@code dataset} about {@code subject}: authenticated, allowed and within its rate. */
+  /**
+   * A data request for {@code dataset} about {@code subject}: authenticated, allowed and within its
+   * rate.
+   */
   Route data(HttpRequest request, Dataset dataset, String subject, Function<Caller, Route> inner) {
     CallerRegistry.Authentication auth = registry.authenticate(apiKeys(request));
-    if (auth instanceof CallerRegistry.Rejected rejected) return complete(unauthorized(rejected.detail()));
+    if (auth instanceof CallerRegistry.Rejected rejected)
+      return complete(unauthorized(rejected.detail()));
     Caller caller = ((CallerRegistry.Authenticated) auth).caller();
     if (!caller.profile().mayRead(dataset)) {
       metrics.rightsDenied(caller.profile().name(), dataset);
-      audit.record(AuditEvent.rightsDenied(dataset.wireName(), subject, caller.clientId(), caller.profile().name()));
-      return complete(Problem.response(403, "forbidden", "Forbidden",
-          "The " + caller.profile().name() + " profile may not read " + dataset.wireName()));
+      audit.record(
+          AuditEvent.rightsDenied(
+              dataset.wireName(), subject, caller.clientId(), caller.profile().name()));
+      return complete(
+          Problem.response(
+              403,
+              "forbidden",
+              "Forbidden",
+              "The " + caller.profile().name() + " profile may not read " + dataset.wireName()));
     }
     if (settings.auditAllowedRequests()) {
-      audit.record(AuditEvent.dataRequest(dataset.wireName(), subject, caller.clientId(), caller.profile().name()));
+      audit.record(
+          AuditEvent.dataRequest(
+              dataset.wireName(), subject, caller.clientId(), caller.profile().name()));
     }
     if (throttle.tryLocal(caller)) return inner.apply(caller);
-    return onSuccess(throttle.acquire(caller, THROTTLE_WAIT),
-        decision -> decision.granted() ? inner.apply(caller) : complete(throttled(caller, subject, decision)));
+    return onSuccess(
+        throttle.acquire(caller, THROTTLE_WAIT),
+        decision ->
+            decision.granted()
+                ? inner.apply(caller)
+                : complete(throttled(caller, subject, decision)));
   }
 
   /** Operations: an admin caller, or 401/403 (a denial is audited). */
   Route operations(Function<Caller, Route> inner) {
-    return extractRequest(request -> {
-      CallerRegistry.Authentication auth = registry.authenticate(apiKeys(request));
-      if (auth instanceof CallerRegistry.Rejected rejected) return complete(unauthorized(rejected.detail()));
-      Caller caller = ((CallerRegistry.Authenticated) auth).caller();
-      if (!caller.profile().admin()) {
-        audit.record(AuditEvent.operation(AuditEvent.OPERATIONS, request.method().value() + " " + request.getUri().path(),
-            caller.clientId(), caller.profile().name(), false));
-        return complete(Problem.response(403, "forbidden", "Forbidden", "The operations endpoints need an admin key"));
-      }
-      return inner.apply(caller);
-    });
+    return extractRequest(
+        request -> {
+          CallerRegistry.Authentication auth = registry.authenticate(apiKeys(request));
+          if (auth instanceof CallerRegistry.Rejected rejected)
+            return complete(unauthorized(rejected.detail()));
+          Caller caller = ((CallerRegistry.Authenticated) auth).caller();
+          if (!caller.profile().admin()) {
+            audit.record(
+                AuditEvent.operation(
+                    AuditEvent.OPERATIONS,
+                    request.method().value() + " " + request.getUri().path(),
+                    caller.clientId(),
+                    caller.profile().name(),
+                    false));
+            return complete(
+                Problem.response(
+                    403, "forbidden", "Forbidden", "The operations endpoints need an admin key"));
+          }
+          return inner.apply(caller);
+        });
   }
 
   private HttpResponse throttled(Caller caller, String subject, LeaseHolder.Decision decision) {
     long retryAfter = Math.max(1, (decision.retryAtMillis() - clock.millis() + 999) / 1000);
     metrics.throttled(caller.profile().name());
     if (ThreadLocalRandom.current().nextDouble() < settings.throttleAuditSample()) {
-      audit.record(AuditEvent.throttled(subject, caller.clientId(), caller.profile().name(), retryAfter));
+      audit.record(
+          AuditEvent.throttled(subject, caller.clientId(), caller.profile().name(), retryAfter));
     }
-    return Problem.response(429, "throttled", "Too Many Requests",
-            "Over the " + caller.profile().name() + " profile's " + caller.profile().requestsPerMinute() + " requests per minute")
+    return Problem.response(
+            429,
+            "throttled",
+            "Too Many Requests",
+            "Over the "
+                + caller.profile().name()
+                + " profile's "
+                + caller.profile().requestsPerMinute()
+                + " requests per minute")
         .addHeader(RawHeader.create("Retry-After", Long.toString(retryAfter)));
   }
 
   private static HttpResponse unauthorized(String detail) {
-    return Problem.response(401, "unauthorized", "Unauthorized", detail).addHeader(RawHeader.create("WWW-Authenticate", "ApiKey"));
+    return Problem.response(401, "unauthorized", "Unauthorized", detail)
+        .addHeader(RawHeader.create("WWW-Authenticate", "ApiKey"));
   }
 
   private static List<String> apiKeys(HttpRequest request) {

@@ -49,9 +49,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The data endpoints of SPEC §3. Input is validated before anything else runs; a valid request
- * is answered from this node's near-cache or by one ask to the entity of its symbol (or series id,
- * or search query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
+ * The data endpoints of SPEC §3. Input is validated before anything else runs; a valid request is
+ * answered from this node's near-cache or by one ask to the entity of its symbol (or series id, or
+ * search query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
  */
 public final class DataRoutes {
   public static final int MAX_BATCH = 100;
@@ -108,25 +108,34 @@ public final class DataRoutes {
   }
 
   /** The operations {@link #route} serves. */
-  static final List<ApiOperation> OPERATIONS = List.of(
-      ApiOperation.get("/api/v1/quotes/{symbol}"),
-      ApiOperation.post("/api/v1/quotes/batch"),
-      ApiOperation.get("/api/v1/fundamentals/{symbol}"),
-      ApiOperation.get("/api/v1/company/{symbol}"),
-      ApiOperation.get("/api/v1/earnings/{symbol}"),
-      ApiOperation.get("/api/v1/options-flow/{symbol}"),
-      ApiOperation.get("/api/v1/economic/{series_id}"),
-      ApiOperation.get("/api/v1/news/{symbol}"),
-      ApiOperation.get("/api/v1/search"));
+  static final List<ApiOperation> OPERATIONS =
+      List.of(
+          ApiOperation.get("/api/v1/quotes/{symbol}"),
+          ApiOperation.post("/api/v1/quotes/batch"),
+          ApiOperation.get("/api/v1/fundamentals/{symbol}"),
+          ApiOperation.get("/api/v1/company/{symbol}"),
+          ApiOperation.get("/api/v1/earnings/{symbol}"),
+          ApiOperation.get("/api/v1/options-flow/{symbol}"),
+          ApiOperation.get("/api/v1/economic/{series_id}"),
+          ApiOperation.get("/api/v1/news/{symbol}"),
+          ApiOperation.get("/api/v1/search"));
 
   /**
-   * The routes, built once (the Java DSL calls each {@code () -> route} supplier per request).
-   * The quote route is the hit path: one prefix match and one request extraction.
+   * The routes, built once (the Java DSL calls each {@code () -> route} supplier per request). The
+   * quote route is the hit path: one prefix match and one request extraction.
    */
   public Route route() {
     Route quote = keyed(3, (raw, request) -> symbolKey(Dataset.QUOTE, raw));
-    Route batch = post(() -> withSizeLimit(MAX_BATCH_BODY, () -> extractRequest(request ->
-        entity(Unmarshaller.entityToString(), body -> batch(request, body)))));
+    Route batch =
+        post(
+            () ->
+                withSizeLimit(
+                    MAX_BATCH_BODY,
+                    () ->
+                        extractRequest(
+                            request ->
+                                entity(
+                                    Unmarshaller.entityToString(), body -> batch(request, body)))));
     Route quotes = concat(path("batch", () -> batch), quote);
     Route fundamentals = keyed(3, this::fundamentalsKey);
     Route company = keyed(3, (raw, request) -> symbolKey(Dataset.COMPANY, raw));
@@ -150,25 +159,42 @@ public final class DataRoutes {
 
   /** GET with the key read from the one path segment after {@code prefixSegments}. */
   private Route keyed(int prefixSegments, BiFunction<String, HttpRequest, Parsed> parse) {
-    Route inner = get(() -> extractRequest(request -> {
-      String raw = onlySegmentAfter(request, prefixSegments);
-      return serve(raw == null ? Parsed.bad("invalid-symbol", "expected one path segment after " + request.getUri().path())
-          : parse.apply(raw, request), request);
-    }));
+    Route inner =
+        get(
+            () ->
+                extractRequest(
+                    request -> {
+                      String raw = onlySegmentAfter(request, prefixSegments);
+                      return serve(
+                          raw == null
+                              ? Parsed.bad(
+                                  "invalid-symbol",
+                                  "expected one path segment after " + request.getUri().path())
+                              : parse.apply(raw, request),
+                          request);
+                    }));
     // "/quotes" without a slash is no resource (404); "/quotes/" is an empty symbol (400).
     return rawPathPrefixTest(PathMatchers.slash(), () -> inner);
   }
 
   private Route serve(Parsed parsed, HttpRequest request) {
     if (parsed.invalid() != null) return complete(parsed.invalid());
-    if (providers.planFor(parsed.key().dataset()).isEmpty()) return complete(noProvider(parsed.key().dataset()));
-    long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
+    if (providers.planFor(parsed.key().dataset()).isEmpty())
+      return complete(noProvider(parsed.key().dataset()));
+    long maxAge =
+        CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
     FetchKey key = parsed.key();
-    return callers.data(request, key.dataset(), key.toString(),
+    return callers.data(
+        request,
+        key.dataset(),
+        key.toString(),
         caller -> serve(key, caller.profile().boundedMaxAge(maxAge), caller.origin()));
   }
 
-  /** The one decoded path segment after the first {@code prefixSegments}, or null if the path has another shape. */
+  /**
+   * The one decoded path segment after the first {@code prefixSegments}, or null if the path has
+   * another shape.
+   */
   private static String onlySegmentAfter(HttpRequest request, int prefixSegments) {
     String found = null;
     int i = 0;
@@ -181,7 +207,9 @@ public final class DataRoutes {
   }
 
   private static Parsed symbolKey(Dataset dataset, String raw) {
-    return Symbols.normalise(raw).map(s -> Parsed.of(FetchKey.of(dataset, s))).orElseGet(() -> Parsed.bad("invalid-symbol", invalidSymbol(raw)));
+    return Symbols.normalise(raw)
+        .map(s -> Parsed.of(FetchKey.of(dataset, s)))
+        .orElseGet(() -> Parsed.bad("invalid-symbol", invalidSymbol(raw)));
   }
 
   private Parsed fundamentalsKey(String raw, HttpRequest request) {
@@ -189,22 +217,36 @@ public final class DataRoutes {
     if (symbol.invalid() != null) return symbol;
     String statement = request.getUri().query().get("statement").orElse("income");
     String period = request.getUri().query().get("period").orElse("annual");
-    if (!STATEMENTS.contains(statement)) return Parsed.bad("invalid-parameter", "statement must be income, balance or cash_flow");
-    if (!PERIODS.contains(period)) return Parsed.bad("invalid-parameter", "period must be annual or quarterly");
-    return Parsed.of(FetchKey.of(Dataset.FUNDAMENTALS, symbol.key().symbol(), Map.of("statement", statement, "period", period)));
+    if (!STATEMENTS.contains(statement))
+      return Parsed.bad("invalid-parameter", "statement must be income, balance or cash_flow");
+    if (!PERIODS.contains(period))
+      return Parsed.bad("invalid-parameter", "period must be annual or quarterly");
+    return Parsed.of(
+        FetchKey.of(
+            Dataset.FUNDAMENTALS,
+            symbol.key().symbol(),
+            Map.of("statement", statement, "period", period)));
   }
 
   private static Parsed seriesKey(String raw) {
     return SeriesIds.normalise(raw)
         .map(id -> Parsed.of(FetchKey.of(Dataset.ECONOMIC, id)))
-        .orElseGet(() -> Parsed.bad("invalid-series", "A series id is 1-40 characters of A-Z, 0-9 and _; got " + printable(raw)));
+        .orElseGet(
+            () ->
+                Parsed.bad(
+                    "invalid-series",
+                    "A series id is 1-40 characters of A-Z, 0-9 and _; got " + printable(raw)));
   }
 
   private static Parsed searchKey(HttpRequest request) {
     Optional<String> q = request.getUri().query().get("q");
     return q.flatMap(SearchQueries::normalise)
         .map(query -> Parsed.of(FetchKey.of(Dataset.SEARCH, query)))
-        .orElseGet(() -> Parsed.bad("invalid-query", "q is 1-50 characters of letters, digits, spaces and . - & '"));
+        .orElseGet(
+            () ->
+                Parsed.bad(
+                    "invalid-query",
+                    "q is 1-50 characters of letters, digits, spaces and . - & '"));
   }
 
   /** From this node's near-cache when it holds a young enough answer, else from the entity. */
@@ -215,16 +257,22 @@ public final class DataRoutes {
       metrics.cacheRequest(key.dataset(), Metrics.CacheResult.HIT);
       return complete(respond(near, millisSince(start)));
     }
-    return completeWithFuture(fetch(key, maxAgeMillis, origin, start).thenApply(r -> respond(r, millisSince(start))));
+    return completeWithFuture(
+        fetch(key, maxAgeMillis, origin, start).thenApply(r -> respond(r, millisSince(start))));
   }
 
   /** The entity's reply, or after Unavailable or no answer, the stored last good value. */
-  private CompletionStage<Reply> fetch(FetchKey key, long maxAgeMillis, RequestOrigin origin, long start) {
+  private CompletionStage<Reply> fetch(
+      FetchKey key, long maxAgeMillis, RequestOrigin origin, long start) {
     Duration askTimeout = deadline.minus(fallbackReserve);
     return Stages.direct(
             sharding
                 .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-                .<Reply>ask(replyTo -> new SymbolProtocol.Get(key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo), askTimeout))
+                .<Reply>ask(
+                    replyTo ->
+                        new SymbolProtocol.Get(
+                            key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo),
+                    askTimeout))
         .handle((r, error) -> r)
         .thenCompose(r -> settle(key, r, start));
   }
@@ -247,23 +295,40 @@ public final class DataRoutes {
     List<ProviderError> errors =
         failure != null
             ? failure.errors()
-            : List.of(new ProviderError("gateway", ProviderErrorCode.TIMEOUT, "the entity of " + key.symbol() + " did not answer in time"));
+            : List.of(
+                new ProviderError(
+                    "gateway",
+                    ProviderErrorCode.TIMEOUT,
+                    "the entity of " + key.symbol() + " did not answer in time"));
     long left = deadline.toNanos() - (System.nanoTime() - start);
     return Stages.direct(lastGood.find(key))
         .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS)
-        .handle((found, error) -> {
-          if (found != null && found.isPresent()) {
-            metrics.cacheRequest(key.dataset(), Metrics.CacheResult.STALE);
-            return staleFrom(found.get(), failure, errors);
-          }
-          return failure != null ? failure : new SymbolProtocol.Unavailable(key, List.of(), errors);
-        });
+        .handle(
+            (found, error) -> {
+              if (found != null && found.isPresent()) {
+                metrics.cacheRequest(key.dataset(), Metrics.CacheResult.STALE);
+                return staleFrom(found.get(), failure, errors);
+              }
+              return failure != null
+                  ? failure
+                  : new SymbolProtocol.Unavailable(key, List.of(), errors);
+            });
   }
 
   private static Answer staleFrom(LastGood g, Reply failure, List<ProviderError> errors) {
-    return new Answer(g.key(), g.data(), g.source(), g.fallback(), true, true, g.fetchedAtMillis(), g.confidence() / 2,
-        failure == null ? List.of() : failure.providersAttempted(), false,
-        errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN), errors);
+    return new Answer(
+        g.key(),
+        g.data(),
+        g.source(),
+        g.fallback(),
+        true,
+        true,
+        g.fetchedAtMillis(),
+        g.confidence() / 2,
+        failure == null ? List.of() : failure.providersAttempted(),
+        false,
+        errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN),
+        errors);
   }
 
   private static final HttpHeader SOURCE_CACHE = RawHeader.create("X-Data-Source", "cache");
@@ -274,7 +339,9 @@ public final class DataRoutes {
     if (reply instanceof Answer a) {
       long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
       return HttpResponse.create()
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
+          .withEntity(
+              HttpEntities.create(
+                  ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
           .addHeaders(
               List.of(
                   a.cached() ? SOURCE_CACHE : RawHeader.create("X-Data-Source", a.source()),
@@ -286,14 +353,30 @@ public final class DataRoutes {
 
   private static HttpResponse problemOf(Reply reply) {
     if (reply instanceof SymbolProtocol.NotFound) {
-      return Problem.response(404, "unknown-symbol", "Not Found", "No provider knows " + reply.key().symbol(), reply.errors());
+      return Problem.response(
+          404,
+          "unknown-symbol",
+          "Not Found",
+          "No provider knows " + reply.key().symbol(),
+          reply.errors());
     }
-    if (reply.providersAttempted().isEmpty() && reply.errors().stream().anyMatch(e -> e.provider().equals("gateway"))) {
-      return Problem.response(503, "entity-unreachable", "Service Unavailable",
-          "No answer for " + reply.key().symbol() + " within the request deadline and no stored value", reply.errors());
+    if (reply.providersAttempted().isEmpty()
+        && reply.errors().stream().anyMatch(e -> e.provider().equals("gateway"))) {
+      return Problem.response(
+          503,
+          "entity-unreachable",
+          "Service Unavailable",
+          "No answer for "
+              + reply.key().symbol()
+              + " within the request deadline and no stored value",
+          reply.errors());
     }
-    return Problem.response(503, "providers-unavailable", "Service Unavailable",
-        "No provider could answer " + reply.key() + " and nothing is stored", reply.errors());
+    return Problem.response(
+        503,
+        "providers-unavailable",
+        "Service Unavailable",
+        "No provider could answer " + reply.key() + " and nothing is stored",
+        reply.errors());
   }
 
   // ---- Batch of quotes ----
@@ -306,18 +389,27 @@ public final class DataRoutes {
       return complete(Problem.response(400, "invalid-batch", "Bad Request", e.getMessage()));
     }
     if (providers.planFor(Dataset.QUOTE).isEmpty()) return complete(noProvider(Dataset.QUOTE));
-    long maxAge = CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    return callers.data(request, Dataset.QUOTE, "batch of " + requested.size(),
-        caller -> completeWithFuture(batch(requested, caller.profile().boundedMaxAge(maxAge), caller.origin())));
+    long maxAge =
+        CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
+    return callers.data(
+        request,
+        Dataset.QUOTE,
+        "batch of " + requested.size(),
+        caller ->
+            completeWithFuture(
+                batch(requested, caller.profile().boundedMaxAge(maxAge), caller.origin())));
   }
 
   /** {@code {"symbols": ["AAPL", …]}}: 1 to {@value #MAX_BATCH} strings. */
   private static List<String> symbolsOf(String body) throws IOException {
     JsonNode json = Json.mapper().readTree(body);
     JsonNode symbols = json == null ? null : json.get("symbols");
-    if (symbols == null || !symbols.isArray()) throw new IllegalArgumentException("expected {\"symbols\": [\"AAPL\", ...]}");
+    if (symbols == null || !symbols.isArray())
+      throw new IllegalArgumentException("expected {\"symbols\": [\"AAPL\", ...]}");
     if (symbols.isEmpty()) throw new IllegalArgumentException("symbols is empty");
-    if (symbols.size() > MAX_BATCH) throw new IllegalArgumentException("at most " + MAX_BATCH + " symbols, got " + symbols.size());
+    if (symbols.size() > MAX_BATCH)
+      throw new IllegalArgumentException(
+          "at most " + MAX_BATCH + " symbols, got " + symbols.size());
     List<String> list = new ArrayList<>();
     for (JsonNode s : symbols) {
       if (!s.isTextual()) throw new IllegalArgumentException("symbols must be strings");
@@ -326,14 +418,17 @@ public final class DataRoutes {
     return list;
   }
 
-  private CompletionStage<HttpResponse> batch(List<String> requested, long maxAge, RequestOrigin origin) {
+  private CompletionStage<HttpResponse> batch(
+      List<String> requested, long maxAge, RequestOrigin origin) {
     long start = System.nanoTime();
     Map<String, Integer> seen = new LinkedHashMap<>();
     Map<String, HttpResponse> invalid = new LinkedHashMap<>();
     for (String raw : requested) {
       Optional<String> symbol = Symbols.normalise(raw);
       if (symbol.isPresent()) seen.merge(symbol.get(), 1, Integer::sum);
-      else invalid.put(raw, Problem.response(400, "invalid-symbol", "Bad Request", invalidSymbol(raw)));
+      else
+        invalid.put(
+            raw, Problem.response(400, "invalid-symbol", "Bad Request", invalidSymbol(raw)));
     }
     Map<FetchKey, Reply> known = new LinkedHashMap<>();
     List<FetchKey> toFetch = new ArrayList<>();
@@ -349,31 +444,48 @@ public final class DataRoutes {
     }
     Duration budget = deadline.minus(fallbackReserve);
     return BatchFetch.run(system, providers, toFetch, maxAge, budget, origin)
-        .thenCompose(fetched -> {
-          List<CompletableFuture<Void>> settled = new ArrayList<>();
-          for (FetchKey key : toFetch) {
-            settled.add(settle(key, fetched.get(key), start).toCompletableFuture().thenAccept(r -> {
-              synchronized (known) {
-                known.put(key, r);
+        .thenCompose(
+            fetched -> {
+              List<CompletableFuture<Void>> settled = new ArrayList<>();
+              for (FetchKey key : toFetch) {
+                settled.add(
+                    settle(key, fetched.get(key), start)
+                        .toCompletableFuture()
+                        .thenAccept(
+                            r -> {
+                              synchronized (known) {
+                                known.put(key, r);
+                              }
+                            }));
               }
-            }));
-          }
-          return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
-        })
-        .thenApply(done -> {
-          long cached = known.values().stream().filter(r -> r instanceof Answer a && a.cached()).count();
-          long answered = known.values().stream().filter(r -> r instanceof Answer).count();
-          metrics.batch(seen.size() + invalid.size(), cached, seen.size() + invalid.size() - answered);
-          return HttpResponse.create().withEntity(
-              HttpEntities.create(ContentTypes.APPLICATION_JSON, BatchEncoder.encode(seen, known, invalid, clock.millis(), millisSince(start))));
-        });
+              return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
+            })
+        .thenApply(
+            done -> {
+              long cached =
+                  known.values().stream().filter(r -> r instanceof Answer a && a.cached()).count();
+              long answered = known.values().stream().filter(r -> r instanceof Answer).count();
+              metrics.batch(
+                  seen.size() + invalid.size(), cached, seen.size() + invalid.size() - answered);
+              return HttpResponse.create()
+                  .withEntity(
+                      HttpEntities.create(
+                          ContentTypes.APPLICATION_JSON,
+                          BatchEncoder.encode(
+                              seen, known, invalid, clock.millis(), millisSince(start))));
+            });
   }
 
   // ---- helpers ----
 
   private static HttpResponse noProvider(Dataset dataset) {
-    return Problem.response(503, "dataset-unavailable", "Service Unavailable",
-        "No provider serves " + dataset.wireName() + " on this node: configure one of its providers (see README, Providers)");
+    return Problem.response(
+        503,
+        "dataset-unavailable",
+        "Service Unavailable",
+        "No provider serves "
+            + dataset.wireName()
+            + " on this node: configure one of its providers (see README, Providers)");
   }
 
   private static long millisSince(long startNanos) {
@@ -381,7 +493,10 @@ public final class DataRoutes {
   }
 
   static String invalidSymbol(String raw) {
-    return "A symbol is 1-" + Symbols.MAX_LENGTH + " characters of A-Z, 0-9, '.', '-', '=' (optionally after '^'); got " + printable(raw);
+    return "A symbol is 1-"
+        + Symbols.MAX_LENGTH
+        + " characters of A-Z, 0-9, '.', '-', '=' (optionally after '^'); got "
+        + printable(raw);
   }
 
   /** The rejected input, shortened and with control and non-ASCII characters escaped. */

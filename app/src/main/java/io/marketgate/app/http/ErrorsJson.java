@@ -12,9 +12,12 @@ final class ErrorsJson {
     for (int i = 0; i < errors.size(); i++) {
       ProviderError e = errors.get(i);
       if (i > 0) json.ascii(",");
-      json.ascii("{\"provider\":").string(e.provider())
-          .ascii(",\"code\":").string(e.code().name())
-          .ascii(",\"message\":").string(e.message())
+      json.ascii("{\"provider\":")
+          .string(e.provider())
+          .ascii(",\"code\":")
+          .string(e.code().name())
+          .ascii(",\"message\":")
+          .string(e.message())
           .ascii("}");
     }
     json.ascii("]");

@@ -31,7 +31,13 @@ public final class HttpServer {
         .thenApply(
             binding -> {
               InetSocketAddress address = binding.localAddress();
-              system.log().info("{} listening on http://{}:{}/", name, address.getHostString(), address.getPort());
+              system
+                  .log()
+                  .info(
+                      "{} listening on http://{}:{}/",
+                      name,
+                      address.getHostString(),
+                      address.getPort());
               CoordinatedShutdown.get(system)
                   .addTask(
                       CoordinatedShutdown.PhaseServiceUnbind(),

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A minimal JSON writer into a growable byte array, for responses assembled around pre-encoded
- * data without building a JSON tree.
+ * A minimal JSON writer into a growable byte array, for responses assembled around pre-encoded data
+ * without building a JSON tree.
  */
 final class JsonBytes {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);

@@ -50,8 +50,13 @@ public final class OperationsRoutes {
   private final NodeCounters counters;
   private final CallerDirectives callers;
 
-  public OperationsRoutes(ActorSystem<?> system, ProviderRegistry providers, ShardedDeadLetterQueue deadLetters, AuditLog audit,
-      NodeCounters counters, CallerDirectives callers) {
+  public OperationsRoutes(
+      ActorSystem<?> system,
+      ProviderRegistry providers,
+      ShardedDeadLetterQueue deadLetters,
+      AuditLog audit,
+      NodeCounters counters,
+      CallerDirectives callers) {
     this.callers = callers;
     this.system = system;
     this.providers = providers;
@@ -61,32 +66,49 @@ public final class OperationsRoutes {
   }
 
   /** The operations {@link #route} serves. */
-  static final List<ApiOperation> OPERATIONS = List.of(
-      ApiOperation.get("/api/v1/providers"),
-      ApiOperation.get("/api/v1/circuit-breakers"),
-      ApiOperation.post("/api/v1/circuit-breakers/{provider}/reset"),
-      ApiOperation.get("/api/v1/dlq"),
-      ApiOperation.post("/api/v1/dlq/{id}/replay"),
-      ApiOperation.get("/api/v1/audit"),
-      ApiOperation.get("/api/v1/telemetry"),
-      ApiOperation.get("/api/v1/api-keys"));
+  static final List<ApiOperation> OPERATIONS =
+      List.of(
+          ApiOperation.get("/api/v1/providers"),
+          ApiOperation.get("/api/v1/circuit-breakers"),
+          ApiOperation.post("/api/v1/circuit-breakers/{provider}/reset"),
+          ApiOperation.get("/api/v1/dlq"),
+          ApiOperation.post("/api/v1/dlq/{id}/replay"),
+          ApiOperation.get("/api/v1/audit"),
+          ApiOperation.get("/api/v1/telemetry"),
+          ApiOperation.get("/api/v1/api-keys"));
 
-  /** Paths and methods are matched first (404, 405), then the caller must be an admin (401, 403). */
+  /**
+   * Paths and methods are matched first (404, 405), then the caller must be an admin (401, 403).
+   */
   public Route route() {
     return pathPrefix(
         segment("api").slash("v1"),
         () ->
             concat(
-                path("providers", () -> get(() -> admin(caller -> completeWithFuture(providersJson())))),
-                path("circuit-breakers", () -> get(() -> admin(caller -> completeWithFuture(breakersJson())))),
+                path(
+                    "providers",
+                    () -> get(() -> admin(caller -> completeWithFuture(providersJson())))),
+                path(
+                    "circuit-breakers",
+                    () -> get(() -> admin(caller -> completeWithFuture(breakersJson())))),
                 path(
                     segment("circuit-breakers").slash(segment()).slash("reset"),
                     name -> post(() -> admin(caller -> completeWithFuture(reset(name, caller))))),
-                path("dlq", () -> get(() -> admin(caller -> parameterMap(params -> dlqList(params))))),
-                path(segment("dlq").slash(segment()).slash("replay"), id -> post(() -> admin(caller -> replay(id, caller)))),
-                path("audit", () -> get(() -> admin(caller -> parameterMap(params -> auditSearch(params))))),
-                path("telemetry", () -> get(() -> admin(caller -> completeWithFuture(telemetryJson())))),
-                path("api-keys", () -> get(() -> admin(caller -> completeWithFuture(apiKeysJson()))))));
+                path(
+                    "dlq",
+                    () -> get(() -> admin(caller -> parameterMap(params -> dlqList(params))))),
+                path(
+                    segment("dlq").slash(segment()).slash("replay"),
+                    id -> post(() -> admin(caller -> replay(id, caller)))),
+                path(
+                    "audit",
+                    () -> get(() -> admin(caller -> parameterMap(params -> auditSearch(params))))),
+                path(
+                    "telemetry",
+                    () -> get(() -> admin(caller -> completeWithFuture(telemetryJson())))),
+                path(
+                    "api-keys",
+                    () -> get(() -> admin(caller -> completeWithFuture(apiKeysJson()))))));
   }
 
   private Route admin(java.util.function.Function<Caller, Route> inner) {
@@ -96,40 +118,64 @@ public final class OperationsRoutes {
   private Route dlqList(Map<String, String> params) {
     String status = params.getOrDefault("status", DlqEntry.PENDING);
     if (!status.equals(DlqEntry.PENDING) && !status.equals(DlqEntry.FAILED)) {
-      return complete(Problem.response(400, "bad-parameter", "Bad Request", "status must be pending or failed"));
+      return complete(
+          Problem.response(
+              400, "bad-parameter", "Bad Request", "status must be pending or failed"));
     }
     int[] paging = paging(params);
     if (paging == null) return complete(badPaging());
     return completeWithFuture(
         deadLetters
             .list(status, paging[0], paging[1])
-            .thenApply(page -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", status);
-              body.put("page", paging[0]);
-              body.put("size", paging[1]);
-              body.put("total", page.total());
-              body.put("entries", page.entries());
-              return json(body);
-            })
+            .thenApply(
+                page -> {
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("status", status);
+                  body.put("page", paging[0]);
+                  body.put("size", paging[1]);
+                  body.put("total", page.total());
+                  body.put("entries", page.entries());
+                  return json(body);
+                })
             .exceptionally(e -> databaseUnavailable()));
   }
 
   private Route replay(String id, Caller caller) {
     if (!ENTRY_ID.matcher(id).matches()) {
-      return complete(Problem.response(400, "bad-parameter", "Bad Request", "a dead-letter id is 20 hexadecimal characters"));
+      return complete(
+          Problem.response(
+              400,
+              "bad-parameter",
+              "Bad Request",
+              "a dead-letter id is 20 hexadecimal characters"));
     }
     return completeWithFuture(
         deadLetters
             .replay(id, caller.origin())
-            .thenApply(result -> switch (result) {
-              case REPLAYED -> json(StatusCodes.ACCEPTED, Map.of("id", id, "status", DlqEntry.PENDING));
-              case STILL_PENDING -> Problem.response(409, "dlq-pending", "Conflict",
-                  "Entry " + id + " is pending: it is being retried and cannot be replayed");
-              case UNKNOWN -> Problem.response(404, "dlq-unknown", "Not Found", "No failed dead-letter entry " + id);
-            })
-            .exceptionally(e -> Problem.response(503, "dlq-unavailable", "Service Unavailable",
-                "The dead-letter queue did not answer; try again")));
+            .thenApply(
+                result ->
+                    switch (result) {
+                      case REPLAYED ->
+                          json(StatusCodes.ACCEPTED, Map.of("id", id, "status", DlqEntry.PENDING));
+                      case STILL_PENDING ->
+                          Problem.response(
+                              409,
+                              "dlq-pending",
+                              "Conflict",
+                              "Entry "
+                                  + id
+                                  + " is pending: it is being retried and cannot be replayed");
+                      case UNKNOWN ->
+                          Problem.response(
+                              404, "dlq-unknown", "Not Found", "No failed dead-letter entry " + id);
+                    })
+            .exceptionally(
+                e ->
+                    Problem.response(
+                        503,
+                        "dlq-unavailable",
+                        "Service Unavailable",
+                        "The dead-letter queue did not answer; try again")));
   }
 
   private Route auditSearch(Map<String, String> params) {
@@ -148,18 +194,25 @@ public final class OperationsRoutes {
               paging[0],
               paging[1]);
     } catch (DateTimeParseException e) {
-      return complete(Problem.response(400, "bad-parameter", "Bad Request", "from and to are ISO-8601 instants, e.g. 2026-11-22T10:00:00Z"));
+      return complete(
+          Problem.response(
+              400,
+              "bad-parameter",
+              "Bad Request",
+              "from and to are ISO-8601 instants, e.g. 2026-11-22T10:00:00Z"));
     }
     return completeWithFuture(
-        audit.search(query)
-            .thenApply(page -> {
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("page", paging[0]);
-              body.put("size", paging[1]);
-              body.put("total", page.total());
-              body.put("events", page.events());
-              return json(body);
-            })
+        audit
+            .search(query)
+            .thenApply(
+                page -> {
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("page", paging[0]);
+                  body.put("size", paging[1]);
+                  body.put("total", page.total());
+                  body.put("events", page.events());
+                  return json(body);
+                })
             .exceptionally(e -> databaseUnavailable()));
   }
 
@@ -176,11 +229,16 @@ public final class OperationsRoutes {
   }
 
   private static HttpResponse badPaging() {
-    return Problem.response(400, "bad-parameter", "Bad Request", "page is 0 or more, size 1.." + AuditQuery.MAX_SIZE);
+    return Problem.response(
+        400, "bad-parameter", "Bad Request", "page is 0 or more, size 1.." + AuditQuery.MAX_SIZE);
   }
 
   private static HttpResponse databaseUnavailable() {
-    return Problem.response(503, "database-unavailable", "Service Unavailable", "The database did not answer; try again");
+    return Problem.response(
+        503,
+        "database-unavailable",
+        "Service Unavailable",
+        "The database did not answer; try again");
   }
 
   private static Instant instant(String value) {
@@ -256,15 +314,29 @@ public final class OperationsRoutes {
             p ->
                 Stages.direct(
                         AskPattern.<ProviderActor.Command, ProviderStatus>ask(
-                            p.ref(), ProviderActor.ResetBreaker::new, ASK_TIMEOUT, system.scheduler()))
-                    .thenApply(s -> {
-                      audit.record(AuditEvent.operation(AuditEvent.BREAKER_RESET, name, caller.clientId(), caller.profile().name(), true));
-                      return json(breakerView(s));
-                    }))
+                            p.ref(),
+                            ProviderActor.ResetBreaker::new,
+                            ASK_TIMEOUT,
+                            system.scheduler()))
+                    .thenApply(
+                        s -> {
+                          audit.record(
+                              AuditEvent.operation(
+                                  AuditEvent.BREAKER_RESET,
+                                  name,
+                                  caller.clientId(),
+                                  caller.profile().name(),
+                                  true));
+                          return json(breakerView(s));
+                        }))
         .orElseGet(
             () ->
                 CompletableFuture.completedFuture(
-                    Problem.response(404, "unknown-provider", "Not Found", "No provider named " + name + " runs here")));
+                    Problem.response(
+                        404,
+                        "unknown-provider",
+                        "Not Found",
+                        "No provider named " + name + " runs here")));
   }
 
   private CompletionStage<List<ProviderStatus>> statuses() {
@@ -293,7 +365,10 @@ public final class OperationsRoutes {
     return json(StatusCodes.OK, value);
   }
 
-  private static HttpResponse json(org.apache.pekko.http.javadsl.model.StatusCode status, Object value) {
-    return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.encode(value)));
+  private static HttpResponse json(
+      org.apache.pekko.http.javadsl.model.StatusCode status, Object value) {
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.encode(value)));
   }
 }

@@ -11,12 +11,13 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * RFC 7807 {@code application/problem+json} answers. {@code type} is a relative URI naming the
- * kind of problem ({@code /problems/invalid-symbol}); {@code errors} lists each provider's failure.
+ * RFC 7807 {@code application/problem+json} answers. {@code type} is a relative URI naming the kind
+ * of problem ({@code /problems/invalid-symbol}); {@code errors} lists each provider's failure.
  */
 public final class Problem {
   public static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+      ContentTypes.create(
+          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private Problem() {}
 
@@ -24,18 +25,24 @@ public final class Problem {
     return response(status, type, title, detail, List.of());
   }
 
-  public static HttpResponse response(int status, String type, String title, String detail, List<ProviderError> errors) {
+  public static HttpResponse response(
+      int status, String type, String title, String detail, List<ProviderError> errors) {
     return HttpResponse.create()
         .withStatus(StatusCodes.get(status))
         .withEntity(HttpEntities.create(PROBLEM_JSON, body(status, type, title, detail, errors)));
   }
 
-  static byte[] body(int status, String type, String title, String detail, List<ProviderError> errors) {
+  static byte[] body(
+      int status, String type, String title, String detail, List<ProviderError> errors) {
     JsonBytes json = new JsonBytes(256);
-    json.ascii("{\"type\":").string("/problems/" + type)
-        .ascii(",\"title\":").string(title)
-        .ascii(",\"status\":").number(status)
-        .ascii(",\"detail\":").string(detail);
+    json.ascii("{\"type\":")
+        .string("/problems/" + type)
+        .ascii(",\"title\":")
+        .string(title)
+        .ascii(",\"status\":")
+        .number(status)
+        .ascii(",\"detail\":")
+        .string(detail);
     if (!errors.isEmpty()) {
       json.ascii(",\"errors\":");
       ErrorsJson.write(json, errors);

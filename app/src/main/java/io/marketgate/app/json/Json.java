@@ -42,7 +42,9 @@ public final class Json {
     }
   }
 
-  /** Parses a body into a tree; throws {@link MalformedJsonException} for anything that is not JSON. */
+  /**
+   * Parses a body into a tree; throws {@link MalformedJsonException} for anything that is not JSON.
+   */
   public static JsonNode parse(byte[] body) {
     try {
       JsonNode node = MAPPER.readTree(body);

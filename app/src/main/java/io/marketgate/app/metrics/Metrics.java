@@ -33,7 +33,8 @@ public final class Metrics {
     final String label = name().toLowerCase(Locale.ROOT);
   }
 
-  private final Map<Dataset, Map<CacheResult, Counter>> cacheRequests = new EnumMap<>(Dataset.class);
+  private final Map<Dataset, Map<CacheResult, Counter>> cacheRequests =
+      new EnumMap<>(Dataset.class);
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final NodeCounters nodeCounters = new NodeCounters();
 
@@ -44,7 +45,8 @@ public final class Metrics {
         byResult.put(
             r,
             Kamon.counter("cache_requests")
-                .withTags(TagSet.builder().add("dataset", d.wireName()).add("result", r.label).build()));
+                .withTags(
+                    TagSet.builder().add("dataset", d.wireName()).add("result", r.label).build()));
       }
       cacheRequests.put(d, byResult);
     }
@@ -70,7 +72,8 @@ public final class Metrics {
 
   /** One call sent to a provider, with its outcome ({@code ok} or the lower-case error code). */
   public void providerRequest(String provider, String endpoint, String status, long latencyNanos) {
-    counter("provider_requests", "provider", provider, "endpoint", endpoint, "status", status).increment();
+    counter("provider_requests", "provider", provider, "endpoint", endpoint, "status", status)
+        .increment();
     Kamon.histogram("provider_latency", MeasurementUnit.time().nanoseconds())
         .withTag("provider", provider)
         .record(latencyNanos);
@@ -89,7 +92,10 @@ public final class Metrics {
     counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
   }
 
-  /** One batch request of {@code symbols} symbols, {@code cached} of them answered from cache, {@code failed} not answered. */
+  /**
+   * One batch request of {@code symbols} symbols, {@code cached} of them answered from cache,
+   * {@code failed} not answered.
+   */
   public void batch(int symbols, long cached, long failed) {
     counter("batch_requests").increment();
     counter("batch_symbols").increment(symbols);
@@ -106,7 +112,10 @@ public final class Metrics {
     counter("throttled", "tier", tier).increment();
   }
 
-  /** Rows of a durable writer that were written or dropped ({@code durable_rows_total{writer,result}}). */
+  /**
+   * Rows of a durable writer that were written or dropped ({@code
+   * durable_rows_total{writer,result}}).
+   */
   public BatchWriter.Metrics writerMetrics() {
     return new BatchWriter.Metrics() {
       @Override

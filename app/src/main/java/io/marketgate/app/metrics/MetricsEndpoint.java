@@ -10,7 +10,9 @@ import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code GET /metrics}: the latest Prometheus scrape Kamon's reporter produced (text format 0.0.4). */
+/**
+ * {@code GET /metrics}: the latest Prometheus scrape Kamon's reporter produced (text format 0.0.4).
+ */
 public final class MetricsEndpoint {
   private static final ContentType PROMETHEUS_TEXT =
       ContentTypes.create(
@@ -29,7 +31,10 @@ public final class MetricsEndpoint {
                       PrometheusReporter.latestScrapeData().isDefined()
                           ? PrometheusReporter.latestScrapeData().get()
                           : "";
-                  return complete(HttpEntities.create(PROMETHEUS_TEXT, scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                  return complete(
+                      HttpEntities.create(
+                          PROMETHEUS_TEXT,
+                          scrape.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 }));
   }
 }

@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * This node's own counts since it started, for {@code GET /api/v1/telemetry}. Kamon's counters
- * are per JVM and reset at every scrape, so the totals a person asks for are kept here as well.
+ * This node's own counts since it started, for {@code GET /api/v1/telemetry}. Kamon's counters are
+ * per JVM and reset at every scrape, so the totals a person asks for are kept here as well.
  */
 public final class NodeCounters {
   private final Instant since = Instant.now();
-  private final Map<Metrics.CacheResult, LongAdder> cache = new EnumMap<>(Metrics.CacheResult.class);
+  private final Map<Metrics.CacheResult, LongAdder> cache =
+      new EnumMap<>(Metrics.CacheResult.class);
   private final LongAdder batchRequests = new LongAdder();
   private final LongAdder batchSymbols = new LongAdder();
   private final LongAdder batchCached = new LongAdder();
@@ -46,7 +47,8 @@ public final class NodeCounters {
       total += n;
     }
     view.put("lookups", total);
-    view.put("hit_rate", total == 0 ? null : (double) cache.get(Metrics.CacheResult.HIT).sum() / total);
+    view.put(
+        "hit_rate", total == 0 ? null : (double) cache.get(Metrics.CacheResult.HIT).sum() / total);
     return view;
   }
 

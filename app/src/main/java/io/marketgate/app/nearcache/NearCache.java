@@ -9,12 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 
 /**
- * A node-local read-through copy of the answers symbol entities gave this node, so that a hit
- * needs no sharded ask. It holds only fresh (not stale) answers and serves one only while it is
- * within the max age the caller asks for, bounded by the dataset's max age: the same guarantee
- * the entity gives. A refresh anywhere replaces the copies every node holds (see {@link
- * NearCacheUpdates}); until that message arrives a node may serve the previous value, never one
- * older than the max age asked for. Coalescing stays at the entity: a miss asks it.
+ * A node-local read-through copy of the answers symbol entities gave this node, so that a hit needs
+ * no sharded ask. It holds only fresh (not stale) answers and serves one only while it is within
+ * the max age the caller asks for, bounded by the dataset's max age: the same guarantee the entity
+ * gives. A refresh anywhere replaces the copies every node holds (see {@link NearCacheUpdates});
+ * until that message arrives a node may serve the previous value, never one older than the max age
+ * asked for. Coalescing stays at the entity: a miss asks it.
  */
 public final class NearCache {
   private final ConcurrentHashMap<FetchKey, Answer> answers = new ConcurrentHashMap<>();
@@ -22,7 +22,9 @@ public final class NearCache {
   private final int maxEntries;
   private final Clock clock;
 
-  /** @param maxEntries bound on held answers; 0 turns the near-cache off */
+  /**
+   * @param maxEntries bound on held answers; 0 turns the near-cache off
+   */
   public NearCache(ToLongFunction<FetchKey> datasetMaxAgeMillis, int maxEntries, Clock clock) {
     this.datasetMaxAgeMillis = datasetMaxAgeMillis;
     this.maxEntries = maxEntries;
@@ -31,14 +33,26 @@ public final class NearCache {
 
   /** The same answer as a cache hit: no provider attempted for the request it will serve. */
   public static Answer asHit(Answer a) {
-    if (a.cached() && a.providersAttempted().isEmpty() && !a.coalesced() && a.errors().isEmpty()) return a;
-    return new Answer(a.key(), a.data(), a.source(), a.fallback(), true, false, a.fetchedAtMillis(), a.confidence(),
-        List.of(), false, false, List.of());
+    if (a.cached() && a.providersAttempted().isEmpty() && !a.coalesced() && a.errors().isEmpty())
+      return a;
+    return new Answer(
+        a.key(),
+        a.data(),
+        a.source(),
+        a.fallback(),
+        true,
+        false,
+        a.fetchedAtMillis(),
+        a.confidence(),
+        List.of(),
+        false,
+        false,
+        List.of());
   }
 
   /**
-   * The answer for {@code key} if one is held and no older than {@code maxAgeMillis} (negative:
-   * the dataset's max age); {@code null} otherwise.
+   * The answer for {@code key} if one is held and no older than {@code maxAgeMillis} (negative: the
+   * dataset's max age); {@code null} otherwise.
    */
   public Answer get(FetchKey key, long maxAgeMillis) {
     Answer a = answers.get(key);
@@ -76,7 +90,11 @@ public final class NearCache {
   private synchronized void shrink() {
     if (answers.size() <= maxEntries) return;
     long now = clock.millis();
-    answers.entrySet().removeIf(e -> now - e.getValue().fetchedAtMillis() > datasetMaxAgeMillis.applyAsLong(e.getKey()));
+    answers
+        .entrySet()
+        .removeIf(
+            e ->
+                now - e.getValue().fetchedAtMillis() > datasetMaxAgeMillis.applyAsLong(e.getKey()));
     Iterator<FetchKey> it = answers.keySet().iterator();
     int target = maxEntries - maxEntries / 10;
     while (answers.size() > target && it.hasNext()) {

@@ -18,7 +18,9 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 public final class NearCacheUpdates implements RefreshPublisher {
   public static final String TOPIC = "near-cache-updates";
 
-  /** A key was fetched anew ({@code answer} non-null) or found not to exist ({@code answer} null). */
+  /**
+   * A key was fetched anew ({@code answer} non-null) or found not to exist ({@code answer} null).
+   */
   public record Update(FetchKey key, Answer answer) implements CborSerializable {}
 
   private final ActorRef<Topic.Command<Update>> topic;
@@ -31,7 +33,8 @@ public final class NearCacheUpdates implements RefreshPublisher {
   public static NearCacheUpdates start(ActorSystem<?> system, NearCache cache) {
     ActorRef<Topic.Command<Update>> topic =
         system.systemActorOf(Topic.create(Update.class, TOPIC), "near-cache-topic", Props.empty());
-    ActorRef<Update> subscriber = system.systemActorOf(applying(cache), "near-cache-subscriber", Props.empty());
+    ActorRef<Update> subscriber =
+        system.systemActorOf(applying(cache), "near-cache-subscriber", Props.empty());
     topic.tell(Topic.subscribe(subscriber));
     return new NearCacheUpdates(topic);
   }

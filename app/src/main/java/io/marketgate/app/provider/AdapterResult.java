@@ -4,15 +4,18 @@ import io.marketgate.protocol.ProviderErrorCode;
 import java.time.Duration;
 
 /**
- * What an adapter made of a provider's answer: a normalised record, why it could not, or the
- * next request the same attempt must send (a provider that answers in several steps).
+ * What an adapter made of a provider's answer: a normalised record, why it could not, or the next
+ * request the same attempt must send (a provider that answers in several steps).
  */
 public sealed interface AdapterResult {
 
   record Success(Object record) implements AdapterResult {}
 
-  /** @param retryAfter when the provider says the key may be used again (rate limits), or null */
-  record Failure(ProviderErrorCode code, String message, Duration retryAfter) implements AdapterResult {
+  /**
+   * @param retryAfter when the provider says the key may be used again (rate limits), or null
+   */
+  record Failure(ProviderErrorCode code, String message, Duration retryAfter)
+      implements AdapterResult {
     public Failure(ProviderErrorCode code, String message) {
       this(code, message, null);
     }

@@ -9,7 +9,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
-/** What every adapter does the same way: reading a body as JSON and turning its errors into results. */
+/**
+ * What every adapter does the same way: reading a body as JSON and turning its errors into results.
+ */
 public final class AdapterSupport {
   private AdapterSupport() {}
 
@@ -27,8 +29,12 @@ public final class AdapterSupport {
       json = Json.parse(body);
     } catch (Json.MalformedJsonException e) {
       return StatusClassifier.classify(status)
-          .<AdapterResult>map(code -> AdapterResult.failure(code, "HTTP " + status + " with a body that is not JSON"))
-          .orElse(AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "malformed JSON: " + e.getMessage()));
+          .<AdapterResult>map(
+              code ->
+                  AdapterResult.failure(code, "HTTP " + status + " with a body that is not JSON"))
+          .orElse(
+              AdapterResult.failure(
+                  ProviderErrorCode.INVALID_RESPONSE, "malformed JSON: " + e.getMessage()));
     }
     return errorOf.apply(status, json).orElseGet(() -> parse.apply(json));
   }
@@ -43,7 +49,8 @@ public final class AdapterSupport {
 
   /** A validated record, or INVALID_RESPONSE with what is wrong. */
   public static AdapterResult validated(Object record, Optional<String> violation) {
-    return violation.<AdapterResult>map(v -> AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, v))
+    return violation
+        .<AdapterResult>map(v -> AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, v))
         .orElse(new AdapterResult.Success(record));
   }
 }

@@ -49,7 +49,8 @@ public final class JsonFields {
     BigDecimal ns = decimal(node, field);
     if (ns == null) return null;
     long nanos = ns.longValue();
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   /** A date written {@code yyyy-MM-dd} (or starting so, as in {@code 2024-11-01 06:01:36}). */
@@ -82,14 +83,22 @@ public final class JsonFields {
     return null;
   }
 
-  /** A number written as text, leniently as {@link #decimal} reads it; {@code null} for a placeholder. */
+  /**
+   * A number written as text, leniently as {@link #decimal} reads it; {@code null} for a
+   * placeholder.
+   */
   public static BigDecimal parseDecimal(String raw) {
     String s = raw.trim();
-    if (s.isEmpty() || s.equals(".") || s.equals("-") || s.equalsIgnoreCase("none")
-        || s.equalsIgnoreCase("null") || s.equalsIgnoreCase("n/a")) {
+    if (s.isEmpty()
+        || s.equals(".")
+        || s.equals("-")
+        || s.equalsIgnoreCase("none")
+        || s.equalsIgnoreCase("null")
+        || s.equalsIgnoreCase("n/a")) {
       return null;
     }
-    String cleaned = s.replace(",", "").replace("$", "").replace("%", "").replace("€", "").replace("£", "");
+    String cleaned =
+        s.replace(",", "").replace("$", "").replace("%", "").replace("€", "").replace("£", "");
     try {
       return new BigDecimal(cleaned.trim());
     } catch (NumberFormatException e) {

@@ -16,6 +16,7 @@ public final class KeyEvents {
    * @param coolingUntilMillis when the key may be used again (0: not cooling)
    * @param disabledReason the provider's rejection, or null
    */
-  public record KeyChanged(String provider, String fingerprint, long coolingUntilMillis, String disabledReason)
+  public record KeyChanged(
+      String provider, String fingerprint, long coolingUntilMillis, String disabledReason)
       implements CborSerializable {}
 }

@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /**
  * The keys of one provider on this node: the least-used healthy key serves each call; a key the
- * provider rate-limited cools down until its window resets; a key it rejected is disabled. Keys
- * are known elsewhere only by their fingerprint (a hash prefix) or masked. Touched only by the
- * provider actor.
+ * provider rate-limited cools down until its window resets; a key it rejected is disabled. Keys are
+ * known elsewhere only by their fingerprint (a hash prefix) or masked. Touched only by the provider
+ * actor.
  */
 final class KeyPool {
   /** A key chosen for one call. */
@@ -52,7 +52,10 @@ final class KeyPool {
     for (String s : secrets) entries.add(new Entry(s));
   }
 
-  /** The least-used usable key (its use counted), the keyless lease for a provider without keys, or empty. */
+  /**
+   * The least-used usable key (its use counted), the keyless lease for a provider without keys, or
+   * empty.
+   */
   Optional<Lease> choose(long now) {
     if (entries.isEmpty()) return Optional.of(Lease.KEYLESS);
     Entry best = null;
@@ -67,15 +70,24 @@ final class KeyPool {
 
   /** Why {@link #choose} found nothing. */
   Shortage shortage() {
-    return entries.stream().allMatch(e -> e.disabledReason != null) ? Shortage.ALL_DISABLED : Shortage.ALL_COOLING;
+    return entries.stream().allMatch(e -> e.disabledReason != null)
+        ? Shortage.ALL_DISABLED
+        : Shortage.ALL_COOLING;
   }
 
   /** When the first cooling key becomes usable again (0 when none cools). */
   long nextUsableAt() {
-    return entries.stream().filter(e -> e.disabledReason == null).mapToLong(e -> e.coolingUntilMillis).min().orElse(0);
+    return entries.stream()
+        .filter(e -> e.disabledReason == null)
+        .mapToLong(e -> e.coolingUntilMillis)
+        .min()
+        .orElse(0);
   }
 
-  /** The provider rate-limited this key: unused until {@code untilMillis}. @return whether that changed anything */
+  /**
+   * The provider rate-limited this key: unused until {@code untilMillis}. @return whether that
+   * changed anything
+   */
   boolean coolDown(String fingerprint, long untilMillis, boolean counted) {
     for (Entry e : entries) {
       if (e.fingerprint.equals(fingerprint)) {
@@ -88,7 +100,10 @@ final class KeyPool {
     return false;
   }
 
-  /** The provider rejected this key: never used again on this node. @return whether that changed anything */
+  /**
+   * The provider rejected this key: never used again on this node. @return whether that changed
+   * anything
+   */
   boolean disable(String fingerprint, String reason) {
     for (Entry e : entries) {
       if (e.fingerprint.equals(fingerprint) && e.disabledReason == null) {
@@ -102,18 +117,29 @@ final class KeyPool {
   List<KeyStatus> status(long now) {
     List<KeyStatus> out = new ArrayList<>();
     for (Entry e : entries) {
-      String state = e.disabledReason != null ? "disabled" : e.coolingUntilMillis > now ? "cooling" : "active";
-      out.add(new KeyStatus(ProviderStatus.maskKey(e.secret), state, e.uses, e.rateLimited,
-          e.coolingUntilMillis > now ? Instant.ofEpochMilli(e.coolingUntilMillis) : null, e.disabledReason,
-          e.lastUsedMillis == 0 ? null : Instant.ofEpochMilli(e.lastUsedMillis)));
+      String state =
+          e.disabledReason != null ? "disabled" : e.coolingUntilMillis > now ? "cooling" : "active";
+      out.add(
+          new KeyStatus(
+              ProviderStatus.maskKey(e.secret),
+              state,
+              e.uses,
+              e.rateLimited,
+              e.coolingUntilMillis > now ? Instant.ofEpochMilli(e.coolingUntilMillis) : null,
+              e.disabledReason,
+              e.lastUsedMillis == 0 ? null : Instant.ofEpochMilli(e.lastUsedMillis)));
     }
     return out;
   }
 
-  /** The first 16 hex characters of the key's SHA-256: names a key across nodes without revealing it. */
+  /**
+   * The first 16 hex characters of the key's SHA-256: names a key across nodes without revealing
+   * it.
+   */
   static String fingerprint(String secret) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

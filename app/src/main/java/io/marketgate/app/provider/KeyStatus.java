@@ -10,4 +10,10 @@ import java.time.Instant;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record KeyStatus(
-    String key, String state, long uses, long rateLimited, Instant coolingUntil, String disabledReason, Instant lastUsed) {}
+    String key,
+    String state,
+    long uses,
+    long rateLimited,
+    Instant coolingUntil,
+    String disabledReason,
+    Instant lastUsed) {}

@@ -37,18 +37,22 @@ public final class LoopbackTrust {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS implementation", e);
     }
-    return ConnectionContext.httpsClient((host, port) -> {
-      if (!isLoopback(host)) throw new IllegalArgumentException("self-signed trust is for loopback hosts only, not " + host);
-      // No endpoint identification is set on this engine: the gateway's certificate names no host.
-      SSLEngine engine = tls.createSSLEngine(host, port);
-      engine.setUseClientMode(true);
-      return engine;
-    });
+    return ConnectionContext.httpsClient(
+        (host, port) -> {
+          if (!isLoopback(host))
+            throw new IllegalArgumentException(
+                "self-signed trust is for loopback hosts only, not " + host);
+          // No endpoint identification is set on this engine: the gateway's certificate names no
+          // host.
+          SSLEngine engine = tls.createSSLEngine(host, port);
+          engine.setUseClientMode(true);
+          return engine;
+        });
   }
 
   /**
-   * Accepts every server certificate. Being an extended trust manager, JSSE leaves host name
-   * checks to it (a plain {@code X509TrustManager} would be wrapped in one that checks them).
+   * Accepts every server certificate. Being an extended trust manager, JSSE leaves host name checks
+   * to it (a plain {@code X509TrustManager} would be wrapped in one that checks them).
    */
   private static final class AcceptingTrustManager extends X509ExtendedTrustManager {
     @Override

@@ -48,14 +48,18 @@ public final class ProviderActor {
   public sealed interface Command extends NoSerializationVerificationNeeded {}
 
   /** Fetch {@code key}; the reply arrives within {@code timeout} (capped by the provider's own). */
-  public record Fetch(FetchKey key, Duration timeout, RequestOrigin origin, ActorRef<Outcome> replyTo) implements Command {}
+  public record Fetch(
+      FetchKey key, Duration timeout, RequestOrigin origin, ActorRef<Outcome> replyTo)
+      implements Command {}
 
   /** Quotes of several symbols in one call of the provider's multi-symbol endpoint. */
-  public record FetchBatch(List<FetchKey> keys, Duration timeout, RequestOrigin origin, ActorRef<BatchOutcome> replyTo)
+  public record FetchBatch(
+      List<FetchKey> keys, Duration timeout, RequestOrigin origin, ActorRef<BatchOutcome> replyTo)
       implements Command {}
 
   /** One outcome per key of a {@link FetchBatch}. */
-  public record BatchOutcome(Map<FetchKey, Outcome> outcomes) implements NoSerializationVerificationNeeded {}
+  public record BatchOutcome(Map<FetchKey, Outcome> outcomes)
+      implements NoSerializationVerificationNeeded {}
 
   public record GetStatus(ActorRef<ProviderStatus> replyTo) implements Command {}
 
@@ -67,11 +71,23 @@ public final class ProviderActor {
 
   record BreakerTransition(int generation, BreakerState state) implements Command {}
 
-  private record AttemptDone(Fetch request, KeyPool.Lease key, long startNanos, ProviderExchange.Trace trace, Outcome outcome,
-      Throwable error) implements Command {}
+  private record AttemptDone(
+      Fetch request,
+      KeyPool.Lease key,
+      long startNanos,
+      ProviderExchange.Trace trace,
+      Outcome outcome,
+      Throwable error)
+      implements Command {}
 
-  private record BatchDone(FetchBatch request, KeyPool.Lease key, long startNanos, ProviderExchange.Trace trace,
-      BatchOutcome outcome, Throwable error) implements Command {}
+  private record BatchDone(
+      FetchBatch request,
+      KeyPool.Lease key,
+      long startNanos,
+      ProviderExchange.Trace trace,
+      BatchOutcome outcome,
+      Throwable error)
+      implements Command {}
 
   private record KeyNews(KeyEvents.KeyChanged change) implements Command {}
 
@@ -80,7 +96,9 @@ public final class ProviderActor {
   /** Normalised data: the record and its JSON encoding (what caches keep). */
   public record Fetched(String provider, Object record, byte[] data) implements Outcome {}
 
-  /** @param retryAfter when the provider says the key may be used again, or null */
+  /**
+   * @param retryAfter when the provider says the key may be used again, or null
+   */
   public record Failed(ProviderError error, Duration retryAfter) implements Outcome {
     public Failed(ProviderError error) {
       this(error, null);
@@ -100,20 +118,38 @@ public final class ProviderActor {
       ProviderQuota quota,
       Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {}
 
-  public static Behavior<Command> create(ProviderSettings settings, boolean simulated, ProviderAdapter adapter, Wiring wiring) {
+  public static Behavior<Command> create(
+      ProviderSettings settings, boolean simulated, ProviderAdapter adapter, Wiring wiring) {
     return Behaviors.setup(
         ctx -> {
           ProviderBreaker breaker = new ProviderBreaker(ctx, settings, wiring.metrics());
           ProviderStatistics stats = new ProviderStatistics();
           KeyPool keys = new KeyPool(settings.apiKeys());
-          wiring.keyEvents().ifPresent(topic -> topic.tell(Topic.subscribe(ctx.messageAdapter(KeyEvents.KeyChanged.class, KeyNews::new))));
+          wiring
+              .keyEvents()
+              .ifPresent(
+                  topic ->
+                      topic.tell(
+                          Topic.subscribe(
+                              ctx.messageAdapter(KeyEvents.KeyChanged.class, KeyNews::new))));
           ProviderExchange exchange =
-              new ProviderExchange(settings.name(), settings.baseUrl(), adapter, wiring.http(), wiring.quota(), ctx.getExecutionContext());
+              new ProviderExchange(
+                  settings.name(),
+                  settings.baseUrl(),
+                  adapter,
+                  wiring.http(),
+                  wiring.quota(),
+                  ctx.getExecutionContext());
           return Behaviors.supervise(
                   Behaviors.<Command>setup(
-                      inner -> new Active(inner, settings, simulated, adapter, exchange, wiring, breaker, stats, keys).receive()))
+                      inner ->
+                          new Active(
+                                  inner, settings, simulated, adapter, exchange, wiring, breaker,
+                                  stats, keys)
+                              .receive()))
               .onFailure(
-                  SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
+                  SupervisorStrategy.restartWithBackoff(
+                          Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
                       .withResetBackoffAfter(Duration.ofSeconds(30)));
         });
   }
@@ -129,8 +165,16 @@ public final class ProviderActor {
     private final ProviderStatistics stats;
     private final KeyPool keys;
 
-    Active(ActorContext<Command> ctx, ProviderSettings settings, boolean simulated, ProviderAdapter adapter, ProviderExchange exchange,
-        Wiring wiring, ProviderBreaker breaker, ProviderStatistics stats, KeyPool keys) {
+    Active(
+        ActorContext<Command> ctx,
+        ProviderSettings settings,
+        boolean simulated,
+        ProviderAdapter adapter,
+        ProviderExchange exchange,
+        Wiring wiring,
+        ProviderBreaker breaker,
+        ProviderStatistics stats,
+        KeyPool keys) {
       this.ctx = ctx;
       this.settings = settings;
       this.simulated = simulated;
@@ -149,33 +193,48 @@ public final class ProviderActor {
           .onMessage(FetchBatch.class, this::onFetchBatch)
           .onMessage(BatchDone.class, this::onBatchDone)
           .onMessage(KeyNews.class, this::onKeyNews)
-          .onMessage(BreakerTransition.class, t -> {
-            breaker.transition(t.generation(), t.state());
-            return Behaviors.same();
-          })
-          .onMessage(GetStatus.class, get -> {
-            get.replyTo().tell(status());
-            return Behaviors.same();
-          })
-          .onMessage(ResetBreaker.class, reset -> {
-            breaker.reset();
-            reset.replyTo().tell(status());
-            return Behaviors.same();
-          })
-          .onMessage(Crash.class, crash -> {
-            throw new IllegalStateException("provider " + settings.name() + " crashed on request: " + crash.reason());
-          })
+          .onMessage(
+              BreakerTransition.class,
+              t -> {
+                breaker.transition(t.generation(), t.state());
+                return Behaviors.same();
+              })
+          .onMessage(
+              GetStatus.class,
+              get -> {
+                get.replyTo().tell(status());
+                return Behaviors.same();
+              })
+          .onMessage(
+              ResetBreaker.class,
+              reset -> {
+                breaker.reset();
+                reset.replyTo().tell(status());
+                return Behaviors.same();
+              })
+          .onMessage(
+              Crash.class,
+              crash -> {
+                throw new IllegalStateException(
+                    "provider " + settings.name() + " crashed on request: " + crash.reason());
+              })
           .build();
     }
 
     private Behavior<Command> onFetch(Fetch fetch) {
       long start = System.nanoTime();
       if (!adapter.datasets().contains(fetch.key().dataset())) {
-        fetch.replyTo().tell(failed(ProviderErrorCode.NOT_FOUND, "does not serve " + fetch.key().dataset().wireName()));
+        fetch
+            .replyTo()
+            .tell(
+                failed(
+                    ProviderErrorCode.NOT_FOUND,
+                    "does not serve " + fetch.key().dataset().wireName()));
         return Behaviors.same();
       }
       Optional<Failed> refused = refusal();
-      Optional<KeyPool.Lease> key = refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
+      Optional<KeyPool.Lease> key =
+          refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
       if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
       if (refused.isPresent()) {
         metrics().providerError(settings.name(), refused.get().error().code());
@@ -186,14 +245,29 @@ public final class ProviderActor {
       try {
         request = adapter.request(fetch.key(), key.get().secret());
       } catch (RuntimeException e) {
-        fetch.replyTo().tell(failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request: " + e.getClass().getSimpleName()));
+        fetch
+            .replyTo()
+            .tell(
+                failed(
+                    ProviderErrorCode.INVALID_RESPONSE,
+                    "cannot build request: " + e.getClass().getSimpleName()));
         return Behaviors.same();
       }
       long deadline = start + min(fetch.timeout(), settings.timeout()).toNanos();
       ProviderExchange.Trace trace = new ProviderExchange.Trace();
-      CompletionStage<Outcome> call = withPermit(deadline, () -> Stages.direct(
-          breaker.current().callWithCircuitBreakerCS(() -> exchange.fetch(fetch.key(), request, deadline, trace), ProviderActor::countsAsFailure)));
-      ctx.pipeToSelf(call, (outcome, error) -> new AttemptDone(fetch, key.get(), start, trace, outcome, error));
+      CompletionStage<Outcome> call =
+          withPermit(
+              deadline,
+              () ->
+                  Stages.direct(
+                      breaker
+                          .current()
+                          .callWithCircuitBreakerCS(
+                              () -> exchange.fetch(fetch.key(), request, deadline, trace),
+                              ProviderActor::countsAsFailure)));
+      ctx.pipeToSelf(
+          call,
+          (outcome, error) -> new AttemptDone(fetch, key.get(), start, trace, outcome, error));
       return Behaviors.same();
     }
 
@@ -201,11 +275,16 @@ public final class ProviderActor {
       long start = System.nanoTime();
       BatchQuotes batchQuotes = adapter instanceof BatchQuotes b ? b : null;
       if (batchQuotes == null) {
-        batch.replyTo().tell(allFailed(batch.keys(), failed(ProviderErrorCode.NOT_FOUND, "no multi-symbol quotes")));
+        batch
+            .replyTo()
+            .tell(
+                allFailed(
+                    batch.keys(), failed(ProviderErrorCode.NOT_FOUND, "no multi-symbol quotes")));
         return Behaviors.same();
       }
       Optional<Failed> refused = refusal();
-      Optional<KeyPool.Lease> key = refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
+      Optional<KeyPool.Lease> key =
+          refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
       if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
       if (refused.isPresent()) {
         metrics().providerError(settings.name(), refused.get().error().code());
@@ -214,16 +293,34 @@ public final class ProviderActor {
       }
       ProviderRequest request;
       try {
-        request = batchQuotes.batchRequest(batch.keys().stream().map(FetchKey::symbol).toList(), key.get().secret());
+        request =
+            batchQuotes.batchRequest(
+                batch.keys().stream().map(FetchKey::symbol).toList(), key.get().secret());
       } catch (RuntimeException e) {
-        batch.replyTo().tell(allFailed(batch.keys(), failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request")));
+        batch
+            .replyTo()
+            .tell(
+                allFailed(
+                    batch.keys(),
+                    failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request")));
         return Behaviors.same();
       }
       long deadline = start + min(batch.timeout(), settings.timeout()).toNanos();
       ProviderExchange.Trace trace = new ProviderExchange.Trace();
-      CompletionStage<BatchOutcome> call = withPermit(deadline, () -> Stages.direct(breaker.current().callWithCircuitBreakerCS(
-          () -> exchange.fetchBatch(batchQuotes, batch.keys(), request, deadline, trace), ProviderActor::batchCountsAsFailure)));
-      ctx.pipeToSelf(call, (outcome, error) -> new BatchDone(batch, key.get(), start, trace, outcome, error));
+      CompletionStage<BatchOutcome> call =
+          withPermit(
+              deadline,
+              () ->
+                  Stages.direct(
+                      breaker
+                          .current()
+                          .callWithCircuitBreakerCS(
+                              () ->
+                                  exchange.fetchBatch(
+                                      batchQuotes, batch.keys(), request, deadline, trace),
+                              ProviderActor::batchCountsAsFailure)));
+      ctx.pipeToSelf(
+          call, (outcome, error) -> new BatchDone(batch, key.get(), start, trace, outcome, error));
       return Behaviors.same();
     }
 
@@ -238,13 +335,24 @@ public final class ProviderActor {
       stats.refusedForKeys++;
       return keys.shortage() == KeyPool.Shortage.ALL_DISABLED
           ? local(ProviderErrorCode.UNAUTHORIZED, "every key was rejected by the provider")
-          : local(ProviderErrorCode.RATE_LIMIT, "every key is cooling down until " + Instant.ofEpochMilli(keys.nextUsableAt()));
+          : local(
+              ProviderErrorCode.RATE_LIMIT,
+              "every key is cooling down until " + Instant.ofEpochMilli(keys.nextUsableAt()));
     }
 
-    /** {@code call} once the quota grants a permit before the deadline; a quota refusal otherwise, without a call. */
-    private <T> CompletionStage<T> withPermit(long deadlineNanos, java.util.function.Supplier<CompletionStage<T>> call) {
-      return Stages.direct(wiring.quota().tryAcquire(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()))))
-          .thenCompose(granted -> granted ? call.get() : CompletableFuture.failedFuture(new QuotaExhausted()));
+    /**
+     * {@code call} once the quota grants a permit before the deadline; a quota refusal otherwise,
+     * without a call.
+     */
+    private <T> CompletionStage<T> withPermit(
+        long deadlineNanos, java.util.function.Supplier<CompletionStage<T>> call) {
+      return Stages.direct(
+              wiring
+                  .quota()
+                  .tryAcquire(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()))))
+          .thenCompose(
+              granted ->
+                  granted ? call.get() : CompletableFuture.failedFuture(new QuotaExhausted()));
     }
 
     private Behavior<Command> onAttemptDone(AttemptDone done) {
@@ -256,20 +364,38 @@ public final class ProviderActor {
     }
 
     private Behavior<Command> onBatchDone(BatchDone done) {
-      BatchOutcome outcome = done.outcome() != null ? done.outcome() : allFailed(done.request().keys(), failureOf(done.error()));
+      BatchOutcome outcome =
+          done.outcome() != null
+              ? done.outcome()
+              : allFailed(done.request().keys(), failureOf(done.error()));
       boolean anyFetched = outcome.outcomes().values().stream().anyMatch(o -> o instanceof Fetched);
       // The call as a whole: fetched if any symbol came back, else the first symbol's failure.
-      Outcome representative = anyFetched
-          ? outcome.outcomes().values().stream().filter(o -> o instanceof Fetched).findFirst().get()
-          : outcome.outcomes().values().stream().findFirst().orElse(failed(ProviderErrorCode.NOT_FOUND, "no symbols"));
-      String subject = "batch:" + done.request().keys().stream().map(FetchKey::symbol).collect(Collectors.joining(","));
+      Outcome representative =
+          anyFetched
+              ? outcome.outcomes().values().stream()
+                  .filter(o -> o instanceof Fetched)
+                  .findFirst()
+                  .get()
+              : outcome.outcomes().values().stream()
+                  .findFirst()
+                  .orElse(failed(ProviderErrorCode.NOT_FOUND, "no symbols"));
+      String subject =
+          "batch:"
+              + done.request().keys().stream()
+                  .map(FetchKey::symbol)
+                  .collect(Collectors.joining(","));
       afterAttempt(done.trace(), representative, done.key(), subject, done.request().origin());
       done.request().replyTo().tell(outcome);
       return Behaviors.same();
     }
 
     /** Statistics, metrics, audit rows (one per call sent) and key health after an attempt. */
-    private void afterAttempt(ProviderExchange.Trace trace, Outcome outcome, KeyPool.Lease key, String subject, RequestOrigin origin) {
+    private void afterAttempt(
+        ProviderExchange.Trace trace,
+        Outcome outcome,
+        KeyPool.Lease key,
+        String subject,
+        RequestOrigin origin) {
       List<ProviderExchange.Trace.Call> calls = trace.calls();
       long now = System.nanoTime();
       for (int i = 0; i < calls.size(); i++) {
@@ -278,12 +404,22 @@ public final class ProviderActor {
         long latency = (c.endNanos() == 0 ? now : c.endNanos()) - c.startNanos();
         stats.call(latency);
         wiring.metrics().providerRequest(settings.name(), c.endpoint(), label, latency);
-        wiring.audit().record(AuditEvent.providerCall(settings.name(), c.endpoint(), subject, label, latency / 1_000_000,
-            origin.client(), origin.profile()));
+        wiring
+            .audit()
+            .record(
+                AuditEvent.providerCall(
+                    settings.name(),
+                    c.endpoint(),
+                    subject,
+                    label,
+                    latency / 1_000_000,
+                    origin.client(),
+                    origin.profile()));
       }
       if (outcome instanceof Failed f) {
         wiring.metrics().providerError(settings.name(), f.error().code());
-        if (f.local() && calls.isEmpty() && f.error().code() == ProviderErrorCode.RATE_LIMIT) stats.refusedByQuota++;
+        if (f.local() && calls.isEmpty() && f.error().code() == ProviderErrorCode.RATE_LIMIT)
+          stats.refusedByQuota++;
         if (!f.local()) keyHealth(key, f);
       }
       if (!calls.isEmpty()) countOutcome(outcome, calls.get(0).endpoint());
@@ -297,13 +433,22 @@ public final class ProviderActor {
         Duration cooldown = f.retryAfter() != null ? f.retryAfter() : settings.keyCooldown();
         long until = now + cooldown.toMillis();
         if (keys.coolDown(key.fingerprint(), until, true)) {
-          ctx.getLog().warn("A key of {} was rate-limited; cooling down until {}", settings.name(), Instant.ofEpochMilli(until));
+          ctx.getLog()
+              .warn(
+                  "A key of {} was rate-limited; cooling down until {}",
+                  settings.name(),
+                  Instant.ofEpochMilli(until));
           publish(new KeyEvents.KeyChanged(settings.name(), key.fingerprint(), until, null));
         }
       } else if (f.error().code() == ProviderErrorCode.UNAUTHORIZED) {
         if (keys.disable(key.fingerprint(), f.error().message())) {
-          ctx.getLog().error("A key of {} was rejected and is disabled: {}", settings.name(), f.error().message());
-          publish(new KeyEvents.KeyChanged(settings.name(), key.fingerprint(), 0, f.error().message()));
+          ctx.getLog()
+              .error(
+                  "A key of {} was rejected and is disabled: {}",
+                  settings.name(),
+                  f.error().message());
+          publish(
+              new KeyEvents.KeyChanged(settings.name(), key.fingerprint(), 0, f.error().message()));
         }
       }
     }
@@ -345,8 +490,11 @@ public final class ProviderActor {
         stats.refusedByBreaker++;
         return local(ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open");
       }
-      if (cause instanceof TimeoutException) return failed(ProviderErrorCode.TIMEOUT, "no answer in time");
-      return failed(ProviderErrorCode.NETWORK_ERROR, cause == null ? "unknown" : cause.getClass().getSimpleName());
+      if (cause instanceof TimeoutException)
+        return failed(ProviderErrorCode.TIMEOUT, "no answer in time");
+      return failed(
+          ProviderErrorCode.NETWORK_ERROR,
+          cause == null ? "unknown" : cause.getClass().getSimpleName());
     }
 
     private Metrics metrics() {
@@ -401,13 +549,18 @@ public final class ProviderActor {
     return new Failed(new ProviderError(provider, code, message));
   }
 
-  static Failed failed(String provider, ProviderErrorCode code, String message, Duration retryAfter) {
+  static Failed failed(
+      String provider, ProviderErrorCode code, String message, Duration retryAfter) {
     return new Failed(new ProviderError(provider, code, message), retryAfter);
   }
 
-  /** The cluster-wide request quota of the provider is used up for now: a RATE_LIMIT without a call. */
+  /**
+   * The cluster-wide request quota of the provider is used up for now: a RATE_LIMIT without a call.
+   */
   static Failed quotaExhausted(String provider) {
-    return new Failed(new ProviderError(provider, ProviderErrorCode.RATE_LIMIT, "request quota reached; no call sent", true));
+    return new Failed(
+        new ProviderError(
+            provider, ProviderErrorCode.RATE_LIMIT, "request quota reached; no call sent", true));
   }
 
   private static BatchOutcome allFailed(List<FetchKey> keys, Outcome failure) {
@@ -416,15 +569,25 @@ public final class ProviderActor {
     return new BatchOutcome(outcomes);
   }
 
-  /** A batch counts against the provider when no symbol came back and the reason was a provider failure. */
-  private static Boolean batchCountsAsFailure(Optional<BatchOutcome> outcome, Optional<Throwable> error) {
+  /**
+   * A batch counts against the provider when no symbol came back and the reason was a provider
+   * failure.
+   */
+  private static Boolean batchCountsAsFailure(
+      Optional<BatchOutcome> outcome, Optional<Throwable> error) {
     if (error.isPresent()) return true;
-    return outcome.map(b -> b.outcomes().values().stream().noneMatch(o -> o instanceof Fetched)
-            && b.outcomes().values().stream().anyMatch(ProviderActor::isProviderFailure))
+    return outcome
+        .map(
+            b ->
+                b.outcomes().values().stream().noneMatch(o -> o instanceof Fetched)
+                    && b.outcomes().values().stream().anyMatch(ProviderActor::isProviderFailure))
         .orElse(true);
   }
 
-  /** What the breaker counts: exceptions and provider failures; NOT_FOUND, plan refusals and local refusals are not. */
+  /**
+   * What the breaker counts: exceptions and provider failures; NOT_FOUND, plan refusals and local
+   * refusals are not.
+   */
   private static Boolean countsAsFailure(Optional<Outcome> outcome, Optional<Throwable> error) {
     if (error.isPresent()) return true;
     return outcome.map(ProviderActor::isProviderFailure).orElse(true);

@@ -5,8 +5,8 @@ import io.marketgate.protocol.FetchKey;
 import java.util.Set;
 
 /**
- * Knows one provider's wire format: how a fetch key becomes a request and how an answer becomes
- * a normalised, validated record. Shared mechanics (HTTP, breaker, metrics) live in {@link
+ * Knows one provider's wire format: how a fetch key becomes a request and how an answer becomes a
+ * normalised, validated record. Shared mechanics (HTTP, breaker, metrics) live in {@link
  * ProviderActor}; an adapter is a plain class without mutable state other than caches of facts
  * (such as a provider's id for a symbol).
  */

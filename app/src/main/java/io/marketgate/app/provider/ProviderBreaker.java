@@ -20,7 +20,8 @@ final class ProviderBreaker {
   private BreakerState state = BreakerState.CLOSED;
   private long openEvents;
 
-  ProviderBreaker(ActorContext<ProviderActor.Command> ctx, ProviderSettings settings, Metrics metrics) {
+  ProviderBreaker(
+      ActorContext<ProviderActor.Command> ctx, ProviderSettings settings, Metrics metrics) {
     this.ctx = ctx;
     this.settings = settings;
     this.metrics = metrics;
@@ -61,9 +62,12 @@ final class ProviderBreaker {
                 settings.timeout(),
                 settings.breakerResetTimeout())
             .withExponentialBackoff(settings.breakerMaxResetTimeout())
-            .addOnOpenListener(() -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.OPEN)))
-            .addOnHalfOpenListener(() -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.HALF_OPEN)))
-            .addOnCloseListener(() -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.CLOSED)));
+            .addOnOpenListener(
+                () -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.OPEN)))
+            .addOnHalfOpenListener(
+                () -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.HALF_OPEN)))
+            .addOnCloseListener(
+                () -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.CLOSED)));
   }
 
   private void moveTo(BreakerState next) {

@@ -16,10 +16,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP side of one attempt: sends the adapter's request, lets the adapter read the answer,
- * and sends any follow-up it asks for (each with a quota permit of its own), all before the
- * attempt's deadline. Every call sent is written to the attempt's {@link Trace}. Parsing runs in
- * the call's future, off the actor; an exception of the adapter is an INVALID_RESPONSE.
+ * The HTTP side of one attempt: sends the adapter's request, lets the adapter read the answer, and
+ * sends any follow-up it asks for (each with a quota permit of its own), all before the attempt's
+ * deadline. Every call sent is written to the attempt's {@link Trace}. Parsing runs in the call's
+ * future, off the actor; an exception of the adapter is an INVALID_RESPONSE.
  */
 final class ProviderExchange {
   private static final int MAX_STEPS = 8;
@@ -54,7 +54,13 @@ final class ProviderExchange {
   private final ProviderQuota quota;
   private final Executor executor;
 
-  ProviderExchange(String provider, String baseUrl, ProviderAdapter adapter, ProviderHttpClient http, ProviderQuota quota, Executor executor) {
+  ProviderExchange(
+      String provider,
+      String baseUrl,
+      ProviderAdapter adapter,
+      ProviderHttpClient http,
+      ProviderQuota quota,
+      Executor executor) {
     this.provider = provider;
     this.baseUrl = baseUrl;
     this.adapter = adapter;
@@ -63,53 +69,89 @@ final class ProviderExchange {
     this.executor = executor;
   }
 
-  CompletionStage<ProviderActor.Outcome> fetch(FetchKey key, ProviderRequest request, long deadlineNanos, Trace trace) {
+  CompletionStage<ProviderActor.Outcome> fetch(
+      FetchKey key, ProviderRequest request, long deadlineNanos, Trace trace) {
     return step(key, request, deadlineNanos, trace, 1);
   }
 
-  private CompletionStage<ProviderActor.Outcome> step(FetchKey key, ProviderRequest request, long deadlineNanos, Trace trace, int n) {
+  private CompletionStage<ProviderActor.Outcome> step(
+      FetchKey key, ProviderRequest request, long deadlineNanos, Trace trace, int n) {
     int call = trace.started(request.endpoint());
-    return get(request, deadlineNanos).thenCompose(response -> {
-      trace.ended(call);
-      AdapterResult result;
-      try {
-        result = adapter.parse(key, request, response.status(), response.body());
-      } catch (RuntimeException e) {
-        result = AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "unreadable answer: " + e.getClass().getSimpleName());
-      }
-      if (!(result instanceof AdapterResult.FollowUp next)) return CompletableFuture.completedFuture(outcome(result));
-      if (n >= MAX_STEPS) {
-        return done(ProviderErrorCode.INVALID_RESPONSE, "no answer after " + MAX_STEPS + " requests");
-      }
-      long remaining = deadlineNanos - System.nanoTime() - next.delay().toNanos();
-      if (remaining <= 0) return done(ProviderErrorCode.TIMEOUT, "no data before the deadline");
-      return quota.tryAcquire(Duration.ofNanos(remaining)).thenCompose(granted -> granted
-          ? later(next.delay()).thenCompose(v -> step(key, next.next(), deadlineNanos, trace, n + 1))
-          : CompletableFuture.completedFuture(ProviderActor.quotaExhausted(provider)));
-    });
+    return get(request, deadlineNanos)
+        .thenCompose(
+            response -> {
+              trace.ended(call);
+              AdapterResult result;
+              try {
+                result = adapter.parse(key, request, response.status(), response.body());
+              } catch (RuntimeException e) {
+                result =
+                    AdapterResult.failure(
+                        ProviderErrorCode.INVALID_RESPONSE,
+                        "unreadable answer: " + e.getClass().getSimpleName());
+              }
+              if (!(result instanceof AdapterResult.FollowUp next))
+                return CompletableFuture.completedFuture(outcome(result));
+              if (n >= MAX_STEPS) {
+                return done(
+                    ProviderErrorCode.INVALID_RESPONSE,
+                    "no answer after " + MAX_STEPS + " requests");
+              }
+              long remaining = deadlineNanos - System.nanoTime() - next.delay().toNanos();
+              if (remaining <= 0)
+                return done(ProviderErrorCode.TIMEOUT, "no data before the deadline");
+              return quota
+                  .tryAcquire(Duration.ofNanos(remaining))
+                  .thenCompose(
+                      granted ->
+                          granted
+                              ? later(next.delay())
+                                  .thenCompose(
+                                      v -> step(key, next.next(), deadlineNanos, trace, n + 1))
+                              : CompletableFuture.completedFuture(
+                                  ProviderActor.quotaExhausted(provider)));
+            });
   }
 
   /** One multi-symbol quote call; one outcome per key. */
-  CompletionStage<ProviderActor.BatchOutcome> fetchBatch(BatchQuotes batchQuotes, List<FetchKey> keys, ProviderRequest request,
-      long deadlineNanos, Trace trace) {
+  CompletionStage<ProviderActor.BatchOutcome> fetchBatch(
+      BatchQuotes batchQuotes,
+      List<FetchKey> keys,
+      ProviderRequest request,
+      long deadlineNanos,
+      Trace trace) {
     int call = trace.started(request.endpoint());
-    return get(request, deadlineNanos).thenApply(response -> {
-      trace.ended(call);
-      Map<FetchKey, ProviderActor.Outcome> outcomes = new LinkedHashMap<>();
-      try {
-        Map<String, AdapterResult> results = batchQuotes.parseBatch(keys.stream().map(FetchKey::symbol).toList(), response.status(), response.body());
-        for (FetchKey key : keys) outcomes.put(key, outcome(results.get(key.symbol())));
-      } catch (RuntimeException e) {
-        ProviderActor.Outcome failed = ProviderActor.failed(provider, ProviderErrorCode.INVALID_RESPONSE, "unreadable answer: " + e.getClass().getSimpleName());
-        for (FetchKey key : keys) outcomes.put(key, failed);
-      }
-      return new ProviderActor.BatchOutcome(outcomes);
-    });
+    return get(request, deadlineNanos)
+        .thenApply(
+            response -> {
+              trace.ended(call);
+              Map<FetchKey, ProviderActor.Outcome> outcomes = new LinkedHashMap<>();
+              try {
+                Map<String, AdapterResult> results =
+                    batchQuotes.parseBatch(
+                        keys.stream().map(FetchKey::symbol).toList(),
+                        response.status(),
+                        response.body());
+                for (FetchKey key : keys) outcomes.put(key, outcome(results.get(key.symbol())));
+              } catch (RuntimeException e) {
+                ProviderActor.Outcome failed =
+                    ProviderActor.failed(
+                        provider,
+                        ProviderErrorCode.INVALID_RESPONSE,
+                        "unreadable answer: " + e.getClass().getSimpleName());
+                for (FetchKey key : keys) outcomes.put(key, failed);
+              }
+              return new ProviderActor.BatchOutcome(outcomes);
+            });
   }
 
-  private CompletionStage<ProviderHttpClient.RawResponse> get(ProviderRequest request, long deadlineNanos) {
+  private CompletionStage<ProviderHttpClient.RawResponse> get(
+      ProviderRequest request, long deadlineNanos) {
     try {
-      return http.get(baseUrl + request.pathAndQuery(), request.headers(), Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+      return http.get(
+          baseUrl + request.pathAndQuery(),
+          request.headers(),
+          Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -117,7 +159,9 @@ final class ProviderExchange {
 
   private CompletionStage<Void> later(Duration delay) {
     if (delay.isZero() || delay.isNegative()) return CompletableFuture.completedFuture(null);
-    return CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor));
+    return CompletableFuture.runAsync(
+        () -> {},
+        CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor));
   }
 
   private CompletionStage<ProviderActor.Outcome> done(ProviderErrorCode code, String message) {
@@ -125,10 +169,15 @@ final class ProviderExchange {
   }
 
   private ProviderActor.Outcome outcome(AdapterResult result) {
-    if (result instanceof AdapterResult.Success s) return new ProviderActor.Fetched(provider, s.record(), Json.encode(s.record()));
-    if (result instanceof AdapterResult.Failure f) return ProviderActor.failed(provider, f.code(), f.message(), f.retryAfter());
+    if (result instanceof AdapterResult.Success s)
+      return new ProviderActor.Fetched(provider, s.record(), Json.encode(s.record()));
+    if (result instanceof AdapterResult.Failure f)
+      return ProviderActor.failed(provider, f.code(), f.message(), f.retryAfter());
     if (result instanceof AdapterResult.FollowUp) {
-      return ProviderActor.failed(provider, ProviderErrorCode.INVALID_RESPONSE, "a multi-symbol answer cannot ask for more");
+      return ProviderActor.failed(
+          provider,
+          ProviderErrorCode.INVALID_RESPONSE,
+          "a multi-symbol answer cannot ask for more");
     }
     return ProviderActor.failed(provider, ProviderErrorCode.NOT_FOUND, "no answer for this symbol");
   }

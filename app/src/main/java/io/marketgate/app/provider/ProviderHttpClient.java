@@ -20,8 +20,8 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * One provider's HTTP client: a Pekko HTTP host connection pool sized for a herd, with silent
- * retries off (every call is one counted attempt, STACK trap 16) and a hard per-call timeout.
- * HTTPS uses the JVM's trust unless the provider trusts a self-signed loopback gateway ({@link
+ * retries off (every call is one counted attempt, STACK trap 16) and a hard per-call timeout. HTTPS
+ * uses the JVM's trust unless the provider trusts a self-signed loopback gateway ({@link
  * LoopbackTrust}).
  */
 public final class ProviderHttpClient {
@@ -36,9 +36,13 @@ public final class ProviderHttpClient {
   private final LoggingAdapter log;
   private final long maxResponseBytes;
 
-  public ProviderHttpClient(ActorSystem<?> system, ProviderHttpSettings settings, ProviderSettings provider) {
+  public ProviderHttpClient(
+      ActorSystem<?> system, ProviderHttpSettings settings, ProviderSettings provider) {
     this.http = Http.get(system);
-    this.https = provider.trustSelfSigned() ? LoopbackTrust.httpsContext() : http.defaultClientHttpsContext();
+    this.https =
+        provider.trustSelfSigned()
+            ? LoopbackTrust.httpsContext()
+            : http.defaultClientHttpsContext();
     Duration providerTimeout = provider.timeout();
     // A connection whose request hangs is closed once it has been silent this long, freeing the
     // pool slot; the attempt itself has long since failed with TIMEOUT.
@@ -58,8 +62,12 @@ public final class ProviderHttpClient {
     this.maxResponseBytes = settings.maxResponseBytes();
   }
 
-  /** GETs {@code url}; fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}. */
-  public CompletionStage<RawResponse> get(String url, Map<String, String> headers, Duration timeout) {
+  /**
+   * GETs {@code url}; fails with a {@link java.util.concurrent.TimeoutException} after {@code
+   * timeout}.
+   */
+  public CompletionStage<RawResponse> get(
+      String url, Map<String, String> headers, Duration timeout) {
     HttpRequest request = HttpRequest.GET(url);
     for (var h : headers.entrySet()) {
       request = request.addHeader(HttpHeader.parse(h.getKey(), h.getValue()));
@@ -68,8 +76,12 @@ public final class ProviderHttpClient {
     return Stages.direct(http.singleRequest(request, https, pool, log))
         .thenCompose(
             response ->
-                Stages.direct(response.entity().toStrict(timeoutMillis, maxResponseBytes, materializer))
-                    .thenApply(strict -> new RawResponse(response.status().intValue(), strict.getData().toArray())))
+                Stages.direct(
+                        response.entity().toStrict(timeoutMillis, maxResponseBytes, materializer))
+                    .thenApply(
+                        strict ->
+                            new RawResponse(
+                                response.status().intValue(), strict.getData().toArray())))
         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 

@@ -33,7 +33,11 @@ public final class ProviderRegistry {
 
   /** A running provider: its actor, the settings it was started with, and its adapter. */
   public record Provider(
-      String name, ActorRef<ProviderActor.Command> ref, ProviderSettings settings, Set<Dataset> datasets, ProviderAdapter adapter) {
+      String name,
+      ActorRef<ProviderActor.Command> ref,
+      ProviderSettings settings,
+      Set<Dataset> datasets,
+      ProviderAdapter adapter) {
 
     /** Its multi-symbol quote call, when it has one. */
     public Optional<BatchQuotes> batchQuotes() {
@@ -45,20 +49,40 @@ public final class ProviderRegistry {
   private static final Map<String, Function<ProviderSettings, ProviderAdapter>> ADAPTERS =
       Map.of(
           "fmp", s -> new FmpAdapter(s.baseUrl(), s.intOption("max-batch-size", 50)),
-          "polygon", s -> new PolygonAdapter(PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
+          "polygon",
+              s ->
+                  new PolygonAdapter(
+                      PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
           "fred", s -> new FredAdapter(),
-          "ibkr", s -> new IbkrAdapter(s.durationOption("snapshot-poll-interval", Duration.ofMillis(200))),
-          "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))),
-          "tiingo", s -> new TiingoAdapter(
-              TiingoAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "iex")), s.intOption("max-batch-size", 100), Clock.systemUTC()),
-          "alphavantage", s -> new AlphaVantageAdapter(
-              AlphaVantageAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "global_quote")), Clock.systemUTC()));
+          "ibkr",
+              s ->
+                  new IbkrAdapter(
+                      s.durationOption("snapshot-poll-interval", Duration.ofMillis(200))),
+          "newsapi",
+              s ->
+                  new NewsApiAdapter(
+                      NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))),
+          "tiingo",
+              s ->
+                  new TiingoAdapter(
+                      TiingoAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "iex")),
+                      s.intOption("max-batch-size", 100),
+                      Clock.systemUTC()),
+          "alphavantage",
+              s ->
+                  new AlphaVantageAdapter(
+                      AlphaVantageAdapter.parseQuoteEndpoint(
+                          s.option("quote-endpoint", "global_quote")),
+                      Clock.systemUTC()));
 
   private final Map<String, Provider> providers;
   private final Map<Dataset, List<Provider>> plans;
   private final Map<Dataset, DatasetRouting> routing;
 
-  private ProviderRegistry(Map<String, Provider> providers, Map<Dataset, List<Provider>> plans, Map<Dataset, DatasetRouting> routing) {
+  private ProviderRegistry(
+      Map<String, Provider> providers,
+      Map<Dataset, List<Provider>> plans,
+      Map<Dataset, DatasetRouting> routing) {
     this.providers = providers;
     this.plans = plans;
     this.routing = routing;
@@ -78,7 +102,10 @@ public final class ProviderRegistry {
       AuditTrail audit,
       Function<ProviderSettings, ProviderQuota> quotas) {
     ActorRef<Topic.Command<KeyEvents.KeyChanged>> keyEvents =
-        system.systemActorOf(Topic.create(KeyEvents.KeyChanged.class, KeyEvents.TOPIC), "provider-key-events", Props.empty());
+        system.systemActorOf(
+            Topic.create(KeyEvents.KeyChanged.class, KeyEvents.TOPIC),
+            "provider-key-events",
+            Props.empty());
     Map<String, Provider> started = new LinkedHashMap<>();
     for (ProviderSettings p : settings.providers().values()) {
       Optional<ProviderAdapter> found = adapterFor(p);
@@ -86,9 +113,13 @@ public final class ProviderRegistry {
       if (found.isEmpty() || !usable) continue;
       ProviderAdapter adapter = found.get();
       ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p);
-      ProviderActor.Wiring wiring = new ProviderActor.Wiring(http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
+      ProviderActor.Wiring wiring =
+          new ProviderActor.Wiring(http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
       ActorRef<ProviderActor.Command> ref =
-          system.systemActorOf(ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring), "provider-" + p.name(), Props.empty());
+          system.systemActorOf(
+              ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring),
+              "provider-" + p.name(),
+              Props.empty());
       started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets(), adapter));
     }
     Map<Dataset, List<Provider>> plans = new LinkedHashMap<>();
@@ -107,7 +138,8 @@ public final class ProviderRegistry {
 
   /** The adapter of a provider Marketgate knows; empty for an unknown name. */
   public static Optional<ProviderAdapter> adapterFor(ProviderSettings settings) {
-    return Optional.ofNullable(ADAPTERS.get(settings.name())).map(factory -> factory.apply(settings));
+    return Optional.ofNullable(ADAPTERS.get(settings.name()))
+        .map(factory -> factory.apply(settings));
   }
 
   /** The providers a dataset tries, in order; empty when none is enabled for it. */

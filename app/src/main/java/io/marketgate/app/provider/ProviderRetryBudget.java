@@ -3,9 +3,9 @@ package io.marketgate.app.provider;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.config.RetryBudgetSettings;
 import io.marketgate.persistence.dlq.RetryBudget;
+import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.SymbolProtocol;
-import io.marketgate.protocol.Dataset;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,10 +19,10 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * Dead-letter retries on this node may use {@code share} of each provider's rate limit, divided
- * by the Up gateway nodes (so the cluster as a whole stays within the share). One token bucket per
- * provider, refilled continuously; a retry of a key takes one token from every provider its
- * dataset may call, or none.
+ * Dead-letter retries on this node may use {@code share} of each provider's rate limit, divided by
+ * the Up gateway nodes (so the cluster as a whole stays within the share). One token bucket per
+ * provider, refilled continuously; a retry of a key takes one token from every provider its dataset
+ * may call, or none.
  */
 public final class ProviderRetryBudget implements RetryBudget {
   private static final Duration WAIT = Duration.ofMillis(500);
@@ -58,22 +58,25 @@ public final class ProviderRetryBudget implements RetryBudget {
     this.nanoClock = nanoClock;
     long now = nanoClock.getAsLong();
     for (ProviderSettings p : providers) {
-      int limit = p.rateLimitPerMinute() > 0 ? p.rateLimitPerMinute() : settings.unlimitedRatePerMinute();
+      int limit =
+          p.rateLimitPerMinute() > 0 ? p.rateLimitPerMinute() : settings.unlimitedRatePerMinute();
       Bucket b = new Bucket(limit * settings.share(), now);
       b.tokens = 1;
       buckets.put(p.name(), b);
     }
   }
 
-  public static ProviderRetryBudget start(ActorSystem<?> system, ProviderRegistry registry, RetryBudgetSettings settings) {
+  public static ProviderRetryBudget start(
+      ActorSystem<?> system, ProviderRegistry registry, RetryBudgetSettings settings) {
     Cluster cluster = Cluster.get(system);
-    IntSupplier up = () -> {
-      int n = 0;
-      for (var m : cluster.state().getMembers()) {
-        if (m.status() == MemberStatus.up() && m.hasRole(SymbolProtocol.SHARD_ROLE)) n++;
-      }
-      return Math.max(1, n);
-    };
+    IntSupplier up =
+        () -> {
+          int n = 0;
+          for (var m : cluster.state().getMembers()) {
+            if (m.status() == MemberStatus.up() && m.hasRole(SymbolProtocol.SHARD_ROLE)) n++;
+          }
+          return Math.max(1, n);
+        };
     return new ProviderRetryBudget(
         registry.all().stream().map(ProviderRegistry.Provider::settings).toList(),
         dataset -> registry.planFor(dataset).stream().map(ProviderRegistry.Provider::name).toList(),

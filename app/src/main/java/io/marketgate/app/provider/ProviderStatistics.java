@@ -7,6 +7,7 @@ import java.util.TreeMap;
 final class ProviderStatistics {
   /** Calls sent. */
   long attempts;
+
   long successes;
   long failures;
   long planRefusals;
@@ -17,6 +18,7 @@ final class ProviderStatistics {
   long latencySamples;
   long lastLatencyNanos = -1;
   String lastError;
+
   /** Plan refusals (NOT_ENTITLED) by what was refused. */
   final Map<String, String> entitlementRefusals = new TreeMap<>();
 

@@ -32,7 +32,10 @@ public record ProviderStatus(
     Map<String, String> entitlementRefusals,
     List<KeyStatus> keys) {
 
-  /** {@code ****abcd}: the last 4 characters of keys of 8 or more characters, nothing of shorter ones. */
+  /**
+   * {@code ****abcd}: the last 4 characters of keys of 8 or more characters, nothing of shorter
+   * ones.
+   */
   public static String maskKey(String key) {
     return key.length() >= 8 ? "****" + key.substring(key.length() - 4) : "****";
   }

@@ -17,11 +17,11 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Alpha Vantage in its real format under {@code /alphavantage/query?function=…&apikey=…}: {@code
- * GLOBAL_QUOTE}, {@code TIME_SERIES_DAILY} (100 weekday bars, the latest two being the quote's
- * day and the day before), {@code OVERVIEW}, {@code INCOME_STATEMENT}, {@code BALANCE_SHEET},
- * {@code CASH_FLOW} and {@code SYMBOL_SEARCH}. Numbers are strings, some {@code "None"}; every
- * answer is HTTP 200, errors and limits included. An unknown symbol gets what Alpha Vantage
- * sends: an empty {@code "Global Quote"}, {@code {}}, or "Invalid API call" for daily prices.
+ * GLOBAL_QUOTE}, {@code TIME_SERIES_DAILY} (100 weekday bars, the latest two being the quote's day
+ * and the day before), {@code OVERVIEW}, {@code INCOME_STATEMENT}, {@code BALANCE_SHEET}, {@code
+ * CASH_FLOW} and {@code SYMBOL_SEARCH}. Numbers are strings, some {@code "None"}; every answer is
+ * HTTP 200, errors and limits included. An unknown symbol gets what Alpha Vantage sends: an empty
+ * {@code "Global Quote"}, {@code {}}, or "Invalid API call" for daily prices.
  */
 final class AlphaVantageSimulation {
   static final String NAME = "alphavantage";
@@ -43,28 +43,47 @@ final class AlphaVantageSimulation {
 
   private Route query(Map<String, String> params) {
     String function = params.getOrDefault("function", "").toUpperCase(Locale.ROOT);
-    String symbol = params.getOrDefault(function.equals("SYMBOL_SEARCH") ? "keywords" : "symbol", "").trim().toUpperCase(Locale.ROOT);
+    String symbol =
+        params
+            .getOrDefault(function.equals("SYMBOL_SEARCH") ? "keywords" : "symbol", "")
+            .trim()
+            .toUpperCase(Locale.ROOT);
     Answers format = new Answers(function);
-    return responder.respond(NAME, function.toLowerCase(Locale.ROOT), symbol, format, invalid -> {
-      String key = params.getOrDefault("apikey", "");
-      if (key.isEmpty() || key.startsWith("invalid")) return format.unauthorized();
-      if (symbol.isEmpty()) return format.errorWithStatus200();
-      return switch (function) {
-        case "GLOBAL_QUOTE" -> SimResponse.json(200, globalQuote(symbol, invalid));
-        case "TIME_SERIES_DAILY" -> SimulatedMarket.knows(symbol) ? SimResponse.json(200, daily(symbol, invalid)) : format.errorWithStatus200();
-        case "OVERVIEW" -> SimResponse.json(200, SimulatedMarket.knows(symbol) ? overview(symbol) : NODES.objectNode());
-        case "INCOME_STATEMENT", "BALANCE_SHEET", "CASH_FLOW" ->
-            SimResponse.json(200, SimulatedMarket.knows(symbol) ? statements(symbol, function) : NODES.objectNode());
-        case "SYMBOL_SEARCH" -> SimResponse.json(200, search(symbol));
-        default -> error("This API function (" + function + ") does not exist.");
-      };
-    });
+    return responder.respond(
+        NAME,
+        function.toLowerCase(Locale.ROOT),
+        symbol,
+        format,
+        invalid -> {
+          String key = params.getOrDefault("apikey", "");
+          if (key.isEmpty() || key.startsWith("invalid")) return format.unauthorized();
+          if (symbol.isEmpty()) return format.errorWithStatus200();
+          return switch (function) {
+            case "GLOBAL_QUOTE" -> SimResponse.json(200, globalQuote(symbol, invalid));
+            case "TIME_SERIES_DAILY" ->
+                SimulatedMarket.knows(symbol)
+                    ? SimResponse.json(200, daily(symbol, invalid))
+                    : format.errorWithStatus200();
+            case "OVERVIEW" ->
+                SimResponse.json(
+                    200, SimulatedMarket.knows(symbol) ? overview(symbol) : NODES.objectNode());
+            case "INCOME_STATEMENT", "BALANCE_SHEET", "CASH_FLOW" ->
+                SimResponse.json(
+                    200,
+                    SimulatedMarket.knows(symbol)
+                        ? statements(symbol, function)
+                        : NODES.objectNode());
+            case "SYMBOL_SEARCH" -> SimResponse.json(200, search(symbol));
+            default -> error("This API function (" + function + ") does not exist.");
+          };
+        });
   }
 
   /** The latest weekday in New York, as Alpha Vantage dates its latest prices. */
   private static LocalDate latestTradingDay() {
     LocalDate day = LocalDate.now(NEW_YORK);
-    while (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) day = day.minusDays(1);
+    while (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY)
+      day = day.minusDays(1);
     return day;
   }
 
@@ -87,7 +106,9 @@ final class AlphaVantageSimulation {
     q.put("07. latest trading day", latestTradingDay().toString());
     q.put("08. previous close", price(n.previousClose()));
     q.put("09. change", price(n.change()));
-    q.put("10. change percent", n.changePercent().setScale(4, RoundingMode.HALF_UP).toPlainString() + "%");
+    q.put(
+        "10. change percent",
+        n.changePercent().setScale(4, RoundingMode.HALF_UP).toPlainString() + "%");
     return body;
   }
 
@@ -113,7 +134,10 @@ final class AlphaVantageSimulation {
         bar.put("4. close", price(invalid ? BigDecimal.ZERO : n.price()));
         bar.put("5. volume", Long.toString(n.volume()));
       } else {
-        BigDecimal close = i == 1 ? n.previousClose() : n.previousClose().add(BigDecimal.valueOf((h >> (i % 24)) % 200 - 100, 2));
+        BigDecimal close =
+            i == 1
+                ? n.previousClose()
+                : n.previousClose().add(BigDecimal.valueOf((h >> (i % 24)) % 200 - 100, 2));
         BigDecimal open = close.add(BigDecimal.valueOf((h >> (i % 16)) % 100 - 50, 2));
         bar.put("1. open", price(open));
         bar.put("2. high", price(open.max(close).add(BigDecimal.valueOf(75, 2))));
@@ -138,14 +162,24 @@ final class AlphaVantageSimulation {
     o.put("Exchange", h % 2 == 0 ? "NASDAQ" : "NYSE");
     o.put("Currency", "USD");
     o.put("Country", "USA");
-    o.put("Sector", List.of("TECHNOLOGY", "TECHNOLOGY", "TECHNOLOGY", "FINANCE").get((int) (h % 4)));
-    o.put("Industry", List.of("ELECTRONIC COMPUTERS", "SERVICES-PREPACKAGED SOFTWARE", "SEMICONDUCTORS & RELATED DEVICES",
-        "NATIONAL COMMERCIAL BANKS").get((int) (h % 4)));
+    o.put(
+        "Sector", List.of("TECHNOLOGY", "TECHNOLOGY", "TECHNOLOGY", "FINANCE").get((int) (h % 4)));
+    o.put(
+        "Industry",
+        List.of(
+                "ELECTRONIC COMPUTERS",
+                "SERVICES-PREPACKAGED SOFTWARE",
+                "SEMICONDUCTORS & RELATED DEVICES",
+                "NATIONAL COMMERCIAL BANKS")
+            .get((int) (h % 4)));
     o.put("Address", "1 SIMULATED WAY, ANYTOWN, CA, UNITED STATES, 00000");
     o.put("OfficialSite", "https://www." + symbol.toLowerCase(Locale.ROOT) + ".example");
     o.put("FiscalYearEnd", "December");
     o.put("LatestQuarter", SimulatedMarket.financials(symbol, true, 0).periodEnd().toString());
-    o.put("MarketCapitalization", Long.toString(n.price().multiply(BigDecimal.valueOf(1_000_000_000L * (1 + h % 15))).longValue()));
+    o.put(
+        "MarketCapitalization",
+        Long.toString(
+            n.price().multiply(BigDecimal.valueOf(1_000_000_000L * (1 + h % 15))).longValue()));
     o.put("EBITDA", Long.toString(SimulatedMarket.financials(symbol, false, 0).operatingIncome()));
     o.put("PERatio", "31.2");
     o.put("PEGRatio", "None");
@@ -165,9 +199,11 @@ final class AlphaVantageSimulation {
     ObjectNode body = NODES.objectNode();
     body.put("symbol", symbol);
     ArrayNode annual = body.putArray("annualReports");
-    for (int i = 0; i < ANNUAL_REPORTS; i++) annual.add(report(SimulatedMarket.financials(symbol, false, i), function));
+    for (int i = 0; i < ANNUAL_REPORTS; i++)
+      annual.add(report(SimulatedMarket.financials(symbol, false, i), function));
     ArrayNode quarterly = body.putArray("quarterlyReports");
-    for (int i = 0; i < QUARTERLY_REPORTS; i++) quarterly.add(report(SimulatedMarket.financials(symbol, true, i), function));
+    for (int i = 0; i < QUARTERLY_REPORTS; i++)
+      quarterly.add(report(SimulatedMarket.financials(symbol, true, i), function));
     return body;
   }
 
@@ -241,35 +277,48 @@ final class AlphaVantageSimulation {
     return SimResponse.json(200, body);
   }
 
-  /** Alpha Vantage's own answers to faults, all HTTP 200; an invalid call names the function asked for. */
+  /**
+   * Alpha Vantage's own answers to faults, all HTTP 200; an invalid call names the function asked
+   * for.
+   */
   private record Answers(String function) implements ProviderFormat {
     @Override
     public SimResponse rateLimited() {
-      return message("Note", "Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day. "
-          + "Please visit https://www.alphavantage.co/premium/ if you would like to target a higher API call frequency.");
+      return message(
+          "Note",
+          "Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day. "
+              + "Please visit https://www.alphavantage.co/premium/ if you would like to target a higher API call frequency.");
     }
 
     @Override
     public SimResponse dailyLimited() {
-      return message("Information", "Thank you for using Alpha Vantage! Our standard API rate limit is 25 requests per day. "
-          + "Please subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to instantly remove all daily rate limits.");
+      return message(
+          "Information",
+          "Thank you for using Alpha Vantage! Our standard API rate limit is 25 requests per day. "
+              + "Please subscribe to any of the premium plans at https://www.alphavantage.co/premium/ to instantly remove all daily rate limits.");
     }
 
     @Override
     public SimResponse errorWithStatus200() {
-      return error("Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for " + function + ".");
+      return error(
+          "Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for "
+              + function
+              + ".");
     }
 
     @Override
     public SimResponse unauthorized() {
-      return error("the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key). "
-          + "It should take less than 20 seconds.");
+      return error(
+          "the parameter apikey is invalid or missing. Please claim your free API key on (https://www.alphavantage.co/support/#api-key). "
+              + "It should take less than 20 seconds.");
     }
 
     @Override
     public SimResponse notEntitled() {
-      return message("Information", "Thank you for using Alpha Vantage! This is a premium endpoint. You may subscribe to any of the premium "
-          + "plans at https://www.alphavantage.co/premium/ to instantly unlock all premium endpoints");
+      return message(
+          "Information",
+          "Thank you for using Alpha Vantage! This is a premium endpoint. You may subscribe to any of the premium "
+              + "plans at https://www.alphavantage.co/premium/ to instantly unlock all premium endpoints");
     }
   }
 }

@@ -8,15 +8,22 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every call the simulator received: counts per provider and endpoint, and a bounded log with
- * start and end times (to check that two calls for one key never overlapped).
+ * Every call the simulator received: counts per provider and endpoint, and a bounded log with start
+ * and end times (to check that two calls for one key never overlapped).
  */
 public final class CallLog {
   private static final int MAX_ENTRIES = 100_000;
 
   /** One call; {@code endedAtMs} is 0 while it is still being answered. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Call(long id, String provider, String endpoint, String symbol, long startedAtMs, long endedAtMs, int status) {}
+  public record Call(
+      long id,
+      String provider,
+      String endpoint,
+      String symbol,
+      long startedAtMs,
+      long endedAtMs,
+      int status) {}
 
   /** In call order; replacing an entry when its call ends keeps its place. */
   private final LinkedHashMap<Long, Call> log =
@@ -42,7 +49,16 @@ public final class CallLog {
   synchronized void ended(long id, int status) {
     Call c = log.get(id);
     if (c != null) {
-      log.put(id, new Call(id, c.provider(), c.endpoint(), c.symbol(), c.startedAtMs(), System.currentTimeMillis(), status));
+      log.put(
+          id,
+          new Call(
+              id,
+              c.provider(),
+              c.endpoint(),
+              c.symbol(),
+              c.startedAtMs(),
+              System.currentTimeMillis(),
+              status));
     }
   }
 

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * A fault the simulator plays for one provider: a mode, extra latency before every answer, and
- * how many calls it lasts ({@code -1}: until changed).
+ * A fault the simulator plays for one provider: a mode, extra latency before every answer, and how
+ * many calls it lasts ({@code -1}: until changed).
  */
 public record Fault(
     @JsonProperty("mode") Mode mode,
@@ -22,7 +22,11 @@ public record Fault(
       @JsonProperty("latency_ms") Long latencyMs,
       @JsonProperty("count") Integer count,
       @JsonProperty("hang_ms") Long hangMs) {
-    return new Fault(mode, latencyMs == null ? 0 : latencyMs, count == null ? -1 : count, hangMs == null ? 0 : hangMs);
+    return new Fault(
+        mode,
+        latencyMs == null ? 0 : latencyMs,
+        count == null ? -1 : count,
+        hangMs == null ? 0 : hangMs);
   }
 
   public static final Fault NONE = new Fault(Mode.NONE, 0, -1, 0);
@@ -33,7 +37,9 @@ public record Fault(
     NONE("none"),
     /** HTTP 429 with the provider's rate-limit body. */
     RATE_LIMIT("429"),
-    /** The provider's answer once a key's daily allowance is used up (else as {@link #RATE_LIMIT}). */
+    /**
+     * The provider's answer once a key's daily allowance is used up (else as {@link #RATE_LIMIT}).
+     */
     DAILY_LIMIT("daily_limit"),
     /** HTTP 503 with an HTML error page. */
     UNAVAILABLE("503"),

@@ -22,14 +22,14 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The IBKR Client Portal gateway in its real formats under {@code /ibkr/v1/api}: the contract
- * search {@code /iserver/secdef/search?symbol=} (the US listing, then a Mexican one) and the
- * market data snapshot {@code /iserver/marketdata/snapshot?conids=&fields=}, which answers only
- * the fields asked for. The first snapshot of a conid opens its market data line and holds only
- * {@code conid}, {@code conidEx} and {@code server_id}, as the gateway's does; later ones carry
- * the data. Symbols starting with A–M are real-time ({@code 6509 = "RpB"}), the others delayed
- * ({@code "DPB"}). The search hands out the conids (from the symbol, so usually the same across
- * runs); a snapshot of any other conid, the Mexican listing's included, is {@code []}. The gateway
- * holds the session, so no key is checked.
+ * search {@code /iserver/secdef/search?symbol=} (the US listing, then a Mexican one) and the market
+ * data snapshot {@code /iserver/marketdata/snapshot?conids=&fields=}, which answers only the fields
+ * asked for. The first snapshot of a conid opens its market data line and holds only {@code conid},
+ * {@code conidEx} and {@code server_id}, as the gateway's does; later ones carry the data. Symbols
+ * starting with A–M are real-time ({@code 6509 = "RpB"}), the others delayed ({@code "DPB"}). The
+ * search hands out the conids (from the symbol, so usually the same across runs); a snapshot of any
+ * other conid, the Mexican listing's included, is {@code []}. The gateway holds the session, so no
+ * key is checked.
  */
 final class IbkrSimulation {
   static final String NAME = "ibkr";
@@ -44,16 +44,29 @@ final class IbkrSimulation {
   }
 
   Route route() {
-    return pathPrefix(segment("ibkr").slash("v1").slash("api").slash("iserver"), () -> parameterMap(params -> concat(
-        path(segment("secdef").slash("search"), () -> search(params.getOrDefault("symbol", "").toUpperCase(Locale.ROOT))),
-        path(segment("marketdata").slash("snapshot"),
-            () -> snapshot(params.getOrDefault("conids", ""), List.of(params.getOrDefault("fields", "").split(",")))))));
+    return pathPrefix(
+        segment("ibkr").slash("v1").slash("api").slash("iserver"),
+        () ->
+            parameterMap(
+                params ->
+                    concat(
+                        path(
+                            segment("secdef").slash("search"),
+                            () ->
+                                search(params.getOrDefault("symbol", "").toUpperCase(Locale.ROOT))),
+                        path(
+                            segment("marketdata").slash("snapshot"),
+                            () ->
+                                snapshot(
+                                    params.getOrDefault("conids", ""),
+                                    List.of(params.getOrDefault("fields", "").split(",")))))));
   }
 
   private Route search(String symbol) {
     Supplier<SimResponse> contracts = () -> SimResponse.json(200, contracts(symbol));
     // A contract search needs no market data permissions, so it is never refused for them.
-    return responder.respond(NAME, "secdef_search", symbol, new Answers(contracts), invalid -> contracts.get());
+    return responder.respond(
+        NAME, "secdef_search", symbol, new Answers(contracts), invalid -> contracts.get());
   }
 
   private ArrayNode contracts(String symbol) {
@@ -79,7 +92,11 @@ final class IbkrSimulation {
     ArrayNode sections = c.putArray("sections");
     sections.addObject().put("secType", "STK");
     if (exchange.equals("NASDAQ")) {
-      sections.addObject().put("secType", "OPT").put("months", "DEC26;JAN27").put("exchange", "SMART;AMEX;CBOE;ISE");
+      sections
+          .addObject()
+          .put("secType", "OPT")
+          .put("months", "DEC26;JAN27")
+          .put("exchange", "SMART;AMEX;CBOE;ISE");
     }
     return c;
   }
@@ -92,24 +109,43 @@ final class IbkrSimulation {
   }
 
   private Route snapshot(String conidList, List<String> fields) {
-    List<Long> conids = Arrays.stream(conidList.split(",")).map(String::trim).filter(c -> c.matches("\\d{1,18}")).map(Long::valueOf).toList();
+    List<Long> conids =
+        Arrays.stream(conidList.split(","))
+            .map(String::trim)
+            .filter(c -> c.matches("\\d{1,18}"))
+            .map(Long::valueOf)
+            .toList();
     String first = conids.isEmpty() ? "" : symbols.getOrDefault(conids.get(0), "");
-    Supplier<SimResponse> notSubscribed = () -> rows(conids, (conid, symbol) -> {
-      ObjectNode row = line(conid);
-      row.put("55", symbol);
-      row.put("6509", "N");
-      return row;
-    });
-    return responder.respond(NAME, "snapshot", first, new Answers(notSubscribed), invalid -> rows(conids, (conid, symbol) -> {
-      if (openLines.add(conid)) return line(conid);
-      ObjectNode row = line(conid);
-      row.put("_updated", System.currentTimeMillis());
-      row.put("6119", "q0");
-      fields(symbol, invalid).forEach((field, value) -> {
-        if (fields.contains(field)) row.put(field, value);
-      });
-      return row;
-    }));
+    Supplier<SimResponse> notSubscribed =
+        () ->
+            rows(
+                conids,
+                (conid, symbol) -> {
+                  ObjectNode row = line(conid);
+                  row.put("55", symbol);
+                  row.put("6509", "N");
+                  return row;
+                });
+    return responder.respond(
+        NAME,
+        "snapshot",
+        first,
+        new Answers(notSubscribed),
+        invalid ->
+            rows(
+                conids,
+                (conid, symbol) -> {
+                  if (openLines.add(conid)) return line(conid);
+                  ObjectNode row = line(conid);
+                  row.put("_updated", System.currentTimeMillis());
+                  row.put("6119", "q0");
+                  fields(symbol, invalid)
+                      .forEach(
+                          (field, value) -> {
+                            if (fields.contains(field)) row.put(field, value);
+                          });
+                  return row;
+                }));
   }
 
   private SimResponse rows(List<Long> conids, BiFunction<Long, String, ObjectNode> row) {
@@ -153,8 +189,10 @@ final class IbkrSimulation {
 
   /** Field 87 as the gateway shows it: {@code 47.8M}, {@code 950K}. */
   private static String shortened(long volume) {
-    if (volume >= 1_000_000) return BigDecimal.valueOf(volume).movePointLeft(6).setScale(1, RoundingMode.HALF_UP) + "M";
-    if (volume >= 1_000) return BigDecimal.valueOf(volume).movePointLeft(3).setScale(1, RoundingMode.HALF_UP) + "K";
+    if (volume >= 1_000_000)
+      return BigDecimal.valueOf(volume).movePointLeft(6).setScale(1, RoundingMode.HALF_UP) + "M";
+    if (volume >= 1_000)
+      return BigDecimal.valueOf(volume).movePointLeft(3).setScale(1, RoundingMode.HALF_UP) + "K";
     return Long.toString(volume);
   }
 

@@ -6,7 +6,9 @@ interface ProviderFormat {
   /** The provider's rate-limit answer (status and body as the real provider sends them). */
   SimResponse rateLimited();
 
-  /** The provider's answer once a key's daily allowance is used up; most say it as any rate limit. */
+  /**
+   * The provider's answer once a key's daily allowance is used up; most say it as any rate limit.
+   */
   default SimResponse dailyLimited() {
     return rateLimited();
   }

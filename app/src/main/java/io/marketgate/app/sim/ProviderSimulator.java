@@ -23,14 +23,20 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * The built-in provider simulator: an HTTP server that speaks the providers' real wire formats
- * (same paths, same JSON), counts every call, and plays faults switched at runtime, either
- * through {@link #setFault} or over HTTP under {@code /_sim} (see docs/SIMULATOR.md).
+ * (same paths, same JSON), counts every call, and plays faults switched at runtime, either through
+ * {@link #setFault} or over HTTP under {@code /_sim} (see docs/SIMULATOR.md).
  */
 public final class ProviderSimulator {
   /** Providers the simulator serves, as named in configuration. */
   public static final Set<String> PROVIDERS =
-      Set.of(FmpSimulation.NAME, PolygonSimulation.NAME, FredSimulation.NAME, NewsApiSimulation.NAME, TiingoSimulation.NAME,
-          IbkrSimulation.NAME, AlphaVantageSimulation.NAME);
+      Set.of(
+          FmpSimulation.NAME,
+          PolygonSimulation.NAME,
+          FredSimulation.NAME,
+          NewsApiSimulation.NAME,
+          TiingoSimulation.NAME,
+          IbkrSimulation.NAME,
+          AlphaVantageSimulation.NAME);
 
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
@@ -39,7 +45,8 @@ public final class ProviderSimulator {
   private ProviderSimulator() {}
 
   /** Binds on {@code host:port} (0 picks a free port) and unbinds on coordinated shutdown. */
-  public static CompletionStage<ProviderSimulator> start(ActorSystem<?> system, String host, int port) {
+  public static CompletionStage<ProviderSimulator> start(
+      ActorSystem<?> system, String host, int port) {
     ProviderSimulator sim = new ProviderSimulator();
     Route route = concat(sim.controlRoute(), sim.providerRoutes(system));
     return Http.get(system)
@@ -49,7 +56,9 @@ public final class ProviderSimulator {
             binding -> {
               sim.binding = binding;
               CoordinatedShutdown.get(system)
-                  .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-simulator",
+                  .addTask(
+                      CoordinatedShutdown.PhaseServiceUnbind(),
+                      "unbind-simulator",
                       () -> binding.unbind().thenApply(d -> Done.getInstance()));
               system.log().info("Provider simulator listening on {}", sim.baseUrl());
               return sim;
@@ -101,21 +110,32 @@ public final class ProviderSimulator {
         () ->
             concat(
                 path("calls", () -> get(() -> json(callCounts()))),
-                path(segment("calls").slash("log"), () -> get(() -> json(Map.of("calls", calls.calls())))),
-                path("reset", () -> post(() -> {
-                  reset();
-                  return json(Map.of("reset", true));
-                })),
+                path(
+                    segment("calls").slash("log"),
+                    () -> get(() -> json(Map.of("calls", calls.calls())))),
+                path(
+                    "reset",
+                    () ->
+                        post(
+                            () -> {
+                              reset();
+                              return json(Map.of("reset", true));
+                            })),
                 path("faults", () -> get(() -> json(faults.current()))),
                 path(
                     segment("faults").slash(segment()),
                     provider ->
                         concat(
-                            put(() -> entity(Unmarshaller.entityToString(), body -> setFaultFromJson(provider, body))),
-                            delete(() -> {
-                              faults.of(provider).set(Fault.NONE);
-                              return json(faults.current());
-                            })))));
+                            put(
+                                () ->
+                                    entity(
+                                        Unmarshaller.entityToString(),
+                                        body -> setFaultFromJson(provider, body))),
+                            delete(
+                                () -> {
+                                  faults.of(provider).set(Fault.NONE);
+                                  return json(faults.current());
+                                })))));
   }
 
   private Route setFaultFromJson(String provider, String body) {
@@ -139,7 +159,9 @@ public final class ProviderSimulator {
   }
 
   private static Route json(Object value) {
-    return complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.encode(value))));
+    return complete(
+        HttpResponse.create()
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Json.encode(value))));
   }
 
   /** The recorded calls of one provider, oldest first. */

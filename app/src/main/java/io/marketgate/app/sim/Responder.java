@@ -30,7 +30,12 @@ final class Responder {
    * @param normal builds the normal answer; given {@code true} it builds one whose price is not
    *     positive (the invalid_price fault)
    */
-  Route respond(String provider, String endpoint, String symbol, ProviderFormat format, Function<Boolean, SimResponse> normal) {
+  Route respond(
+      String provider,
+      String endpoint,
+      String symbol,
+      ProviderFormat format,
+      Function<Boolean, SimResponse> normal) {
     long id = log.started(provider, endpoint, symbol);
     Fault fault = faults.of(provider).next();
     long delay = fault.latencyMs() + (fault.mode() == Fault.Mode.HANG ? fault.hangMs() : 0);
@@ -58,7 +63,8 @@ final class Responder {
     };
   }
 
-  private static SimResponse build(Fault fault, ProviderFormat format, Function<Boolean, SimResponse> normal) {
+  private static SimResponse build(
+      Fault fault, ProviderFormat format, Function<Boolean, SimResponse> normal) {
     return switch (fault.mode()) {
       case NONE -> normal.apply(false);
       case RATE_LIMIT -> format.rateLimited();

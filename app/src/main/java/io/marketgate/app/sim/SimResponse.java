@@ -17,8 +17,15 @@ record SimResponse(int status, Kind kind, byte[] body) {
   }
 
   static SimResponse html(int status, String title) {
-    String page = "<!DOCTYPE html><html><head><title>" + status + " " + title + "</title></head>"
-        + "<body><h1>" + title + "</h1><p>The server is temporarily unable to service your request.</p></body></html>";
+    String page =
+        "<!DOCTYPE html><html><head><title>"
+            + status
+            + " "
+            + title
+            + "</title></head>"
+            + "<body><h1>"
+            + title
+            + "</h1><p>The server is temporarily unable to service your request.</p></body></html>";
     return new SimResponse(status, Kind.HTML, page.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -5,8 +5,8 @@ import java.math.RoundingMode;
 
 /**
  * Deterministic market numbers for any symbol: the same symbol always gets the same quote, so
- * answers from different providers and nodes can be compared. Symbols starting with {@code ZZ}
- * are unknown to every simulated provider.
+ * answers from different providers and nodes can be compared. Symbols starting with {@code ZZ} are
+ * unknown to every simulated provider.
  */
 public final class SimulatedMarket {
   private SimulatedMarket() {}
@@ -33,17 +33,24 @@ public final class SimulatedMarket {
     BigDecimal open = previousClose.add(cents((h >> 9) % 200 - 100));
     BigDecimal high = price.max(open).add(cents(50 + (h >> 3) % 100));
     BigDecimal low = price.min(open).subtract(cents(50 + (h >> 5) % 100));
-    BigDecimal percent = change.multiply(BigDecimal.valueOf(100)).divide(previousClose, 4, RoundingMode.HALF_UP);
-    return new Numbers(price, change, percent, open, high, low, previousClose, 1_000_000 + h % 50_000_000);
+    BigDecimal percent =
+        change.multiply(BigDecimal.valueOf(100)).divide(previousClose, 4, RoundingMode.HALF_UP);
+    return new Numbers(
+        price, change, percent, open, high, low, previousClose, 1_000_000 + h % 50_000_000);
   }
 
   private static BigDecimal cents(long cents) {
     return BigDecimal.valueOf(cents, 2);
   }
 
-  /** The one story every simulated news source carries for a symbol (as wire stories are syndicated). */
+  /**
+   * The one story every simulated news source carries for a symbol (as wire stories are
+   * syndicated).
+   */
   public static String syndicatedStoryUrl(String symbol) {
-    return "https://wire.example/markets/" + symbol.toLowerCase(java.util.Locale.ROOT) + "-earnings-preview";
+    return "https://wire.example/markets/"
+        + symbol.toLowerCase(java.util.Locale.ROOT)
+        + "-earnings-preview";
   }
 
   static long seed(String symbol) {
@@ -52,8 +59,18 @@ public final class SimulatedMarket {
 
   /** Annual (or quarterly) figures of report {@code i} (0 = latest) in dollars. */
   public record Financials(
-      java.time.LocalDate periodEnd, String fiscalPeriod, int fiscalYear, long revenue, long costOfRevenue, long operatingIncome,
-      long netIncome, BigDecimal eps, BigDecimal epsDiluted, long totalAssets, long totalLiabilities, long operatingCashFlow,
+      java.time.LocalDate periodEnd,
+      String fiscalPeriod,
+      int fiscalYear,
+      long revenue,
+      long costOfRevenue,
+      long operatingIncome,
+      long netIncome,
+      BigDecimal eps,
+      BigDecimal epsDiluted,
+      long totalAssets,
+      long totalLiabilities,
+      long operatingCashFlow,
       long capitalExpenditure) {}
 
   public static Financials financials(String symbol, boolean quarterly, int i) {
@@ -66,11 +83,24 @@ public final class SimulatedMarket {
     long net = operating * 80 / 100;
     long shares = 1_000_000_000L * (1 + h % 15);
     java.time.LocalDate end =
-        quarterly ? java.time.LocalDate.of(2026, 9, 30).minusMonths(3L * i) : java.time.LocalDate.of(2025, 12, 31).minusYears(i);
+        quarterly
+            ? java.time.LocalDate.of(2026, 9, 30).minusMonths(3L * i)
+            : java.time.LocalDate.of(2025, 12, 31).minusYears(i);
     String period = quarterly ? "Q" + (((end.getMonthValue() - 1) / 3) + 1) : "FY";
     long assets = revenue * 2;
-    return new Financials(end, period, end.getYear(), revenue, cost, operating, net,
-        BigDecimal.valueOf(net * 100 / shares, 2), BigDecimal.valueOf(net * 99 / shares, 2), assets, assets * 55 / 100,
-        net * 120 / 100, -(revenue / 20));
+    return new Financials(
+        end,
+        period,
+        end.getYear(),
+        revenue,
+        cost,
+        operating,
+        net,
+        BigDecimal.valueOf(net * 100 / shares, 2),
+        BigDecimal.valueOf(net * 99 / shares, 2),
+        assets,
+        assets * 55 / 100,
+        net * 120 / 100,
+        -(revenue / 20));
   }
 }

@@ -19,11 +19,11 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * Tiingo in its real formats under {@code /tiingo}: IEX top of book ({@code /iex/?tickers=a,b}
- * and {@code /iex/{ticker}}), the latest end-of-day bar ({@code /tiingo/daily/{ticker}/prices})
- * and the daily metadata ({@code /tiingo/daily/{ticker}}). The key may come as {@code
- * Authorization: Token …} or {@code ?token=}. As since IEX's 2025 policy for accounts without an
- * exchange agreement, {@code last} and the book are null and {@code tngoLast} carries the price.
+ * Tiingo in its real formats under {@code /tiingo}: IEX top of book ({@code /iex/?tickers=a,b} and
+ * {@code /iex/{ticker}}), the latest end-of-day bar ({@code /tiingo/daily/{ticker}/prices}) and the
+ * daily metadata ({@code /tiingo/daily/{ticker}}). The key may come as {@code Authorization: Token
+ * …} or {@code ?token=}. As since IEX's 2025 policy for accounts without an exchange agreement,
+ * {@code last} and the book are null and {@code tngoLast} carries the price.
  */
 final class TiingoSimulation implements ProviderFormat {
   static final String NAME = "tiingo";
@@ -36,27 +36,53 @@ final class TiingoSimulation implements ProviderFormat {
   }
 
   Route route() {
-    return pathPrefix(NAME, () -> optionalHeaderValueByName("Authorization", auth -> parameterMap(params -> {
-      String key = key(auth, params);
-      return concat(
-          pathPrefix("iex", () -> concat(
-              pathEndOrSingleSlash(() -> iex(params.getOrDefault("tickers", ""), key)),
-              path(segment(), ticker -> iex(ticker, key)))),
-          pathPrefix(segment("tiingo").slash("daily").slash(segment()), ticker -> concat(
-              pathEndOrSingleSlash(() -> metadata(ticker.toUpperCase(Locale.ROOT), key)),
-              path("prices", () -> prices(ticker, key)))));
-    })));
+    return pathPrefix(
+        NAME,
+        () ->
+            optionalHeaderValueByName(
+                "Authorization",
+                auth ->
+                    parameterMap(
+                        params -> {
+                          String key = key(auth, params);
+                          return concat(
+                              pathPrefix(
+                                  "iex",
+                                  () ->
+                                      concat(
+                                          pathEndOrSingleSlash(
+                                              () -> iex(params.getOrDefault("tickers", ""), key)),
+                                          path(segment(), ticker -> iex(ticker, key)))),
+                              pathPrefix(
+                                  segment("tiingo").slash("daily").slash(segment()),
+                                  ticker ->
+                                      concat(
+                                          pathEndOrSingleSlash(
+                                              () -> metadata(ticker.toUpperCase(Locale.ROOT), key)),
+                                          path("prices", () -> prices(ticker, key)))));
+                        })));
   }
 
   private Route iex(String tickers, String key) {
-    List<String> asked = Arrays.stream(tickers.split(",")).map(t -> t.trim().toUpperCase(Locale.ROOT)).filter(t -> !t.isEmpty()).toList();
+    List<String> asked =
+        Arrays.stream(tickers.split(","))
+            .map(t -> t.trim().toUpperCase(Locale.ROOT))
+            .filter(t -> !t.isEmpty())
+            .toList();
     String endpoint = asked.size() > 1 ? "iex_batch" : "iex";
-    return responder.respond(NAME, endpoint, String.join(",", asked), this, invalid -> {
-      if (!validKey(key)) return refused(key);
-      ArrayNode array = NODES.arrayNode();
-      asked.stream().filter(SimulatedMarket::knows).forEach(t -> array.add(topOfBook(t, invalid)));
-      return SimResponse.json(200, array);
-    });
+    return responder.respond(
+        NAME,
+        endpoint,
+        String.join(",", asked),
+        this,
+        invalid -> {
+          if (!validKey(key)) return refused(key);
+          ArrayNode array = NODES.arrayNode();
+          asked.stream()
+              .filter(SimulatedMarket::knows)
+              .forEach(t -> array.add(topOfBook(t, invalid)));
+          return SimResponse.json(200, array);
+        });
   }
 
   private static ObjectNode topOfBook(String ticker, boolean invalid) {
@@ -85,42 +111,55 @@ final class TiingoSimulation implements ProviderFormat {
 
   private Route prices(String ticker, String key) {
     String t = ticker.toUpperCase(Locale.ROOT);
-    return responder.respond(NAME, "daily_prices", t, this, invalid -> {
-      if (!validKey(key)) return refused(key);
-      if (!SimulatedMarket.knows(t)) return detail(404, "Error: Ticker '" + ticker + "' not found");
-      SimulatedMarket.Numbers n = SimulatedMarket.quote(t);
-      BigDecimal close = invalid ? BigDecimal.ZERO : n.price();
-      ObjectNode bar = NODES.objectNode();
-      bar.put("date", lastSession() + "T00:00:00.000Z");
-      bar.put("close", close);
-      bar.put("high", n.dayHigh());
-      bar.put("low", n.dayLow());
-      bar.put("open", n.open());
-      bar.put("volume", n.volume());
-      bar.put("adjClose", close);
-      bar.put("adjHigh", n.dayHigh());
-      bar.put("adjLow", n.dayLow());
-      bar.put("adjOpen", n.open());
-      bar.put("adjVolume", n.volume());
-      bar.put("divCash", 0.0);
-      bar.put("splitFactor", 1.0);
-      return SimResponse.json(200, NODES.arrayNode().add(bar));
-    });
+    return responder.respond(
+        NAME,
+        "daily_prices",
+        t,
+        this,
+        invalid -> {
+          if (!validKey(key)) return refused(key);
+          if (!SimulatedMarket.knows(t))
+            return detail(404, "Error: Ticker '" + ticker + "' not found");
+          SimulatedMarket.Numbers n = SimulatedMarket.quote(t);
+          BigDecimal close = invalid ? BigDecimal.ZERO : n.price();
+          ObjectNode bar = NODES.objectNode();
+          bar.put("date", lastSession() + "T00:00:00.000Z");
+          bar.put("close", close);
+          bar.put("high", n.dayHigh());
+          bar.put("low", n.dayLow());
+          bar.put("open", n.open());
+          bar.put("volume", n.volume());
+          bar.put("adjClose", close);
+          bar.put("adjHigh", n.dayHigh());
+          bar.put("adjLow", n.dayLow());
+          bar.put("adjOpen", n.open());
+          bar.put("adjVolume", n.volume());
+          bar.put("divCash", 0.0);
+          bar.put("splitFactor", 1.0);
+          return SimResponse.json(200, NODES.arrayNode().add(bar));
+        });
   }
 
   private Route metadata(String ticker, String key) {
-    return responder.respond(NAME, "daily_meta", ticker, this, invalid -> {
-      if (!validKey(key)) return refused(key);
-      if (!SimulatedMarket.knows(ticker)) return detail(404, "Not found.");
-      ObjectNode m = NODES.objectNode();
-      m.put("ticker", ticker);
-      m.put("name", ticker + " Inc.");
-      m.put("exchangeCode", "NASDAQ");
-      m.put("startDate", "1980-12-12");
-      m.put("endDate", lastSession().toString());
-      m.put("description", ticker + " Inc. designs, manufactures and markets products worldwide.");
-      return SimResponse.json(200, m);
-    });
+    return responder.respond(
+        NAME,
+        "daily_meta",
+        ticker,
+        this,
+        invalid -> {
+          if (!validKey(key)) return refused(key);
+          if (!SimulatedMarket.knows(ticker)) return detail(404, "Not found.");
+          ObjectNode m = NODES.objectNode();
+          m.put("ticker", ticker);
+          m.put("name", ticker + " Inc.");
+          m.put("exchangeCode", "NASDAQ");
+          m.put("startDate", "1980-12-12");
+          m.put("endDate", lastSession().toString());
+          m.put(
+              "description",
+              ticker + " Inc. designs, manufactures and markets products worldwide.");
+          return SimResponse.json(200, m);
+        });
   }
 
   /** The weekday before today, as the end-of-day feed's latest bar. */
@@ -131,7 +170,9 @@ final class TiingoSimulation implements ProviderFormat {
   }
 
   private static String key(Optional<String> auth, Map<String, String> params) {
-    return auth.filter(a -> a.startsWith("Token ")).map(a -> a.substring(6).trim()).orElse(params.getOrDefault("token", ""));
+    return auth.filter(a -> a.startsWith("Token "))
+        .map(a -> a.substring(6).trim())
+        .orElse(params.getOrDefault("token", ""));
   }
 
   private static boolean validKey(String key) {
@@ -150,13 +191,16 @@ final class TiingoSimulation implements ProviderFormat {
 
   @Override
   public SimResponse rateLimited() {
-    return detail(429,
+    return detail(
+        429,
         "Error: You have run over your hourly request allocation. Please upgrade at https://api.tiingo.com/pricing to have your limits increased.");
   }
 
   @Override
   public SimResponse errorWithStatus200() {
-    return detail(200, "Error: Something went wrong on our end. Please try again or contact support@tiingo.com.");
+    return detail(
+        200,
+        "Error: Something went wrong on our end. Please try again or contact support@tiingo.com.");
   }
 
   @Override

@@ -36,11 +36,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * keeping single-flight per symbol. Each symbol's entity answers from its cache, joins a fetch in
  * flight, or leaves the fetch to this batch ({@link SymbolProtocol.BatchGet}); the claimed symbols
  * are fetched in calls of at most the provider's batch size and each result is delivered to its
- * entity, which answers everyone waiting for it, a single request sent meanwhile included. A
- * symbol the batch call could not answer is fetched by its entity from the other providers.
- * Claims go in two rounds (after a sixth of the budget, and the late ones after another sixth,
- * or at once when every entity has answered): entities that are just starting on a busy node
- * still share batch calls; a claim after the second round is fetched by its entity alone.
+ * entity, which answers everyone waiting for it, a single request sent meanwhile included. A symbol
+ * the batch call could not answer is fetched by its entity from the other providers. Claims go in
+ * two rounds (after a sixth of the budget, and the late ones after another sixth, or at once when
+ * every entity has answered): entities that are just starting on a busy node still share batch
+ * calls; a claim after the second round is fetched by its entity alone.
  */
 public final class BatchFetch {
   private BatchFetch() {}
@@ -51,13 +51,20 @@ public final class BatchFetch {
 
   private record GotClaim(Claimed claimed) implements Msg {}
 
-  private record BatchAnswered(List<FetchKey> keys, Map<FetchKey, Long> claims, ProviderActor.BatchOutcome outcome, String provider)
+  private record BatchAnswered(
+      List<FetchKey> keys,
+      Map<FetchKey, Long> claims,
+      ProviderActor.BatchOutcome outcome,
+      String provider)
       implements Msg {}
 
   private enum Timeout implements Msg {
     /** The first batch round goes with the claims in by then. */
     CLAIMS,
-    /** Claims of entities that were slow to answer (starting, loading last good values) go in a second round. */
+    /**
+     * Claims of entities that were slow to answer (starting, loading last good values) go in a
+     * second round.
+     */
     LATE_CLAIMS,
     DEADLINE
   }
@@ -66,15 +73,33 @@ public final class BatchFetch {
    * @return each symbol's reply; a symbol missing from the map got none within the budget
    */
   public static CompletionStage<Map<FetchKey, Reply>> run(
-      ActorSystem<?> system, ProviderRegistry registry, List<FetchKey> keys, long maxAgeMillis, Duration budget, RequestOrigin origin) {
+      ActorSystem<?> system,
+      ProviderRegistry registry,
+      List<FetchKey> keys,
+      long maxAgeMillis,
+      Duration budget,
+      RequestOrigin origin) {
     CompletableFuture<Map<FetchKey, Reply>> result = new CompletableFuture<>();
     if (keys.isEmpty()) {
       result.complete(Map.of());
       return result;
     }
     system.systemActorOf(
-        Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(timers ->
-            new Coordinator(ctx, timers, ClusterSharding.get(system), registry, keys, maxAgeMillis, budget, origin, result).start())),
+        Behaviors.<Msg>setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers ->
+                        new Coordinator(
+                                ctx,
+                                timers,
+                                ClusterSharding.get(system),
+                                registry,
+                                keys,
+                                maxAgeMillis,
+                                budget,
+                                origin,
+                                result)
+                            .start())),
         "batch-" + UUID.randomUUID(),
         Props.empty());
     return result;
@@ -95,6 +120,7 @@ public final class BatchFetch {
     private final Map<FetchKey, Long> claims = new HashMap<>();
     private int acks;
     private final Set<FetchKey> sent = new HashSet<>();
+
     /** No more batch rounds: a claim arriving now is fetched by its entity on its own. */
     private boolean closed;
 
@@ -124,8 +150,11 @@ public final class BatchFetch {
       ActorRef<Reply> replyTo = ctx.messageAdapter(Reply.class, Replied::new);
       ActorRef<Claimed> claimsTo = ctx.messageAdapter(Claimed.class, GotClaim::new);
       for (FetchKey key : keys) {
-        sharding.entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-            .tell(new SymbolProtocol.BatchGet(key, maxAgeMillis, budget.toMillis(), origin, replyTo, claimsTo));
+        sharding
+            .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
+            .tell(
+                new SymbolProtocol.BatchGet(
+                    key, maxAgeMillis, budget.toMillis(), origin, replyTo, claimsTo));
       }
       timers.startSingleTimer(Timeout.CLAIMS, budget.dividedBy(6));
       timers.startSingleTimer(Timeout.DEADLINE, budget);
@@ -169,13 +198,19 @@ public final class BatchFetch {
       return Behaviors.same();
     }
 
-    /** Fetches every symbol claimed and not fetched yet in calls of at most the provider's batch size. */
+    /**
+     * Fetches every symbol claimed and not fetched yet in calls of at most the provider's batch
+     * size.
+     */
     private void dispatch() {
-      List<FetchKey> claimed = keys.stream().filter(k -> claims.containsKey(k) && !sent.contains(k)).toList();
+      List<FetchKey> claimed =
+          keys.stream().filter(k -> claims.containsKey(k) && !sent.contains(k)).toList();
       sent.addAll(claimed);
       if (claimed.isEmpty()) return;
       Optional<ProviderRegistry.Provider> batchProvider =
-          registry.planFor(Dataset.QUOTE).stream().filter(p -> p.batchQuotes().isPresent()).findFirst();
+          registry.planFor(Dataset.QUOTE).stream()
+              .filter(p -> p.batchQuotes().isPresent())
+              .findFirst();
       if (batchProvider.isEmpty()) {
         for (FetchKey k : claimed) deliverFailure(k, claims.get(k), List.of(), List.of());
         return;
@@ -184,9 +219,14 @@ public final class BatchFetch {
       BatchQuotes batchQuotes = provider.batchQuotes().get();
       Duration remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
       // Half of what is left for the batch calls, the rest for fallbacks of symbols they miss.
-      Duration timeout = provider.settings().timeout().compareTo(remaining.dividedBy(2)) < 0 ? provider.settings().timeout() : remaining.dividedBy(2);
+      Duration timeout =
+          provider.settings().timeout().compareTo(remaining.dividedBy(2)) < 0
+              ? provider.settings().timeout()
+              : remaining.dividedBy(2);
       for (int from = 0; from < claimed.size(); from += batchQuotes.maxBatchSize()) {
-        List<FetchKey> chunk = List.copyOf(claimed.subList(from, Math.min(claimed.size(), from + batchQuotes.maxBatchSize())));
+        List<FetchKey> chunk =
+            List.copyOf(
+                claimed.subList(from, Math.min(claimed.size(), from + batchQuotes.maxBatchSize())));
         Map<FetchKey, Long> chunkClaims = new HashMap<>();
         for (FetchKey k : chunk) chunkClaims.put(k, claims.get(k));
         ctx.ask(
@@ -201,27 +241,49 @@ public final class BatchFetch {
     private Behavior<Msg> onBatchAnswered(BatchAnswered answered) {
       for (FetchKey key : answered.keys()) {
         long claimId = answered.claims().get(key);
-        ProviderActor.Outcome outcome = answered.outcome() == null ? null : answered.outcome().outcomes().get(key);
+        ProviderActor.Outcome outcome =
+            answered.outcome() == null ? null : answered.outcome().outcomes().get(key);
         List<String> attempted = List.of(answered.provider());
         if (outcome instanceof ProviderActor.Fetched f) {
-          entity(key).tell(new SymbolProtocol.Deliver(key, claimId, answered.provider(), f.data(),
-              registry.provider(answered.provider()).map(p -> p.settings().confidence()).orElse(0.5), false, attempted, List.of()));
+          entity(key)
+              .tell(
+                  new SymbolProtocol.Deliver(
+                      key,
+                      claimId,
+                      answered.provider(),
+                      f.data(),
+                      registry
+                          .provider(answered.provider())
+                          .map(p -> p.settings().confidence())
+                          .orElse(0.5),
+                      false,
+                      attempted,
+                      List.of()));
         } else {
-          ProviderError error = outcome instanceof ProviderActor.Failed failed
-              ? failed.error()
-              : new ProviderError(answered.provider(), io.marketgate.protocol.ProviderErrorCode.TIMEOUT, "no answer to the batch call");
+          ProviderError error =
+              outcome instanceof ProviderActor.Failed failed
+                  ? failed.error()
+                  : new ProviderError(
+                      answered.provider(),
+                      io.marketgate.protocol.ProviderErrorCode.TIMEOUT,
+                      "no answer to the batch call");
           deliverFailure(key, claimId, attempted, List.of(error));
         }
       }
       return Behaviors.same();
     }
 
-    /** The entity tries its other providers (a NOT_FOUND from the batch provider counts as tried). */
-    private void deliverFailure(FetchKey key, long claimId, List<String> attempted, List<ProviderError> errors) {
-      entity(key).tell(new SymbolProtocol.Deliver(key, claimId, null, null, 0, false, attempted, errors));
+    /**
+     * The entity tries its other providers (a NOT_FOUND from the batch provider counts as tried).
+     */
+    private void deliverFailure(
+        FetchKey key, long claimId, List<String> attempted, List<ProviderError> errors) {
+      entity(key)
+          .tell(new SymbolProtocol.Deliver(key, claimId, null, null, 0, false, attempted, errors));
     }
 
-    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<SymbolProtocol.Command> entity(FetchKey key) {
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<SymbolProtocol.Command>
+        entity(FetchKey key) {
       return sharding.entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol());
     }
 

@@ -12,7 +12,8 @@ public sealed interface FetchOutcome {
 
   /** Whether a provider was skipped because its breaker was open. */
   default boolean circuitBreakerTriggered() {
-    return errors().stream().anyMatch(e -> e.code() == io.marketgate.protocol.ProviderErrorCode.CIRCUIT_OPEN);
+    return errors().stream()
+        .anyMatch(e -> e.code() == io.marketgate.protocol.ProviderErrorCode.CIRCUIT_OPEN);
   }
 
   /** A provider answered; {@code fallback} when it was not the dataset's first. */
@@ -26,8 +27,10 @@ public sealed interface FetchOutcome {
       implements FetchOutcome {}
 
   /** No provider had data and at least one said the symbol does not exist. */
-  record NotFound(List<String> providersAttempted, List<ProviderError> errors) implements FetchOutcome {}
+  record NotFound(List<String> providersAttempted, List<ProviderError> errors)
+      implements FetchOutcome {}
 
   /** No provider could answer. */
-  record Failed(List<String> providersAttempted, List<ProviderError> errors) implements FetchOutcome {}
+  record Failed(List<String> providersAttempted, List<ProviderError> errors)
+      implements FetchOutcome {}
 }

@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class FetchPlan {
   /** Below this much remaining time an attempt is not started: it could not finish. */
   private static final long MIN_ATTEMPT_NANOS = Duration.ofMillis(5).toNanos();
+
   /** The ask waits this much past the attempt's own timeout for the provider actor's reply. */
   private static final Duration ASK_GRACE = Duration.ofMillis(50);
 
@@ -45,7 +46,9 @@ public final class FetchPlan {
     return !plan.isEmpty() && plan.get(0).name().equals(provider);
   }
 
-  /** @param deadlineNanos {@link System#nanoTime()} by which the outcome must be known */
+  /**
+   * @param deadlineNanos {@link System#nanoTime()} by which the outcome must be known
+   */
   public CompletionStage<FetchOutcome> run(FetchKey key, long deadlineNanos, RequestOrigin origin) {
     return run(key, deadlineNanos, origin, Set.of(), List.of(), List.of());
   }
@@ -55,7 +58,12 @@ public final class FetchPlan {
    * call) with the given result: they are reported as attempted with their errors.
    */
   public CompletionStage<FetchOutcome> run(
-      FetchKey key, long deadlineNanos, RequestOrigin origin, Set<String> skip, List<String> attempted, List<ProviderError> errors) {
+      FetchKey key,
+      long deadlineNanos,
+      RequestOrigin origin,
+      Set<String> skip,
+      List<String> attempted,
+      List<ProviderError> errors) {
     List<ProviderRegistry.Provider> providers =
         registry.planFor(key.dataset()).stream().filter(p -> !skip.contains(p.name())).toList();
     Progress progress = new Progress(attempted, errors);
@@ -89,73 +97,107 @@ public final class FetchPlan {
       ProviderRegistry.Provider provider, FetchKey key, RequestOrigin origin, Duration timeout) {
     return Stages.direct(
             AskPattern.<ProviderActor.Command, ProviderActor.Outcome>ask(
-                provider.ref(), replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo), timeout.plus(ASK_GRACE), scheduler))
+                provider.ref(),
+                replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo),
+                timeout.plus(ASK_GRACE),
+                scheduler))
         .exceptionally(
-            e -> new ProviderActor.Failed(new ProviderError(provider.name(), ProviderErrorCode.TIMEOUT, "provider actor did not answer")));
+            e ->
+                new ProviderActor.Failed(
+                    new ProviderError(
+                        provider.name(),
+                        ProviderErrorCode.TIMEOUT,
+                        "provider actor did not answer")));
   }
 
   /** Every provider at once, each within its own timeout and the deadline; their answers merged. */
   private CompletionStage<FetchOutcome> merge(
-      FetchKey key, RequestOrigin origin, List<ProviderRegistry.Provider> providers, long deadline, int minProviders, Progress progress) {
+      FetchKey key,
+      RequestOrigin origin,
+      List<ProviderRegistry.Provider> providers,
+      long deadline,
+      int minProviders,
+      Progress progress) {
     long remaining = deadline - System.nanoTime();
-    if (providers.isEmpty() || remaining < MIN_ATTEMPT_NANOS) return CompletableFuture.completedFuture(progress.end());
+    if (providers.isEmpty() || remaining < MIN_ATTEMPT_NANOS)
+      return CompletableFuture.completedFuture(progress.end());
     List<CompletableFuture<ProviderActor.Outcome>> asks = new ArrayList<>();
     for (ProviderRegistry.Provider p : providers) {
       progress.attempted.add(p.name());
-      asks.add(ask(p, key, origin, Duration.ofNanos(Math.min(p.settings().timeout().toNanos(), remaining))));
+      asks.add(
+          ask(
+              p,
+              key,
+              origin,
+              Duration.ofNanos(Math.min(p.settings().timeout().toNanos(), remaining))));
     }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(done -> {
-      List<Object> records = new ArrayList<>();
-      List<String> answered = new ArrayList<>();
-      double confidence = 0;
-      for (int i = 0; i < providers.size(); i++) {
-        ProviderActor.Outcome outcome = asks.get(i).join();
-        if (outcome instanceof ProviderActor.Fetched f) {
-          records.add(f.record());
-          answered.add(providers.get(i).name());
-          confidence = Math.max(confidence, providers.get(i).settings().confidence());
-        } else {
-          ProviderError error = ((ProviderActor.Failed) outcome).error();
-          progress.errors.add(error);
-          if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
-        }
-      }
-      if (records.size() < minProviders) return progress.end();
-      return new FetchOutcome.Fetched(String.join("+", answered), false, Json.encode(Merging.merge(key.symbol(), records)),
-          confidence, List.copyOf(progress.attempted), List.copyOf(progress.errors));
-    });
+    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<Object> records = new ArrayList<>();
+              List<String> answered = new ArrayList<>();
+              double confidence = 0;
+              for (int i = 0; i < providers.size(); i++) {
+                ProviderActor.Outcome outcome = asks.get(i).join();
+                if (outcome instanceof ProviderActor.Fetched f) {
+                  records.add(f.record());
+                  answered.add(providers.get(i).name());
+                  confidence = Math.max(confidence, providers.get(i).settings().confidence());
+                } else {
+                  ProviderError error = ((ProviderActor.Failed) outcome).error();
+                  progress.errors.add(error);
+                  if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
+                }
+              }
+              if (records.size() < minProviders) return progress.end();
+              return new FetchOutcome.Fetched(
+                  String.join("+", answered),
+                  false,
+                  Json.encode(Merging.merge(key.symbol(), records)),
+                  confidence,
+                  List.copyOf(progress.attempted),
+                  List.copyOf(progress.errors));
+            });
   }
 
   private CompletionStage<FetchOutcome> attempt(
-      FetchKey key, RequestOrigin origin, List<ProviderRegistry.Provider> providers, int index, long deadline, Progress progress) {
+      FetchKey key,
+      RequestOrigin origin,
+      List<ProviderRegistry.Provider> providers,
+      int index,
+      long deadline,
+      Progress progress) {
     if (index >= providers.size()) return CompletableFuture.completedFuture(progress.end());
     ProviderRegistry.Provider provider = providers.get(index);
     long remaining = deadline - System.nanoTime();
     if (remaining < MIN_ATTEMPT_NANOS) {
       for (int i = index; i < providers.size(); i++) {
-        progress.errors.add(new ProviderError(providers.get(i).name(), ProviderErrorCode.TIMEOUT, "request deadline reached"));
+        progress.errors.add(
+            new ProviderError(
+                providers.get(i).name(), ProviderErrorCode.TIMEOUT, "request deadline reached"));
       }
       return CompletableFuture.completedFuture(progress.end());
     }
     long share = remaining / (providers.size() - index);
     Duration timeout = Duration.ofNanos(Math.min(provider.settings().timeout().toNanos(), share));
     progress.attempted.add(provider.name());
-    return ask(provider, key, origin, timeout).thenCompose(
-        outcome -> {
-          if (outcome instanceof ProviderActor.Fetched f) {
-            return CompletableFuture.completedFuture(
-                new FetchOutcome.Fetched(
-                    provider.name(),
-                    !provider.name().equals(registry.planFor(key.dataset()).get(0).name()),
-                    f.data(),
-                    provider.settings().confidence(),
-                    List.copyOf(progress.attempted),
-                    List.copyOf(progress.errors)));
-          }
-          ProviderError error = ((ProviderActor.Failed) outcome).error();
-          progress.errors.add(error);
-          if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
-          return attempt(key, origin, providers, index + 1, deadline, progress);
-        });
+    return ask(provider, key, origin, timeout)
+        .thenCompose(
+            outcome -> {
+              if (outcome instanceof ProviderActor.Fetched f) {
+                return CompletableFuture.completedFuture(
+                    new FetchOutcome.Fetched(
+                        provider.name(),
+                        !provider.name().equals(registry.planFor(key.dataset()).get(0).name()),
+                        f.data(),
+                        provider.settings().confidence(),
+                        List.copyOf(progress.attempted),
+                        List.copyOf(progress.errors)));
+              }
+              ProviderError error = ((ProviderActor.Failed) outcome).error();
+              progress.errors.add(error);
+              if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
+              return attempt(key, origin, providers, index + 1, deadline, progress);
+            });
   }
 }

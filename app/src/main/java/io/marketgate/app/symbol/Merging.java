@@ -18,7 +18,9 @@ final class Merging {
 
   private Merging() {}
 
-  /** @param records answers in the dataset's priority order */
+  /**
+   * @param records answers in the dataset's priority order
+   */
   static Object merge(String symbol, List<Object> records) {
     if (records.stream().allMatch(r -> r instanceof News)) {
       Map<String, News.Article> byUrl = new LinkedHashMap<>();
@@ -26,8 +28,14 @@ final class Merging {
         for (News.Article a : ((News) r).articles()) byUrl.putIfAbsent(normalise(a.url()), a);
       }
       List<News.Article> articles = new ArrayList<>(byUrl.values());
-      articles.sort(Comparator.comparing(News.Article::publishedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
-      return new News(symbol, articles.size() > MAX_ARTICLES ? List.copyOf(articles.subList(0, MAX_ARTICLES)) : articles);
+      articles.sort(
+          Comparator.comparing(
+              News.Article::publishedAt, Comparator.nullsLast(Comparator.<Instant>reverseOrder())));
+      return new News(
+          symbol,
+          articles.size() > MAX_ARTICLES
+              ? List.copyOf(articles.subList(0, MAX_ARTICLES))
+              : articles);
     }
     return records.get(0);
   }

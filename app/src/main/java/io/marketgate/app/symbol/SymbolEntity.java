@@ -39,10 +39,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
  * symbol and makes concurrent requests for a key share one fetch.
  *
  * <p>A hit is answered from the pre-encoded bytes at once and changes nothing. A miss starts one
- * fetch through the {@link FetchPlan} and keeps serving other keys; requests for the same key
- * wait for that fetch and all get its answer. When no provider can answer, the last value is
- * served stale and the key goes to the dead-letter queue. The state is an immutable value
- * replaced on each change.
+ * fetch through the {@link FetchPlan} and keeps serving other keys; requests for the same key wait
+ * for that fetch and all get its answer. When no provider can answer, the last value is served
+ * stale and the key goes to the dead-letter queue. The state is an immutable value replaced on each
+ * change.
  *
  * <p>Messages are dispatched by one type switch rather than a receive builder: a node holds up to
  * 100,000 of these, and a built receive costs about 300 bytes per instance.
@@ -60,7 +60,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       Metrics metrics,
       Clock clock) {}
 
-  /** The stop message for passivation and hand-off: in-flight fetches answer their waiters first. */
+  /**
+   * The stop message for passivation and hand-off: in-flight fetches answer their waiters first.
+   */
   public enum Stop implements LocalCommand, NoSerializationVerificationNeeded {
     INSTANCE
   }
@@ -69,13 +71,16 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       implements LocalCommand, NoSerializationVerificationNeeded {}
 
   /** A claimed fetch was not delivered in time: the entity fetches the key itself. */
-  private record ClaimExpired(FetchKey key, long fetchId) implements LocalCommand, NoSerializationVerificationNeeded {}
+  private record ClaimExpired(FetchKey key, long fetchId)
+      implements LocalCommand, NoSerializationVerificationNeeded {}
 
   /** The symbol's durable last good values, read once when the entity starts. */
-  private record LastGoodLoaded(List<LastGood> values) implements LocalCommand, NoSerializationVerificationNeeded {}
+  private record LastGoodLoaded(List<LastGood> values)
+      implements LocalCommand, NoSerializationVerificationNeeded {}
 
   /** A value as cached: the encoded normalised record and where it came from. */
-  record Cached(byte[] data, String source, boolean fallback, long fetchedAtMillis, double confidence) {}
+  record Cached(
+      byte[] data, String source, boolean fallback, long fetchedAtMillis, double confidence) {}
 
   record Waiter(ActorRef<Reply> replyTo, boolean coalesced) {}
 
@@ -83,12 +88,19 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
    * A fetch in flight and who waits for it; {@code queueOnFailure} unless a retry started it;
    * {@code claimed} while a batch sender fetches it and has not delivered yet.
    */
-  record InFlight(long fetchId, boolean queueOnFailure, List<Waiter> waiters, boolean claimed, RequestOrigin origin, long deadlineNanos) {
+  record InFlight(
+      long fetchId,
+      boolean queueOnFailure,
+      List<Waiter> waiters,
+      boolean claimed,
+      RequestOrigin origin,
+      long deadlineNanos) {
     InFlight join(Waiter waiter) {
       List<Waiter> more = new ArrayList<>(waiters.size() + 1);
       more.addAll(waiters);
       more.add(waiter);
-      return new InFlight(fetchId, queueOnFailure, List.copyOf(more), claimed, origin, deadlineNanos);
+      return new InFlight(
+          fetchId, queueOnFailure, List.copyOf(more), claimed, origin, deadlineNanos);
     }
 
     InFlight unclaimed() {
@@ -96,7 +108,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     }
   }
 
-  /** The last fetch that no provider could answer, served with the stale value for a short while. */
+  /**
+   * The last fetch that no provider could answer, served with the stale value for a short while.
+   */
   record Failure(long atMillis, FetchOutcome outcome) {}
 
   /**
@@ -166,11 +180,16 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   }
 
   public static Behavior<Command> create(String symbol, Dependencies deps) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      // Requests are served meanwhile; the values are merged in when they arrive.
-      ctx.pipeToSelf(deps.lastGood().load(symbol), (values, error) -> new LastGoodLoaded(error == null ? values : List.of()));
-      return new SymbolEntity(ctx, timers, symbol, deps);
-    }));
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> {
+                  // Requests are served meanwhile; the values are merged in when they arrive.
+                  ctx.pipeToSelf(
+                      deps.lastGood().load(symbol),
+                      (values, error) -> new LastGoodLoaded(error == null ? values : List.of()));
+                  return new SymbolEntity(ctx, timers, symbol, deps);
+                }));
   }
 
   private final ActorContext<Command> context;
@@ -179,7 +198,11 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   private final Dependencies deps;
   private State state = State.EMPTY;
 
-  private SymbolEntity(ActorContext<Command> context, TimerScheduler<Command> timers, String symbol, Dependencies deps) {
+  private SymbolEntity(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      String symbol,
+      Dependencies deps) {
     this.context = context;
     this.timers = timers;
     this.symbol = symbol;
@@ -225,13 +248,18 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
       return hit(key, cached);
     }
-    if (slot.notFoundAtMillis() != 0 && maxAge > 0
-        && now - slot.notFoundAtMillis() <= Math.min(maxAge, deps.cache().notFoundTtl().toMillis())) {
+    if (slot.notFoundAtMillis() != 0
+        && maxAge > 0
+        && now - slot.notFoundAtMillis()
+            <= Math.min(maxAge, deps.cache().notFoundTtl().toMillis())) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
       return new SymbolProtocol.NotFound(key, List.of(), List.of());
     }
     Failure failure = slot.failure();
-    if (cached != null && failure != null && slot.inFlight() == null && maxAge > 0
+    if (cached != null
+        && failure != null
+        && slot.inFlight() == null
+        && maxAge > 0
         && now - failure.atMillis() < deps.cache().failureBackoff().toMillis()) {
       // Every provider failed moments ago: serve the last value again rather than ask them anew.
       deps.metrics().cacheRequest(key.dataset(), CacheResult.STALE);
@@ -258,10 +286,21 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     state = state.nextFetchId();
     long fetchId = state.lastFetchId();
     long deadline = deadlineFor(get.budgetMillis());
-    state = state.with(key, slot.withInFlight(
-        new InFlight(fetchId, true, List.of(new Waiter(get.replyTo(), false)), true, get.origin(), deadline)));
-    // Half the budget for the sender to deliver; the other half for fetching it here if it does not.
-    timers.startSingleTimer(new ClaimExpired(key, fetchId), Duration.ofMillis(get.budgetMillis() / 2));
+    state =
+        state.with(
+            key,
+            slot.withInFlight(
+                new InFlight(
+                    fetchId,
+                    true,
+                    List.of(new Waiter(get.replyTo(), false)),
+                    true,
+                    get.origin(),
+                    deadline)));
+    // Half the budget for the sender to deliver; the other half for fetching it here if it does
+    // not.
+    timers.startSingleTimer(
+        new ClaimExpired(key, fetchId), Duration.ofMillis(get.budgetMillis() / 2));
     get.claims().tell(new SymbolProtocol.Claimed(key, fetchId));
     return this;
   }
@@ -271,28 +310,54 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     if (inFlight == null || !inFlight.claimed() || inFlight.fetchId() != d.claimId()) return this;
     timers.cancel(new ClaimExpired(d.key(), d.claimId()));
     if (d.data() != null) {
-      return completeFetch(d.key(), d.claimId(), new FetchOutcome.Fetched(d.provider(), !deps.plan().isPrimary(d.key().dataset(), d.provider()),
-          d.data(), d.confidence(), d.providersAttempted(), d.errors()));
+      return completeFetch(
+          d.key(),
+          d.claimId(),
+          new FetchOutcome.Fetched(
+              d.provider(),
+              !deps.plan().isPrimary(d.key().dataset(), d.provider()),
+              d.data(),
+              d.confidence(),
+              d.providersAttempted(),
+              d.errors()));
     }
-    if (d.notFound()) return completeFetch(d.key(), d.claimId(), new FetchOutcome.NotFound(d.providersAttempted(), d.errors()));
+    if (d.notFound())
+      return completeFetch(
+          d.key(), d.claimId(), new FetchOutcome.NotFound(d.providersAttempted(), d.errors()));
     // The batch call failed for this key: the other providers, one at a time.
     state = state.with(d.key(), state.slot(d.key()).withInFlight(inFlight.unclaimed()));
-    pipeFetch(d.key(), d.claimId(), deps.plan().run(d.key(), inFlight.deadlineNanos(), inFlight.origin(),
-        java.util.Set.copyOf(d.providersAttempted()), d.providersAttempted(), d.errors()));
+    pipeFetch(
+        d.key(),
+        d.claimId(),
+        deps.plan()
+            .run(
+                d.key(),
+                inFlight.deadlineNanos(),
+                inFlight.origin(),
+                java.util.Set.copyOf(d.providersAttempted()),
+                d.providersAttempted(),
+                d.errors()));
     return this;
   }
 
   private Behavior<Command> onClaimExpired(ClaimExpired expired) {
     InFlight inFlight = state.slot(expired.key()).inFlight();
-    if (inFlight == null || !inFlight.claimed() || inFlight.fetchId() != expired.fetchId()) return this;
-    context.getLog().debug("Claimed fetch of {} not delivered in time; fetching it here", expired.key());
+    if (inFlight == null || !inFlight.claimed() || inFlight.fetchId() != expired.fetchId())
+      return this;
+    context
+        .getLog()
+        .debug("Claimed fetch of {} not delivered in time; fetching it here", expired.key());
     state = state.with(expired.key(), state.slot(expired.key()).withInFlight(inFlight.unclaimed()));
-    pipeFetch(expired.key(), expired.fetchId(), deps.plan().run(expired.key(), inFlight.deadlineNanos(), inFlight.origin()));
+    pipeFetch(
+        expired.key(),
+        expired.fetchId(),
+        deps.plan().run(expired.key(), inFlight.deadlineNanos(), inFlight.origin()));
     return this;
   }
 
   private Behavior<Command> onRefetch(Refetch refetch) {
-    return fetchOrJoin(refetch.key(), refetch.budgetMillis(), refetch.origin(), refetch.replyTo(), false);
+    return fetchOrJoin(
+        refetch.key(), refetch.budgetMillis(), refetch.origin(), refetch.replyTo(), false);
   }
 
   /** Older values than what the entity already holds are ignored. */
@@ -300,15 +365,22 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     for (LastGood g : loaded.values()) {
       Slot slot = state.slot(g.key());
       if (slot.cached() != null && slot.cached().fetchedAtMillis() >= g.fetchedAtMillis()) continue;
-      Cached value = new Cached(g.data(), g.source(), g.fallback(), g.fetchedAtMillis(), g.confidence());
-      state = state.with(g.key(), new Slot(value, slot.notFoundAtMillis(), slot.inFlight(), slot.failure()));
+      Cached value =
+          new Cached(g.data(), g.source(), g.fallback(), g.fetchedAtMillis(), g.confidence());
+      state =
+          state.with(
+              g.key(), new Slot(value, slot.notFoundAtMillis(), slot.inFlight(), slot.failure()));
     }
     state = state.bounded(deps.cache().maxEntriesPerSymbol());
     return this;
   }
 
   private Behavior<Command> fetchOrJoin(
-      FetchKey key, long budgetMillis, RequestOrigin origin, ActorRef<Reply> replyTo, boolean queueOnFailure) {
+      FetchKey key,
+      long budgetMillis,
+      RequestOrigin origin,
+      ActorRef<Reply> replyTo,
+      boolean queueOnFailure) {
     Slot slot = state.slot(key);
     if (slot.inFlight() != null) {
       deps.metrics().cacheRequest(key.dataset(), CacheResult.COALESCED);
@@ -320,8 +392,17 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     long fetchId = state.lastFetchId();
     long deadline = deadlineFor(budgetMillis);
     pipeFetch(key, fetchId, deps.plan().run(key, deadline, origin));
-    state = state.with(key, slot.withInFlight(
-        new InFlight(fetchId, queueOnFailure, List.of(new Waiter(replyTo, false)), false, origin, deadline)));
+    state =
+        state.with(
+            key,
+            slot.withInFlight(
+                new InFlight(
+                    fetchId,
+                    queueOnFailure,
+                    List.of(new Waiter(replyTo, false)),
+                    false,
+                    origin,
+                    deadline)));
     return this;
   }
 
@@ -329,10 +410,15 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     return System.nanoTime() + Duration.ofMillis(budgetMillis).minus(deps.replyMargin()).toNanos();
   }
 
-  private void pipeFetch(FetchKey key, long fetchId, java.util.concurrent.CompletionStage<FetchOutcome> fetch) {
+  private void pipeFetch(
+      FetchKey key, long fetchId, java.util.concurrent.CompletionStage<FetchOutcome> fetch) {
     context.pipeToSelf(
         fetch,
-        (outcome, error) -> new FetchCompleted(key, fetchId, outcome != null ? outcome : new FetchOutcome.Failed(List.of(), List.of())));
+        (outcome, error) ->
+            new FetchCompleted(
+                key,
+                fetchId,
+                outcome != null ? outcome : new FetchOutcome.Failed(List.of(), List.of())));
   }
 
   private Behavior<Command> onFetchCompleted(FetchCompleted done) {
@@ -348,12 +434,26 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     if (outcome instanceof FetchOutcome.Fetched f) {
       Cached fresh = new Cached(f.data(), f.provider(), f.fallback(), now, f.confidence());
       for (Waiter w : inFlight.waiters()) {
-        w.replyTo().tell(new Answer(key, f.data(), f.provider(), f.fallback(), false, false, now, f.confidence(),
-            f.providersAttempted(), w.coalesced(), f.circuitBreakerTriggered(), f.errors()));
+        w.replyTo()
+            .tell(
+                new Answer(
+                    key,
+                    f.data(),
+                    f.provider(),
+                    f.fallback(),
+                    false,
+                    false,
+                    now,
+                    f.confidence(),
+                    f.providersAttempted(),
+                    w.coalesced(),
+                    f.circuitBreakerTriggered(),
+                    f.errors()));
       }
       next = new Slot(fresh, 0, null, null);
       deps.refreshes().refreshed(hit(key, fresh));
-      deps.lastGood().save(new LastGood(key, f.data(), f.provider(), f.fallback(), now, f.confidence()));
+      deps.lastGood()
+          .save(new LastGood(key, f.data(), f.provider(), f.fallback(), now, f.confidence()));
     } else if (outcome instanceof FetchOutcome.NotFound nf) {
       Reply reply = new SymbolProtocol.NotFound(key, nf.providersAttempted(), nf.errors());
       inFlight.waiters().forEach(w -> w.replyTo().tell(reply));
@@ -373,7 +473,8 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
           w.replyTo().tell(reply);
         }
       }
-      if (inFlight.queueOnFailure() && outcome.errors().stream().anyMatch(e -> e.code().isRetryable())) {
+      if (inFlight.queueOnFailure()
+          && outcome.errors().stream().anyMatch(e -> e.code().isRetryable())) {
         deps.deadLetters().enqueue(key, outcome.errors());
       }
       next = new Slot(last, slot.notFoundAtMillis(), null, new Failure(now, outcome));
@@ -395,13 +496,35 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   }
 
   private static Answer hit(FetchKey key, Cached c) {
-    return new Answer(key, c.data(), c.source(), c.fallback(), true, false, c.fetchedAtMillis(), c.confidence(),
-        List.of(), false, false, List.of());
+    return new Answer(
+        key,
+        c.data(),
+        c.source(),
+        c.fallback(),
+        true,
+        false,
+        c.fetchedAtMillis(),
+        c.confidence(),
+        List.of(),
+        false,
+        false,
+        List.of());
   }
 
   /** Stale answers carry half the confidence of the value when it was fresh. */
   private static Answer stale(FetchKey key, Cached c, FetchOutcome failure, boolean coalesced) {
-    return new Answer(key, c.data(), c.source(), c.fallback(), true, true, c.fetchedAtMillis(), c.confidence() / 2,
-        failure.providersAttempted(), coalesced, failure.circuitBreakerTriggered(), failure.errors());
+    return new Answer(
+        key,
+        c.data(),
+        c.source(),
+        c.fallback(),
+        true,
+        true,
+        c.fetchedAtMillis(),
+        c.confidence() / 2,
+        failure.providersAttempted(),
+        coalesced,
+        failure.circuitBreakerTriggered(),
+        failure.errors());
   }
 }

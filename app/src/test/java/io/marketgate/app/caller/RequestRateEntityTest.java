@@ -17,13 +17,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A client's rate entity on its own, with a clock the test moves: grants within the counted span, then when a permit frees. */
+/**
+ * A client's rate entity on its own, with a clock the test moves: grants within the counted span,
+ * then when a permit frees.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestRateEntityTest {
   @JUnit5TestKit public final ActorTestKit kit = new JUnit5TestKitBuilder().build();
   private static final QuotaSettings SETTINGS =
-      new QuotaSettings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+      new QuotaSettings(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1));
   private final ManualClock clock = new ManualClock(1_000_000);
 
   private QuotaEntity.Reply take(ActorRef<RequestRateEntity.Take> entity, int permits, int limit) {
@@ -34,13 +41,18 @@ class RequestRateEntityTest {
 
   @Test
   void grantsUpToTheLimitInTheCountedSpanThenSaysWhenAPermitFrees() {
-    ActorRef<RequestRateEntity.Take> entity = kit.spawn(RequestRateEntity.create(SETTINGS, Duration.ofMinutes(1), clock));
+    ActorRef<RequestRateEntity.Take> entity =
+        kit.spawn(RequestRateEntity.create(SETTINGS, Duration.ofMinutes(1), clock));
     assertEquals(new QuotaEntity.Leased(2, clock.millis() + 5000), take(entity, 2, 3));
     long firstGrant = clock.millis();
     clock.advance(10_000);
-    assertEquals(new QuotaEntity.Leased(1, clock.millis() + 5000), take(entity, 2, 3), "only what is left of the limit");
+    assertEquals(
+        new QuotaEntity.Leased(1, clock.millis() + 5000),
+        take(entity, 2, 3),
+        "only what is left of the limit");
     QuotaEntity.Reply refused = take(entity, 1, 3);
-    // Grants count for the window + lease TTL + margin (66 s): the first frees one right after that.
+    // Grants count for the window + lease TTL + margin (66 s): the first frees one right after
+    // that.
     assertEquals(new QuotaEntity.Exhausted(firstGrant + 66_000 + 1), refused);
     clock.set(firstGrant + 66_001);
     assertEquals(new QuotaEntity.Leased(1, clock.millis() + 5000), take(entity, 1, 3));

@@ -51,17 +51,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one provider call and run the shared cluster settings (Split Brain Resolver, 128 shards); a
  * sharding-proxy JVM of the protocol module alone reaches the entities, and one without the shared
  * settings is refused at the join; a node hosting a symbol and pending dead letters is killed with
- * SIGKILL and the survivors take both over; a replacement makes three again, two more make five
- * and shards move onto the new ones; five shrink to two by SIGTERM, one at a time, under load sent only to ready nodes, and no
- * request fails. The steps run in order, each starting from the cluster the previous one left.
+ * SIGKILL and the survivors take both over; a replacement makes three again, two more make five and
+ * shards move onto the new ones; five shrink to two by SIGTERM, one at a time, under load sent only
+ * to ready nodes, and no request fails. The steps run in order, each starting from the cluster the
+ * previous one left.
  */
 @ExtendWith(LogCapturingExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLifecycleIT {
-  private static final HashCodeMessageExtractor<Object> SHARDS = new HashCodeMessageExtractor<>(128);
-  private static final List<String> WARM = IntStream.range(0, 30).mapToObj(i -> String.format("FO%02d", i)).toList();
-  private static final List<String> DEAD_LETTERS = IntStream.range(0, 10).mapToObj(i -> String.format("DL%02d", i)).toList();
+  private static final HashCodeMessageExtractor<Object> SHARDS =
+      new HashCodeMessageExtractor<>(128);
+  private static final List<String> WARM =
+      IntStream.range(0, 30).mapToObj(i -> String.format("FO%02d", i)).toList();
+  private static final List<String> DEAD_LETTERS =
+      IntStream.range(0, 10).mapToObj(i -> String.format("DL%02d", i)).toList();
 
   /** A gateway process and the remoting port that names it in the cluster. */
   private record Node(String name, int remotePort, GatewayProcess process) {
@@ -82,7 +86,9 @@ class ClusterLifecycleIT {
     List<Integer> seeds = List.of(FreePorts.next(), FreePorts.next(), FreePorts.next());
     env.putAll(simulator.providerEnvironment());
     env.putAll(database.sharedEnvironment());
-    env.put("MARKETGATE_SEED_NODES", String.join(",", seeds.stream().map(p -> "127.0.0.1:" + p).toList()));
+    env.put(
+        "MARKETGATE_SEED_NODES",
+        String.join(",", seeds.stream().map(p -> "127.0.0.1:" + p).toList()));
     env.put("MARKETGATE_SHUTDOWN_DRAIN", "2s");
     env.put("FMP_CIRCUIT_BREAKER_THRESHOLD", "1000");
     env.put("POLYGON_CIRCUIT_BREAKER_THRESHOLD", "1000");
@@ -103,7 +109,10 @@ class ClusterLifecycleIT {
     Map<String, String> nodeEnv = new HashMap<>(env);
     nodeEnv.put("MARKETGATE_REMOTE_PORT", Integer.toString(remotePort));
     // Slow first retries: dead letters are still pending when their node is killed.
-    return new Node(name, remotePort, GatewayProcess.start(name, nodeEnv, Map.of("marketgate.dlq.first-retry-after", "20s")));
+    return new Node(
+        name,
+        remotePort,
+        GatewayProcess.start(name, nodeEnv, Map.of("marketgate.dlq.first-retry-after", "20s")));
   }
 
   private void startNodes(List<String> names, List<Integer> remotePorts) {
@@ -123,17 +132,22 @@ class ClusterLifecycleIT {
   }
 
   private void awaitUpMembers(int n) {
-    Eventually.await(Duration.ofSeconds(60), n + " Up members", () -> {
-      int up = 0;
-      for (JsonNode m : cluster().get("members")) if (m.get("status").asText().equals("Up")) up++;
-      return up == n && cluster().get("members").size() == n;
-    });
+    Eventually.await(
+        Duration.ofSeconds(60),
+        n + " Up members",
+        () -> {
+          int up = 0;
+          for (JsonNode m : cluster().get("members"))
+            if (m.get("status").asText().equals("Up")) up++;
+          return up == n && cluster().get("members").size() == n;
+        });
   }
 
   /** The member's hosted shards of an entity type, as GET /api/v1/cluster reports them. */
   private Optional<JsonNode> hosted(JsonNode cluster, Node node, String type) {
     for (JsonNode m : cluster.get("members")) {
-      if (m.get("address").asText().equals(node.address())) return Optional.ofNullable(m.get("shards").get(type)).filter(t -> !t.isNull());
+      if (m.get("address").asText().equals(node.address()))
+        return Optional.ofNullable(m.get("shards").get(type)).filter(t -> !t.isNull());
     }
     return Optional.empty();
   }
@@ -145,14 +159,23 @@ class ClusterLifecycleIT {
   @Test
   @Order(1)
   void aHerdSpreadOverThreeNodesCostsOneProviderCall() {
-    // Warm every node's provider connections: a fresh JVM's first call can outlast the attempt timeout.
-    for (int i = 0; i < 12; i++) assertEquals(200, Http.get(nodeAt(i).process().url("/api/v1/quotes/WARM" + (char) ('A' + i))).status());
+    // Warm every node's provider connections: a fresh JVM's first call can outlast the attempt
+    // timeout.
+    for (int i = 0; i < 12; i++)
+      assertEquals(
+          200,
+          Http.get(nodeAt(i).process().url("/api/v1/quotes/WARM" + (char) ('A' + i))).status());
     simulator.simulator().reset();
     simulator.simulator().setFault("fmp", Fault.latency(200));
     List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
-    for (int i = 0; i < 200; i++) answers.add(Http.getAsync(nodeAt(i).process().url("/api/v1/quotes/HERDX")));
-    for (CompletableFuture<Http.Answer> a : answers) assertEquals(200, a.join().status(), a.join().body());
-    assertEquals(1, simulator.simulator().calls().total(), "one provider call for 200 requests on 3 nodes: " + simulator.simulator().calls().calls());
+    for (int i = 0; i < 200; i++)
+      answers.add(Http.getAsync(nodeAt(i).process().url("/api/v1/quotes/HERDX")));
+    for (CompletableFuture<Http.Answer> a : answers)
+      assertEquals(200, a.join().status(), a.join().body());
+    assertEquals(
+        1,
+        simulator.simulator().calls().total(),
+        "one provider call for 200 requests on 3 nodes: " + simulator.simulator().calls().calls());
     simulator.simulator().reset();
   }
 
@@ -161,10 +184,16 @@ class ClusterLifecycleIT {
   void everyNodeRunsTheSharedClusterSettingsFromTheJar() {
     for (Node n : nodes) {
       String log = n.process().logText();
-      assertFalse(log.contains("No downing-provider-class configured"), n.name() + " runs without a downing provider");
-      assertTrue(log.contains("SBR started. Config: strategy [KeepMajority], stable-after [7 seconds]"), n.name() + "'s Split Brain Resolver");
+      assertFalse(
+          log.contains("No downing-provider-class configured"),
+          n.name() + " runs without a downing provider");
+      assertTrue(
+          log.contains("SBR started. Config: strategy [KeepMajority], stable-after [7 seconds]"),
+          n.name() + "'s Split Brain Resolver");
       JsonNode settings = n.process().adminGet("/api/v1/cluster").json().get("settings");
-      assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider", settings.get("downing_provider").asText());
+      assertEquals(
+          "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+          settings.get("downing_provider").asText());
       assertEquals("keep-majority", settings.get("split_brain_resolver_strategy").asText());
       assertEquals("gateway", settings.get("split_brain_resolver_role").asText());
       assertEquals(7000, settings.get("stable_after_ms").asLong());
@@ -179,10 +208,18 @@ class ClusterLifecycleIT {
   void aShardingProxyJvmOfTheProtocolModuleAloneAsksTheEntities() throws Exception {
     ClientRun client = runProxyClient("PRXY", true);
     assertEquals(0, client.status(), client.output());
-    assertTrue(client.output().contains("EFFECTIVE number-of-shards=128 downing-provider-class=org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"),
+    assertTrue(
+        client
+            .output()
+            .contains(
+                "EFFECTIVE number-of-shards=128 downing-provider-class=org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"),
         client.output());
     assertTrue(client.output().contains("ANSWER fmp {\"symbol\":\"PRXY\""), client.output());
-    assertEquals(1, simulator.simulator().callsOf("fmp").stream().filter(c -> c.symbol().equals("PRXY")).count());
+    assertEquals(
+        1,
+        simulator.simulator().callsOf("fmp").stream()
+            .filter(c -> c.symbol().equals("PRXY"))
+            .count());
   }
 
   @Test
@@ -193,25 +230,43 @@ class ClusterLifecycleIT {
     assertTrue(client.output().contains("EFFECTIVE number-of-shards=1000"), client.output());
     assertTrue(client.output().contains("NOT JOINED"), client.output());
     String seedLog = nodes.get(0).process().logText();
-    assertTrue(seedLog.contains("Found incompatible settings when") && seedLog.contains("pekko.cluster.sharding.number-of-shards"),
+    assertTrue(
+        seedLog.contains("Found incompatible settings when")
+            && seedLog.contains("pekko.cluster.sharding.number-of-shards"),
         "the seed names the setting that differs");
     assertEquals(3, cluster().get("members").size(), "the refused JVM never became a member");
   }
 
   private record ClientRun(int status, String output) {}
 
-  /** A JVM of the protocol module's classpath alone (classes, test classes, runtime dependencies), as a service would run. */
+  /**
+   * A JVM of the protocol module's classpath alone (classes, test classes, runtime dependencies),
+   * as a service would run.
+   */
   private ClientRun runProxyClient(String symbol, boolean withClusterConf) throws Exception {
     Path protocol = Path.of(System.getProperty("marketgate.protocol.target"));
-    String classpath = String.join(java.io.File.pathSeparator,
-        protocol.resolve("classes").toString(), protocol.resolve("test-classes").toString(),
-        Files.readString(protocol.resolve("runtime-classpath.txt")).trim());
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", classpath, "io.marketgate.protocol.client.ProxyClientMain",
-        "127.0.0.1:" + nodes.get(0).remotePort(), Integer.toString(FreePorts.next()), symbol));
+    String classpath =
+        String.join(
+            java.io.File.pathSeparator,
+            protocol.resolve("classes").toString(),
+            protocol.resolve("test-classes").toString(),
+            Files.readString(protocol.resolve("runtime-classpath.txt")).trim());
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                classpath,
+                "io.marketgate.protocol.client.ProxyClientMain",
+                "127.0.0.1:" + nodes.get(0).remotePort(),
+                Integer.toString(FreePorts.next()),
+                symbol));
     if (!withClusterConf) command.add("without-cluster-conf");
-    Path log = Path.of("target", "proxy-client-" + symbol + "-" + System.currentTimeMillis() + ".log");
-    Process client = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Path log =
+        Path.of("target", "proxy-client-" + symbol + "-" + System.currentTimeMillis() + ".log");
+    Process client =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!client.waitFor(90, TimeUnit.SECONDS)) {
       client.destroyForcibly();
       fail("the client JVM did not finish, see " + log.toAbsolutePath());
@@ -221,79 +276,139 @@ class ClusterLifecycleIT {
     return new ClientRun(client.exitValue(), printed);
   }
 
-  /** One answer seen by the load during the fail-over, stamped with when its request was sent (status -1: no answer). */
+  /**
+   * One answer seen by the load during the fail-over, stamped with when its request was sent
+   * (status -1: no answer).
+   */
   private record Sample(String node, long atMillis, String symbol, int status, boolean stale) {}
 
   @Test
   @Order(5)
   void aKilledNodesSymbolsAndPendingDeadLettersMoveToTheSurvivors() throws Exception {
     for (int i = 0; i < WARM.size(); i++) {
-      assertEquals(200, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + WARM.get(i))).status());
+      assertEquals(
+          200, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + WARM.get(i))).status());
     }
-    Eventually.await(Duration.ofSeconds(20), "every warm symbol's last good value stored", () -> storedLastGood("FO%") == WARM.size());
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "every warm symbol's last good value stored",
+        () -> storedLastGood("FO%") == WARM.size());
 
     simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
     simulator.simulator().setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
     for (int i = 0; i < DEAD_LETTERS.size(); i++) {
-      assertEquals(503, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + DEAD_LETTERS.get(i))).status());
+      assertEquals(
+          503, Http.get(nodeAt(i).process().url("/api/v1/quotes/" + DEAD_LETTERS.get(i))).status());
     }
     simulator.simulator().reset();
-    Eventually.await(Duration.ofSeconds(20), "10 pending dead letters", () -> pending() == DEAD_LETTERS.size());
+    Eventually.await(
+        Duration.ofSeconds(20), "10 pending dead letters", () -> pending() == DEAD_LETTERS.size());
 
     JsonNode before = cluster();
-    Node victim = nodes.stream()
-        .max((a, b) -> Integer.compare(deadLettersOn(before, a), deadLettersOn(before, b)))
-        .orElseThrow();
-    assertTrue(deadLettersOn(before, victim) > 0, "the victim hosts pending dead letters: " + before);
+    Node victim =
+        nodes.stream()
+            .max((a, b) -> Integer.compare(deadLettersOn(before, a), deadLettersOn(before, b)))
+            .orElseThrow();
+    assertTrue(
+        deadLettersOn(before, victim) > 0, "the victim hosts pending dead letters: " + before);
     Set<String> victimShards = new java.util.HashSet<>();
-    hosted(before, victim, "symbol").ifPresent(s -> s.get("shard_ids").forEach(id -> victimShards.add(id.asText())));
-    String x = WARM.stream().filter(s -> victimShards.contains(SHARDS.shardId(s))).findFirst()
-        .orElseThrow(() -> new AssertionError("no warm symbol lives on " + victim.name() + ": " + before));
+    hosted(before, victim, "symbol")
+        .ifPresent(s -> s.get("shard_ids").forEach(id -> victimShards.add(id.asText())));
+    String x =
+        WARM.stream()
+            .filter(s -> victimShards.contains(SHARDS.shardId(s)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new AssertionError("no warm symbol lives on " + victim.name() + ": " + before));
     List<Node> survivors = nodes.stream().filter(n -> n != victim).toList();
 
     ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
     AtomicBoolean loading = new AtomicBoolean(true);
-    // On all three HTTP ports until the kill, then on the survivors' (a Service would drop the dead pod).
+    // On all three HTTP ports until the kill, then on the survivors' (a Service would drop the dead
+    // pod).
     AtomicReference<List<Node>> targets = new AtomicReference<>(List.copyOf(nodes));
-    CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-      int i = 0;
-      while (loading.get()) {
-        List<Node> to = targets.get();
-        Node node = to.get(i++ % to.size());
-        // X with no-cache asks its entity every time; other warm symbols as callers ask for them.
-        samples.add(sample(node, x, "no-cache"));
-        samples.add(sample(node, WARM.get(ThreadLocalRandom.current().nextInt(WARM.size())), "max-age=300"));
-      }
-    });
-    Eventually.await(Duration.ofSeconds(10), "load running on every node",
-        () -> nodes.stream().allMatch(n -> samples.stream().anyMatch(s -> s.node().equals(n.name()))));
+    CompletableFuture<Void> load =
+        CompletableFuture.runAsync(
+            () -> {
+              int i = 0;
+              while (loading.get()) {
+                List<Node> to = targets.get();
+                Node node = to.get(i++ % to.size());
+                // X with no-cache asks its entity every time; other warm symbols as callers ask for
+                // them.
+                samples.add(sample(node, x, "no-cache"));
+                samples.add(
+                    sample(
+                        node,
+                        WARM.get(ThreadLocalRandom.current().nextInt(WARM.size())),
+                        "max-age=300"));
+              }
+            });
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "load running on every node",
+        () ->
+            nodes.stream()
+                .allMatch(n -> samples.stream().anyMatch(s -> s.node().equals(n.name()))));
 
     long killedAt = System.currentTimeMillis();
     targets.set(survivors);
     victim.process().kill();
     nodes.remove(victim);
-    Eventually.await(Duration.ofSeconds(30), x + " answered by its entity on a survivor within 30 s of the kill",
-        () -> samples.stream().anyMatch(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.status() == 200 && !s.stale()));
-    long recoveredAt = samples.stream()
-        .filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.status() == 200 && !s.stale())
-        .mapToLong(Sample::atMillis).min().orElseThrow();
-    Eventually.await(Duration.ofSeconds(20), "some more load after the recovery", () -> samples.stream().anyMatch(s -> s.atMillis() > recoveredAt + 1000));
+    Eventually.await(
+        Duration.ofSeconds(30),
+        x + " answered by its entity on a survivor within 30 s of the kill",
+        () ->
+            samples.stream()
+                .anyMatch(
+                    s ->
+                        s.symbol().equals(x)
+                            && s.atMillis() > killedAt
+                            && s.status() == 200
+                            && !s.stale()));
+    long recoveredAt =
+        samples.stream()
+            .filter(
+                s ->
+                    s.symbol().equals(x)
+                        && s.atMillis() > killedAt
+                        && s.status() == 200
+                        && !s.stale())
+            .mapToLong(Sample::atMillis)
+            .min()
+            .orElseThrow();
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "some more load after the recovery",
+        () -> samples.stream().anyMatch(s -> s.atMillis() > recoveredAt + 1000));
     loading.set(false);
     load.get(20, TimeUnit.SECONDS);
 
-    // A request that was on its way to the victim when it died is lost with it; every other is answered.
-    List<Sample> failed = samples.stream().filter(s -> s.status() != 200 && !s.node().equals(victim.name())).toList();
+    // A request that was on its way to the victim when it died is lost with it; every other is
+    // answered.
+    List<Sample> failed =
+        samples.stream().filter(s -> s.status() != 200 && !s.node().equals(victim.name())).toList();
     assertEquals(List.of(), failed, "no error for symbols with a last good value");
-    long staleDuringGap = samples.stream().filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.stale()).count();
-    assertTrue(staleDuringGap > 0, "requests sent during the gap were answered from the last-good store");
-    System.out.printf("FAILOVER symbol %s on %s: requests sent in the %d ms after the kill were answered stale (%d answers), then by its entity on a survivor%n",
+    long staleDuringGap =
+        samples.stream()
+            .filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.stale())
+            .count();
+    assertTrue(
+        staleDuringGap > 0, "requests sent during the gap were answered from the last-good store");
+    System.out.printf(
+        "FAILOVER symbol %s on %s: requests sent in the %d ms after the kill were answered stale (%d answers), then by its entity on a survivor%n",
         x, victim.name(), recoveredAt - killedAt, staleDuringGap);
 
-    Eventually.await(Duration.ofSeconds(90), "every dead letter retried to success on the survivors",
+    Eventually.await(
+        Duration.ofSeconds(90),
+        "every dead letter retried to success on the survivors",
         () -> pending() == 0 && failed() == 0);
     List<CallLog.Call> calls = simulator.simulator().calls().calls();
     for (String d : DEAD_LETTERS) {
-      assertTrue(calls.stream().anyMatch(c -> c.symbol().equals(d) && c.status() == 200), d + " was retried successfully");
+      assertTrue(
+          calls.stream().anyMatch(c -> c.symbol().equals(d) && c.status() == 200),
+          d + " was retried successfully");
     }
     CallLogAssertions.assertNoOverlappingCallsPerKey(calls);
   }
@@ -301,7 +416,8 @@ class ClusterLifecycleIT {
   private static Sample sample(Node node, String symbol, String cacheControl) {
     long sentAt = System.currentTimeMillis();
     try {
-      Http.Answer answer = Http.get(node.process().url("/api/v1/quotes/" + symbol), "Cache-Control", cacheControl);
+      Http.Answer answer =
+          Http.get(node.process().url("/api/v1/quotes/" + symbol), "Cache-Control", cacheControl);
       boolean stale = answer.status() == 200 && answer.json().get("stale").asBoolean();
       return new Sample(node.name(), sentAt, symbol, answer.status(), stale);
     } catch (RuntimeException connectionLost) {
@@ -314,16 +430,31 @@ class ClusterLifecycleIT {
   }
 
   private long pending() {
-    return nodes.get(0).process().adminGet("/api/v1/dlq?status=pending").json().get("total").asLong();
+    return nodes
+        .get(0)
+        .process()
+        .adminGet("/api/v1/dlq?status=pending")
+        .json()
+        .get("total")
+        .asLong();
   }
 
   private long failed() {
-    return nodes.get(0).process().adminGet("/api/v1/dlq?status=failed").json().get("total").asLong();
+    return nodes
+        .get(0)
+        .process()
+        .adminGet("/api/v1/dlq?status=failed")
+        .json()
+        .get("total")
+        .asLong();
   }
 
   private long storedLastGood(String symbolPattern) throws Exception {
-    try (Connection c = database.connect(); Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM last_good WHERE symbol LIKE '" + symbolPattern + "'")) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT COUNT(*) FROM last_good WHERE symbol LIKE '" + symbolPattern + "'")) {
       r.next();
       return r.getLong(1);
     }
@@ -338,13 +469,24 @@ class ClusterLifecycleIT {
     startNodes(List.of("n4", "n5"), List.of(FreePorts.next(), FreePorts.next()));
     awaitUpMembers(5);
     List<Node> added = List.copyOf(nodes.subList(3, 5));
-    Eventually.await(Duration.ofSeconds(60), "each new node hosts symbol shards", () -> {
-      JsonNode now = cluster();
-      return added.stream().allMatch(n -> hosted(now, n, "symbol").map(t -> t.get("shards").asInt() > 0).orElse(false));
-    });
+    Eventually.await(
+        Duration.ofSeconds(60),
+        "each new node hosts symbol shards",
+        () -> {
+          JsonNode now = cluster();
+          return added.stream()
+              .allMatch(
+                  n ->
+                      hosted(now, n, "symbol").map(t -> t.get("shards").asInt() > 0).orElse(false));
+        });
     JsonNode after = cluster();
     StringBuilder distribution = new StringBuilder();
-    for (Node n : nodes) distribution.append(' ').append(n.name()).append('=').append(hosted(after, n, "symbol").map(t -> t.get("shards").asInt()).orElse(0));
+    for (Node n : nodes)
+      distribution
+          .append(' ')
+          .append(n.name())
+          .append('=')
+          .append(hosted(after, n, "symbol").map(t -> t.get("shards").asInt()).orElse(0));
     System.out.println("SCALE-OUT symbol shards per node:" + distribution);
   }
 
@@ -356,44 +498,51 @@ class ClusterLifecycleIT {
     ready.addAll(nodes);
     AtomicBoolean running = new AtomicBoolean(true);
     // As a Kubernetes Service does: send only to nodes whose /ready answers 200.
-    CompletableFuture<Void> readiness = CompletableFuture.runAsync(() -> {
-      while (running.get()) {
-        for (Node n : nodes) {
-          if (n.process().readyNow()) ready.add(n);
-          else ready.remove(n);
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-    });
+    CompletableFuture<Void> readiness =
+        CompletableFuture.runAsync(
+            () -> {
+              while (running.get()) {
+                for (Node n : nodes) {
+                  if (n.process().readyNow()) ready.add(n);
+                  else ready.remove(n);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+              }
+            });
     AtomicInteger sent = new AtomicInteger();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-    CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-      long next = System.nanoTime();
-      while (running.get()) {
-        List<Node> targets = List.copyOf(ready);
-        if (!targets.isEmpty()) {
-          Node to = targets.get(ThreadLocalRandom.current().nextInt(targets.size()));
-          String symbol = WARM.get(ThreadLocalRandom.current().nextInt(WARM.size()));
-          sent.incrementAndGet();
-          try {
-            Http.Answer a = Http.get(to.process().url("/api/v1/quotes/" + symbol));
-            if (a.status() != 200) failures.add(to.name() + " " + symbol + " -> " + a.status() + " " + a.body());
-          } catch (RuntimeException e) {
-            failures.add(to.name() + " " + symbol + " -> " + e);
-          }
-        }
-        next += TimeUnit.MILLISECONDS.toNanos(20); // a fixed rate of 50 requests per second
-        long wait = next - System.nanoTime();
-        if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
-      }
-    });
+    CompletableFuture<Void> load =
+        CompletableFuture.runAsync(
+            () -> {
+              long next = System.nanoTime();
+              while (running.get()) {
+                List<Node> targets = List.copyOf(ready);
+                if (!targets.isEmpty()) {
+                  Node to = targets.get(ThreadLocalRandom.current().nextInt(targets.size()));
+                  String symbol = WARM.get(ThreadLocalRandom.current().nextInt(WARM.size()));
+                  sent.incrementAndGet();
+                  try {
+                    Http.Answer a = Http.get(to.process().url("/api/v1/quotes/" + symbol));
+                    if (a.status() != 200)
+                      failures.add(to.name() + " " + symbol + " -> " + a.status() + " " + a.body());
+                  } catch (RuntimeException e) {
+                    failures.add(to.name() + " " + symbol + " -> " + e);
+                  }
+                }
+                next += TimeUnit.MILLISECONDS.toNanos(20); // a fixed rate of 50 requests per second
+                long wait = next - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+              }
+            });
     try {
       for (int i = 0; i < 3; i++) {
         Node leaving = nodes.get(nodes.size() - 1);
         long signalled = System.currentTimeMillis();
         leaving.process().terminate(Duration.ofSeconds(45));
         nodes.remove(leaving);
-        System.out.printf("SCALE-IN %s left %d ms after SIGTERM%n", leaving.name(), System.currentTimeMillis() - signalled);
+        System.out.printf(
+            "SCALE-IN %s left %d ms after SIGTERM%n",
+            leaving.name(), System.currentTimeMillis() - signalled);
         awaitUpMembers(nodes.size());
       }
     } finally {

@@ -48,13 +48,49 @@ class KubernetesBootstrapIT {
   @BeforeEach
   void start() throws Exception {
     Path keystore = dir.resolve("api-server.p12");
-    keytool("-genkeypair", "-alias", "api", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=127.0.0.1",
-        "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-    keytool("-exportcert", "-alias", "api", "-rfc", "-keystore", keystore.toString(), "-storepass", "changeit",
-        "-file", dir.resolve("ca.crt").toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "api",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-keystore",
+        keystore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        "changeit",
+        "-keypass",
+        "changeit");
+    keytool(
+        "-exportcert",
+        "-alias",
+        "api",
+        "-rfc",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        dir.resolve("ca.crt").toString());
     Files.writeString(dir.resolve("token"), TOKEN);
-    apiServer = new WireMockServer(WireMockConfiguration.options().httpDisabled(true).dynamicHttpsPort()
-        .keystorePath(keystore.toString()).keystorePassword("changeit").keyManagerPassword("changeit").keystoreType("PKCS12"));
+    apiServer =
+        new WireMockServer(
+            WireMockConfiguration.options()
+                .httpDisabled(true)
+                .dynamicHttpsPort()
+                .keystorePath(keystore.toString())
+                .keystorePassword("changeit")
+                .keyManagerPassword("changeit")
+                .keystoreType("PKCS12"));
     apiServer.start();
     simulator = SharedSimulator.start();
     database = TestDatabase.create();
@@ -69,17 +105,27 @@ class KubernetesBootstrapIT {
   }
 
   private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + String.join(" ", args) + ": " + output);
+    assertTrue(
+        p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0,
+        "keytool " + String.join(" ", args) + ": " + output);
   }
 
   private static String pod(String name, int managementPort) {
-    return "{\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + NAMESPACE + "\",\"labels\":{\"app\":\"marketgate\"}},"
+    return "{\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\""
+        + NAMESPACE
+        + "\",\"labels\":{\"app\":\"marketgate\"}},"
         + "\"spec\":{\"containers\":[{\"name\":\"marketgate\",\"ports\":["
-        + "{\"name\":\"management\",\"containerPort\":" + managementPort + "},{\"name\":\"http\",\"containerPort\":8080}]}]},"
+        + "{\"name\":\"management\",\"containerPort\":"
+        + managementPort
+        + "},{\"name\":\"http\",\"containerPort\":8080}]}]},"
         + "\"status\":{\"phase\":\"Running\",\"podIP\":\"127.0.0.1\"}}";
   }
 
@@ -87,11 +133,17 @@ class KubernetesBootstrapIT {
   void twoPodsFoundThroughTheKubernetesApiFormOneCluster() {
     int managementA = FreePorts.next();
     int managementB = FreePorts.next();
-    apiServer.stubFor(get(urlPathEqualTo("/api/v1/namespaces/" + NAMESPACE + "/pods"))
-        .withQueryParam("labelSelector", equalTo("app=marketgate"))
-        .withHeader("Authorization", equalTo("Bearer " + TOKEN))
-        .willReturn(okJson("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[" + pod("marketgate-a", managementA) + ","
-            + pod("marketgate-b", managementB) + "]}")));
+    apiServer.stubFor(
+        get(urlPathEqualTo("/api/v1/namespaces/" + NAMESPACE + "/pods"))
+            .withQueryParam("labelSelector", equalTo("app=marketgate"))
+            .withHeader("Authorization", equalTo("Bearer " + TOKEN))
+            .willReturn(
+                okJson(
+                    "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":["
+                        + pod("marketgate-a", managementA)
+                        + ","
+                        + pod("marketgate-b", managementB)
+                        + "]}")));
 
     Map<String, String> env = new HashMap<>(simulator.providerEnvironment());
     env.putAll(database.sharedEnvironment());
@@ -100,28 +152,36 @@ class KubernetesBootstrapIT {
     env.put("KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.httpsPort()));
     env.put("KUBERNETES_NAMESPACE", NAMESPACE);
     env.put("REQUIRED_CONTACT_POINT_NR", "2");
-    Map<String, String> serviceAccount = Map.of(
-        "pekko.discovery.kubernetes-api.api-ca-path", dir.resolve("ca.crt").toString(),
-        "pekko.discovery.kubernetes-api.api-token-path", dir.resolve("token").toString());
+    Map<String, String> serviceAccount =
+        Map.of(
+            "pekko.discovery.kubernetes-api.api-ca-path", dir.resolve("ca.crt").toString(),
+            "pekko.discovery.kubernetes-api.api-token-path", dir.resolve("token").toString());
 
     // Neither can be ready alone: two contact points must agree before a cluster forms.
     List<CompletableFuture<GatewayProcess>> starting = new ArrayList<>();
     for (int port : List.of(managementA, managementB)) {
       Map<String, String> nodeEnv = new HashMap<>(env);
       nodeEnv.put("MARKETGATE_MANAGEMENT_PORT", Integer.toString(port));
-      starting.add(CompletableFuture.supplyAsync(() -> GatewayProcess.start("k8s-" + port, nodeEnv, serviceAccount)));
+      starting.add(
+          CompletableFuture.supplyAsync(
+              () -> GatewayProcess.start("k8s-" + port, nodeEnv, serviceAccount)));
     }
     starting.forEach(f -> nodes.add(f.join()));
 
     for (GatewayProcess node : nodes) {
-      Eventually.await(Duration.ofSeconds(30), "both members Up as every node sees them", () -> {
-        JsonNode members = node.adminGet("/api/v1/cluster").json().get("members");
-        int up = 0;
-        for (JsonNode m : members) if (m.get("status").asText().equals("Up")) up++;
-        return members.size() == 2 && up == 2;
-      });
+      Eventually.await(
+          Duration.ofSeconds(30),
+          "both members Up as every node sees them",
+          () -> {
+            JsonNode members = node.adminGet("/api/v1/cluster").json().get("members");
+            int up = 0;
+            for (JsonNode m : members) if (m.get("status").asText().equals("Up")) up++;
+            return members.size() == 2 && up == 2;
+          });
     }
     assertEquals(200, nodes.get(0).adminGet("/api/v1/quotes/KBOOT").status(), "the cluster serves");
-    apiServer.verify(moreThanOrExactly(2), getRequestedFor(urlPathEqualTo("/api/v1/namespaces/" + NAMESPACE + "/pods")));
+    apiServer.verify(
+        moreThanOrExactly(2),
+        getRequestedFor(urlPathEqualTo("/api/v1/namespaces/" + NAMESPACE + "/pods")));
   }
 }

@@ -37,7 +37,9 @@ class TwoNodeClusterTest {
     database = TestDatabase.create();
     int firstPort = FreePorts.next();
     String seeds =
-        "marketgate.cluster.discovery = seeds\nmarketgate.cluster.seed-nodes = \"127.0.0.1:" + firstPort + "\"\n"
+        "marketgate.cluster.discovery = seeds\nmarketgate.cluster.seed-nodes = \"127.0.0.1:"
+            + firstPort
+            + "\"\n"
             + simulator.providerConfig();
     first = TestNode.start(seeds, firstPort, database);
     second = TestNode.start(seeds, FreePorts.next(), database);
@@ -53,12 +55,18 @@ class TwoNodeClusterTest {
 
   @Test
   void bothNodesSeeOneClusterOfTwo() {
-    Eventually.await(Duration.ofSeconds(20), "two Up members on both nodes", () -> upMembers(first) == 2 && upMembers(second) == 2);
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "two Up members on both nodes",
+        () -> upMembers(first) == 2 && upMembers(second) == 2);
   }
 
   @Test
   void concurrentRequestsToBothNodesForOneColdSymbolCostOneCall() {
-    Eventually.await(Duration.ofSeconds(20), "two Up members", () -> upMembers(first) == 2 && upMembers(second) == 2);
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "two Up members",
+        () -> upMembers(first) == 2 && upMembers(second) == 2);
     simulator.simulator().reset();
     simulator.simulator().setFault("fmp", Fault.latency(200));
     List<CompletableFuture<Http.Answer>> requests = new ArrayList<>();
@@ -72,25 +80,43 @@ class TwoNodeClusterTest {
       assertEquals(200, a.status(), a.body());
       data.add(a.json().get("data").toString());
     }
-    assertEquals(1, simulator.simulator().calls().count("fmp"), "one provider call for the whole cluster");
+    assertEquals(
+        1, simulator.simulator().calls().count("fmp"), "one provider call for the whole cluster");
     assertEquals(0, simulator.simulator().calls().count("polygon"));
     assertEquals(1, data.size());
   }
 
   @Test
   void aRefreshOnOneNodeReplacesTheOtherNodesNearCacheCopy() {
-    Eventually.await(Duration.ofSeconds(20), "two Up members", () -> upMembers(first) == 2 && upMembers(second) == 2);
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "two Up members",
+        () -> upMembers(first) == 2 && upMembers(second) == 2);
     simulator.simulator().reset();
     assertEquals(200, Http.get(first.url("/api/v1/quotes/NEARX")).status());
     Http.Answer copy = Http.get(second.url("/api/v1/quotes/NEARX"));
     assertTrue(copy.json().get("cached").asBoolean());
     String before = copy.json().get("fetched_at").asText();
-    assertEquals(before, Http.get(second.url("/api/v1/quotes/NEARX")).json().get("fetched_at").asText(), "served from the copy");
+    assertEquals(
+        before,
+        Http.get(second.url("/api/v1/quotes/NEARX")).json().get("fetched_at").asText(),
+        "served from the copy");
 
-    String refreshed = Http.get(first.url("/api/v1/quotes/NEARX"), "Cache-Control", "no-cache").json().get("fetched_at").asText();
+    String refreshed =
+        Http.get(first.url("/api/v1/quotes/NEARX"), "Cache-Control", "no-cache")
+            .json()
+            .get("fetched_at")
+            .asText();
     assertNotEquals(before, refreshed);
-    Eventually.await(Duration.ofSeconds(5), "the second node's copy replaced",
-        () -> Http.get(second.url("/api/v1/quotes/NEARX")).json().get("fetched_at").asText().equals(refreshed));
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "the second node's copy replaced",
+        () ->
+            Http.get(second.url("/api/v1/quotes/NEARX"))
+                .json()
+                .get("fetched_at")
+                .asText()
+                .equals(refreshed));
     assertEquals(2, simulator.simulator().calls().count("fmp"), "one fetch, one refresh");
   }
 

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 class GatewaySettingsTest {
 
   /**
-   * The shipped application.conf with {@code env} as if those were environment variables: a
-   * {@code ${?NAME}} substitution finds them at the root of the config before the real environment.
+   * The shipped application.conf with {@code env} as if those were environment variables: a {@code
+   * ${?NAME}} substitution finds them at the root of the config before the real environment.
    */
   private static Config withEnv(Map<String, String> env) {
-    return ConfigFactory.parseMap(env).withFallback(ConfigFactory.parseResources("application.conf")).resolve();
+    return ConfigFactory.parseMap(env)
+        .withFallback(ConfigFactory.parseResources("application.conf"))
+        .resolve();
   }
 
   private static GatewaySettings settings(Map<String, String> env) {
@@ -37,7 +39,8 @@ class GatewaySettingsTest {
     assertEquals(Duration.ofHours(24), s.cache().maxAge(Dataset.COMPANY));
     assertEquals(Duration.ofMinutes(1), s.cache().maxAge(Dataset.OPTIONS_FLOW));
     assertTrue(s.simulatorEnabled(), "no provider configured: the simulator serves");
-    assertEquals(List.of("fmp", "polygon", "tiingo", "alphavantage", "ibkr"), s.providersFor(Dataset.QUOTE));
+    assertEquals(
+        List.of("fmp", "polygon", "tiingo", "alphavantage", "ibkr"), s.providersFor(Dataset.QUOTE));
     ProviderSettings fmp = s.providers().get("fmp");
     assertEquals("https://financialmodelingprep.com/stable", fmp.baseUrl());
     assertEquals(3, fmp.breakerThreshold());
@@ -74,7 +77,8 @@ class GatewaySettingsTest {
     assertEquals(9191, s.metricsPort());
     assertEquals(java.nio.file.Path.of("/var/lib/marketgate"), s.dataDir());
     assertEquals(Discovery.SEEDS, s.discovery(), "seed nodes given: seeds is the default");
-    assertEquals(List.of(new HostPort("10.0.0.1", 17355), new HostPort("10.0.0.2", 17355)), s.seedNodes());
+    assertEquals(
+        List.of(new HostPort("10.0.0.1", 17355), new HostPort("10.0.0.2", 17355)), s.seedNodes());
     assertEquals(Duration.ofSeconds(2), s.cache().maxAge(Dataset.QUOTE));
     assertEquals(Duration.ofSeconds(90), s.cache().maxAge(Dataset.NEWS));
     assertEquals(Duration.ofSeconds(5), s.requestDeadline());
@@ -92,7 +96,15 @@ class GatewaySettingsTest {
 
   @Test
   void remotingAndManagementPortsComeFromTheEnvironment() {
-    Config c = withEnv(Map.of("MARKETGATE_REMOTE_HOST", "10.1.2.3", "MARKETGATE_REMOTE_PORT", "25520", "MARKETGATE_MANAGEMENT_PORT", "8558"));
+    Config c =
+        withEnv(
+            Map.of(
+                "MARKETGATE_REMOTE_HOST",
+                "10.1.2.3",
+                "MARKETGATE_REMOTE_PORT",
+                "25520",
+                "MARKETGATE_MANAGEMENT_PORT",
+                "8558"));
     assertEquals("10.1.2.3", c.getString("pekko.remote.artery.canonical.hostname"));
     assertEquals(25520, c.getInt("pekko.remote.artery.canonical.port"));
     assertEquals(8558, c.getInt("pekko.management.http.port"));
@@ -101,20 +113,38 @@ class GatewaySettingsTest {
   @Test
   void aConfiguredProviderTurnsTheAutomaticSimulatorOff() {
     assertFalse(settings(Map.of("POLYGON_API_KEY", "real-key-123456")).simulatorEnabled());
-    assertTrue(settings(Map.of("POLYGON_API_KEY", "real-key-123456", "MARKETGATE_SIMULATOR", "on")).simulatorEnabled());
+    assertTrue(
+        settings(Map.of("POLYGON_API_KEY", "real-key-123456", "MARKETGATE_SIMULATOR", "on"))
+            .simulatorEnabled());
   }
 
   @Test
   void badValuesAreRejectedWithTheVariableName() {
-    var discovery = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("MARKETGATE_DISCOVERY", "dns")));
+    var discovery =
+        assertThrows(
+            IllegalArgumentException.class, () -> settings(Map.of("MARKETGATE_DISCOVERY", "dns")));
     assertTrue(discovery.getMessage().contains("MARKETGATE_DISCOVERY"));
-    var seeds = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("MARKETGATE_DISCOVERY", "seeds")));
+    var seeds =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> settings(Map.of("MARKETGATE_DISCOVERY", "seeds")));
     assertTrue(seeds.getMessage().contains("MARKETGATE_SEED_NODES"));
-    var sim = assertThrows(IllegalArgumentException.class, () -> settings(Map.of("MARKETGATE_SIMULATOR", "maybe")));
+    var sim =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> settings(Map.of("MARKETGATE_SIMULATOR", "maybe")));
     assertTrue(sim.getMessage().contains("MARKETGATE_SIMULATOR"));
-    assertThrows(IllegalArgumentException.class, () -> settings(Map.of("MARKETGATE_SEED_NODES", "nohostport")));
-    assertThrows(IllegalArgumentException.class, () -> settings(Map.of("FMP_CIRCUIT_BREAKER_THRESHOLD", "0")));
-    assertThrows(IllegalArgumentException.class, () -> settings(Map.of("FMP_BASE_URL", "ftp://example.com")));
-    assertThrows(IllegalArgumentException.class, () -> settings(Map.of("MARKETGATE_PROVIDERS_QUOTE", "fmp,nobody")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> settings(Map.of("MARKETGATE_SEED_NODES", "nohostport")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> settings(Map.of("FMP_CIRCUIT_BREAKER_THRESHOLD", "0")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> settings(Map.of("FMP_BASE_URL", "ftp://example.com")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> settings(Map.of("MARKETGATE_PROVIDERS_QUOTE", "fmp,nobody")));
   }
 }

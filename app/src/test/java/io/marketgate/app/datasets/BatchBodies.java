@@ -15,6 +15,8 @@ final class BatchBodies {
 
   /** {@code {"symbols":[…]}} */
   static String body(List<String> symbols) {
-    return symbols.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(",", "{\"symbols\":[", "]}"));
+    return symbols.stream()
+        .map(s -> "\"" + s + "\"")
+        .collect(Collectors.joining(",", "{\"symbols\":[", "]}"));
   }
 }

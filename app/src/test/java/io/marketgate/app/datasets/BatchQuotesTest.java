@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code POST /api/v1/quotes/batch}: cache first, multi-symbol provider calls, single-flight per symbol. */
+/**
+ * {@code POST /api/v1/quotes/batch}: cache first, multi-symbol provider calls, single-flight per
+ * symbol.
+ */
 @ExtendWith(LogCapturingExtension.class)
 class BatchQuotesTest {
   private static TestNode node;
@@ -43,13 +46,16 @@ class BatchQuotesTest {
   }
 
   private static List<CallLog.Call> fmpCalls(String endpoint) {
-    return node.simulator().callsOf("fmp").stream().filter(c -> c.endpoint().equals(endpoint)).toList();
+    return node.simulator().callsOf("fmp").stream()
+        .filter(c -> c.endpoint().equals(endpoint))
+        .toList();
   }
 
   @Test
   void twentyFiveSymbolsFiveCachedCostTwoBatchCallsOfTen() {
     List<String> all = BatchBodies.symbols("BQ", 25);
-    for (String s : all.subList(0, 5)) assertEquals(200, Http.get(node.url("/api/v1/quotes/" + s)).status());
+    for (String s : all.subList(0, 5))
+      assertEquals(200, Http.get(node.url("/api/v1/quotes/" + s)).status());
     node.simulator().reset();
 
     Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(all));
@@ -83,11 +89,16 @@ class BatchQuotesTest {
       assertEquals(symbol, r.get("symbol").asText(), "results in the order asked");
       assertEquals(200, r.get("status").asInt());
       assertEquals(i < 5, r.get("cached").asBoolean(), symbol);
-      assertEquals(0, SimulatedMarket.quote(symbol).price().compareTo(r.at("/data/price").decimalValue()), symbol);
+      assertEquals(
+          0,
+          SimulatedMarket.quote(symbol).price().compareTo(r.at("/data/price").decimalValue()),
+          symbol);
     }
 
     for (String s : all.subList(5, 25)) {
-      assertTrue(Http.get(node.url("/api/v1/quotes/" + s)).json().get("cached").asBoolean(), s + " landed in its entity");
+      assertTrue(
+          Http.get(node.url("/api/v1/quotes/" + s)).json().get("cached").asBoolean(),
+          s + " landed in its entity");
     }
     assertEquals(2, node.simulator().calls().total());
   }
@@ -98,16 +109,24 @@ class BatchQuotesTest {
     node.simulator().setFault("fmp", Fault.latency(600));
     try {
       CompletableFuture<Http.Answer> batch =
-          CompletableFuture.supplyAsync(() -> Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(all)));
-      Eventually.await(Duration.ofSeconds(5), "both batch calls sent", () -> fmpCalls("batch_quote").size() == 2);
+          CompletableFuture.supplyAsync(
+              () -> Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(all)));
+      Eventually.await(
+          Duration.ofSeconds(5),
+          "both batch calls sent",
+          () -> fmpCalls("batch_quote").size() == 2);
       Http.Answer single = Http.get(node.url("/api/v1/quotes/" + all.get(11)));
 
       assertEquals(200, single.status(), single.body());
       assertFalse(single.json().get("cached").asBoolean());
-      assertTrue(single.json().at("/metadata/coalesced").asBoolean(), "it waited for the batch's call");
+      assertTrue(
+          single.json().at("/metadata/coalesced").asBoolean(), "it waited for the batch's call");
       assertEquals(200, batch.get().status());
       assertEquals(12, batch.get().json().at("/summary/successful").asInt());
-      assertEquals(2, node.simulator().calls().total(), "12 symbols in calls of 10 and 2, and no call for the single request");
+      assertEquals(
+          2,
+          node.simulator().calls().total(),
+          "12 symbols in calls of 10 and 2, and no call for the single request");
       assertTrue(fmpCalls("quote").isEmpty());
     } finally {
       node.simulator().setFault("fmp", Fault.NONE);
@@ -116,7 +135,10 @@ class BatchQuotesTest {
 
   @Test
   void duplicatesInvalidAndUnknownSymbolsAreAnsweredPerSymbol() {
-    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(List.of("bda", "BDA", "BAD;SYM", "ZZNOPE", "BDB")));
+    Http.Answer answer =
+        Http.post(
+            node.url("/api/v1/quotes/batch"),
+            BatchBodies.body(List.of("bda", "BDA", "BAD;SYM", "ZZNOPE", "BDB")));
     assertEquals(200, answer.status(), answer.body());
     JsonNode json = answer.json();
     JsonNode summary = json.get("summary");
@@ -126,7 +148,10 @@ class BatchQuotesTest {
     JsonNode results = json.get("results");
     assertEquals("BDA", results.get(0).get("symbol").asText());
     assertTrue(results.get(0).at("/metadata/deduplicated").asBoolean());
-    assertEquals("ZZNOPE", results.get(1).get("symbol").asText(), "valid symbols in the order asked, invalid ones after them");
+    assertEquals(
+        "ZZNOPE",
+        results.get(1).get("symbol").asText(),
+        "valid symbols in the order asked, invalid ones after them");
     assertEquals(404, results.get(1).get("status").asInt(), results.toString());
     assertEquals("NOT_FOUND", results.get(1).at("/error/errors/0/code").asText());
     assertEquals("BDB", results.get(2).get("symbol").asText());
@@ -138,7 +163,8 @@ class BatchQuotesTest {
   @Test
   void aFailingBatchCallFallsBackPerSymbol() {
     node.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE).times(1));
-    Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(BatchBodies.symbols("BF", 3)));
+    Http.Answer answer =
+        Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(BatchBodies.symbols("BF", 3)));
     assertEquals(200, answer.status());
     JsonNode results = answer.json().get("results");
     for (JsonNode r : results) {
@@ -151,8 +177,17 @@ class BatchQuotesTest {
 
   @Test
   void oversizedOrMalformedBatchesAre400WithoutACall() {
-    for (String bad : List.of(BatchBodies.body(BatchBodies.symbols("X", 26).stream().flatMap(s -> IntStream.range(0, 4).mapToObj(i -> s + i)).toList()),
-        "{\"symbols\":[]}", "{\"symbols\":\"AAPL\"}", "{\"symbols\":[1,2]}", "not json", "{}")) {
+    for (String bad :
+        List.of(
+            BatchBodies.body(
+                BatchBodies.symbols("X", 26).stream()
+                    .flatMap(s -> IntStream.range(0, 4).mapToObj(i -> s + i))
+                    .toList()),
+            "{\"symbols\":[]}",
+            "{\"symbols\":\"AAPL\"}",
+            "{\"symbols\":[1,2]}",
+            "not json",
+            "{}")) {
       Http.Answer answer = Http.post(node.url("/api/v1/quotes/batch"), bad);
       assertEquals(400, answer.status(), bad + " -> " + answer.body());
       assertEquals("application/problem+json", answer.header("Content-Type"));

@@ -59,7 +59,10 @@ class DatasetEndpointsTest {
   }
 
   private static void assertDecimal(long expected, JsonNode actual) {
-    assertEquals(0, BigDecimal.valueOf(expected).compareTo(actual.decimalValue()), "expected " + expected + " got " + actual);
+    assertEquals(
+        0,
+        BigDecimal.valueOf(expected).compareTo(actual.decimalValue()),
+        "expected " + expected + " got " + actual);
   }
 
   @Test
@@ -80,7 +83,9 @@ class DatasetEndpointsTest {
     assertDecimal(latest.totalLiabilities(), first.get("total_liabilities"));
     assertDecimal(latest.totalAssets() - latest.totalLiabilities(), first.get("total_equity"));
     assertFalse(first.has("revenue"), "only the fields of the requested statement");
-    assertEquals(List.of("balance-sheet-statement"), calls("fmp").stream().map(CallLog.Call::endpoint).toList());
+    assertEquals(
+        List.of("balance-sheet-statement"),
+        calls("fmp").stream().map(CallLog.Call::endpoint).toList());
 
     JsonNode income = ok("/api/v1/fundamentals/NVDA").get("data");
     assertEquals("income", income.get("statement").asText());
@@ -90,7 +95,10 @@ class DatasetEndpointsTest {
     assertDecimal(year.revenue() - year.costOfRevenue(), income.at("/reports/0/gross_profit"));
     assertEquals(2, calls("fmp").size(), "each statement and period is its own cache entry");
 
-    assertTrue(ok("/api/v1/fundamentals/NVDA?statement=balance&period=quarterly").get("cached").asBoolean());
+    assertTrue(
+        ok("/api/v1/fundamentals/NVDA?statement=balance&period=quarterly")
+            .get("cached")
+            .asBoolean());
     assertEquals(2, calls("fmp").size());
   }
 
@@ -115,7 +123,8 @@ class DatasetEndpointsTest {
     assertEquals("Ms. Jane Doe", data.get("ceo").asText());
     assertTrue(data.get("market_cap").decimalValue().signum() > 0);
     assertTrue(data.get("employees").asLong() > 0, "FMP sends employees as a string");
-    for (String field : List.of("sector", "industry", "website", "description")) assertFalse(data.get(field).isNull(), field);
+    for (String field : List.of("sector", "industry", "website", "description"))
+      assertFalse(data.get(field).isNull(), field);
   }
 
   @Test
@@ -129,11 +138,20 @@ class DatasetEndpointsTest {
     assertEquals(4, events.size());
     SimulatedMarket.Financials latest = SimulatedMarket.financials("ADBE", true, 0);
     assertEquals(latest.periodEnd().plusDays(30).toString(), events.get(0).get("date").asText());
-    assertEquals(latest.fiscalPeriod() + " " + latest.fiscalYear(), events.get(0).get("fiscal_period").asText());
+    assertEquals(
+        latest.fiscalPeriod() + " " + latest.fiscalYear(),
+        events.get(0).get("fiscal_period").asText());
     assertEquals(0, latest.eps().compareTo(events.get(0).get("eps_actual").decimalValue()));
-    assertEquals(0, latest.eps().subtract(new BigDecimal("0.05")).compareTo(events.get(0).get("eps_estimate").decimalValue()));
+    assertEquals(
+        0,
+        latest
+            .eps()
+            .subtract(new BigDecimal("0.05"))
+            .compareTo(events.get(0).get("eps_estimate").decimalValue()));
     assertDecimal(latest.revenue(), events.get(0).get("revenue_actual"));
-    assertTrue(events.get(0).get("date").asText().compareTo(events.get(3).get("date").asText()) > 0, "newest first");
+    assertTrue(
+        events.get(0).get("date").asText().compareTo(events.get(3).get("date").asText()) > 0,
+        "newest first");
 
     JsonNode fromFmp = ok("/api/v1/earnings/INTU");
     assertEquals("fmp", fromFmp.get("provider_used").asText());
@@ -159,7 +177,9 @@ class DatasetEndpointsTest {
       assertFalse(c.get("delta").isNull());
     }
     assertEquals(Set.of("call", "put"), types);
-    assertEquals(List.of("options_snapshot"), calls("polygon").stream().map(CallLog.Call::endpoint).toList());
+    assertEquals(
+        List.of("options_snapshot"),
+        calls("polygon").stream().map(CallLog.Call::endpoint).toList());
   }
 
   @Test
@@ -172,11 +192,14 @@ class DatasetEndpointsTest {
     assertEquals("lin", data.get("units").asText());
     JsonNode observations = data.get("observations");
     assertEquals(120, observations.size());
-    assertEquals("2026-10-01", observations.get(119).get("date").asText(), "oldest first, newest last");
+    assertEquals(
+        "2026-10-01", observations.get(119).get("date").asText(), "oldest first, newest last");
     int missing = 0;
     for (int i = 0; i < observations.size(); i++) {
       JsonNode o = observations.get(i);
-      if (i > 0) assertTrue(o.get("date").asText().compareTo(observations.get(i - 1).get("date").asText()) > 0);
+      if (i > 0)
+        assertTrue(
+            o.get("date").asText().compareTo(observations.get(i - 1).get("date").asText()) > 0);
       if (o.get("value").isNull()) missing++;
       else assertTrue(o.get("value").decimalValue().signum() > 0);
     }
@@ -192,19 +215,35 @@ class DatasetEndpointsTest {
   @Test
   void newsIsMergedFromAllSourcesDeduplicatedNewestFirst() {
     JsonNode json = ok("/api/v1/news/AMZN");
-    assertEquals(List.of("newsapi", "polygon", "fmp"), texts(json.at("/metadata/providers_attempted")));
+    assertEquals(
+        List.of("newsapi", "polygon", "fmp"), texts(json.at("/metadata/providers_attempted")));
     assertEquals("newsapi+polygon+fmp", json.get("provider_used").asText());
     JsonNode articles = json.at("/data/articles");
     List<String> urls = new ArrayList<>();
     for (JsonNode a : articles) urls.add(a.get("url").asText());
-    assertEquals(1, urls.stream().filter(SimulatedMarket.syndicatedStoryUrl("AMZN")::equals).count(), "one article per URL");
+    assertEquals(
+        1,
+        urls.stream().filter(SimulatedMarket.syndicatedStoryUrl("AMZN")::equals).count(),
+        "one article per URL");
     assertEquals(urls.size(), new HashSet<>(urls).size());
-    assertEquals(5 + 3 + 3 - 2, articles.size(), "5 NewsAPI (its [Removed] one skipped) + 3 Polygon + 3 FMP, the shared story once");
+    assertEquals(
+        5 + 3 + 3 - 2,
+        articles.size(),
+        "5 NewsAPI (its [Removed] one skipped) + 3 Polygon + 3 FMP, the shared story once");
     for (int i = 1; i < articles.size(); i++) {
-      assertTrue(articles.get(i - 1).get("published_at").asText().compareTo(articles.get(i).get("published_at").asText()) >= 0,
+      assertTrue(
+          articles
+                  .get(i - 1)
+                  .get("published_at")
+                  .asText()
+                  .compareTo(articles.get(i).get("published_at").asText())
+              >= 0,
           "newest first");
     }
-    assertEquals("Business Daily", articles.get(0).get("source").asText(), "the first source in priority order keeps a shared story");
+    assertEquals(
+        "Business Daily",
+        articles.get(0).get("source").asText(),
+        "the first source in priority order keeps a shared story");
   }
 
   @Test
@@ -212,7 +251,8 @@ class DatasetEndpointsTest {
     node.simulator().setFault("newsapi", Fault.of(Fault.Mode.UNAVAILABLE));
     try {
       JsonNode json = ok("/api/v1/news/NFLX");
-      assertEquals(List.of("newsapi", "polygon", "fmp"), texts(json.at("/metadata/providers_attempted")));
+      assertEquals(
+          List.of("newsapi", "polygon", "fmp"), texts(json.at("/metadata/providers_attempted")));
       assertEquals("polygon+fmp", json.get("provider_used").asText());
       assertEquals("NETWORK_ERROR", json.at("/metadata/errors/0/code").asText());
       assertEquals("newsapi", json.at("/metadata/errors/0/provider").asText());
@@ -234,7 +274,9 @@ class DatasetEndpointsTest {
     assertEquals("NASDAQ", matches.get(0).get("exchange").asText());
     assertEquals("USD", matches.get(0).get("currency").asText());
     assertEquals("GBp", matches.get(1).get("currency").asText());
-    assertTrue(ok("/api/v1/search?q=micro+soft").get("cached").asBoolean(), "equal queries share one cache entry");
+    assertTrue(
+        ok("/api/v1/search?q=micro+soft").get("cached").asBoolean(),
+        "equal queries share one cache entry");
     assertEquals(1, node.simulator().calls().total());
 
     assertEquals(400, Http.get(node.url("/api/v1/search")).status());
@@ -245,10 +287,15 @@ class DatasetEndpointsTest {
   @Test
   void aDatasetWithoutAConfiguredProviderIsA503WithoutWork() {
     try (SharedSimulator sim = SharedSimulator.start();
-        TestNode quotesOnly = TestNode.start(String.join("\n",
-            "marketgate.simulator.mode = off",
-            "marketgate.providers.fmp.base-url = \"" + sim.simulator().baseUrl() + "/fmp/stable\"",
-            "marketgate.providers.fmp.api-key = \"test-fmp-key\""))) {
+        TestNode quotesOnly =
+            TestNode.start(
+                String.join(
+                    "\n",
+                    "marketgate.simulator.mode = off",
+                    "marketgate.providers.fmp.base-url = \""
+                        + sim.simulator().baseUrl()
+                        + "/fmp/stable\"",
+                    "marketgate.providers.fmp.api-key = \"test-fmp-key\""))) {
       Http.Answer economic = Http.get(quotesOnly.url("/api/v1/economic/GDP"));
       assertEquals(503, economic.status(), economic.body());
       assertEquals("/problems/dataset-unavailable", economic.json().get("type").asText());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Quotes from IBKR alone on a running node over real HTTP, against the simulated Client Portal
- * gateway: the contract search, the snapshot that opens the market data line, the one that
- * carries the data, and the availability that marks a quote delayed.
+ * gateway: the contract search, the snapshot that opens the market data line, the one that carries
+ * the data, and the availability that marks a quote delayed.
  */
 @ExtendWith(LogCapturingExtension.class)
 class IbkrQuoteTest {
@@ -27,7 +27,8 @@ class IbkrQuoteTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start("marketgate.datasets.quote = [ibkr]\nmarketgate.simulator.providers = all");
+    node =
+        TestNode.start("marketgate.datasets.quote = [ibkr]\nmarketgate.simulator.providers = all");
   }
 
   @AfterAll
@@ -54,10 +55,18 @@ class IbkrQuoteTest {
     JsonNode data = json.get("data");
     assertEquals("TSLA", data.get("symbol").asText());
     assertTrue(data.get("delayed").asBoolean(), "simulated 6509 DPB for symbols from N");
-    assertEquals(0, SimulatedMarket.quote("TSLA").price().compareTo(new BigDecimal(data.get("price").asText())));
+    assertEquals(
+        0,
+        SimulatedMarket.quote("TSLA")
+            .price()
+            .compareTo(new BigDecimal(data.get("price").asText())));
     assertEquals(SimulatedMarket.quote("TSLA").volume(), data.get("volume").asLong());
-    List<String> endpoints = node.simulator().callsOf("ibkr").stream().map(CallLog.Call::endpoint).toList();
-    assertEquals(List.of("secdef_search", "snapshot", "snapshot"), endpoints, "search, the opening snapshot, the data");
+    List<String> endpoints =
+        node.simulator().callsOf("ibkr").stream().map(CallLog.Call::endpoint).toList();
+    assertEquals(
+        List.of("secdef_search", "snapshot", "snapshot"),
+        endpoints,
+        "search, the opening snapshot, the data");
   }
 
   @Test
@@ -71,6 +80,8 @@ class IbkrQuoteTest {
   void anUnknownSymbolIsNotFound() {
     Http.Answer answer = Http.get(node.url("/api/v1/quotes/ZZNOPE"));
     assertEquals(404, answer.status(), answer.body());
-    assertEquals(List.of("secdef_search"), node.simulator().callsOf("ibkr").stream().map(CallLog.Call::endpoint).toList());
+    assertEquals(
+        List.of("secdef_search"),
+        node.simulator().callsOf("ibkr").stream().map(CallLog.Call::endpoint).toList());
   }
 }

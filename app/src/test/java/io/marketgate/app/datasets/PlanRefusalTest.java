@@ -29,7 +29,10 @@ class PlanRefusalTest {
   @BeforeAll
   static void start() {
     simulator = SharedSimulator.start();
-    node = TestNode.start(simulator.providerConfig() + "\nmarketgate.providers.fmp.api-key = \"fmp-key-one-0001,fmp-key-two-0002\"");
+    node =
+        TestNode.start(
+            simulator.providerConfig()
+                + "\nmarketgate.providers.fmp.api-key = \"fmp-key-one-0001,fmp-key-two-0002\"");
   }
 
   @AfterAll
@@ -63,13 +66,21 @@ class PlanRefusalTest {
         assertEquals("fmp", json.at("/metadata/errors/0/provider").asText());
         assertEquals("NOT_ENTITLED", json.at("/metadata/errors/0/code").asText());
       }
-      assertEquals(5, simulator.simulator().callsOf("fmp").size(), "five refusals in a row do not open the breaker");
+      assertEquals(
+          5,
+          simulator.simulator().callsOf("fmp").size(),
+          "five refusals in a row do not open the breaker");
 
       JsonNode fmp = fmpStatus();
       assertEquals("closed", fmp.get("circuit_state").asText());
-      assertEquals(before.get("failures").asLong(), fmp.get("failures").asLong(), "a refusal is not a failure");
+      assertEquals(
+          before.get("failures").asLong(),
+          fmp.get("failures").asLong(),
+          "a refusal is not a failure");
       assertEquals(before.get("plan_refusals").asLong() + 5, fmp.get("plan_refusals").asLong());
-      assertTrue(fmp.at("/entitlement_refusals/quote").asText().startsWith("Restricted Endpoint"), fmp.toString());
+      assertTrue(
+          fmp.at("/entitlement_refusals/quote").asText().startsWith("Restricted Endpoint"),
+          fmp.toString());
     } finally {
       simulator.simulator().setFault("fmp", Fault.NONE);
     }
@@ -82,14 +93,18 @@ class PlanRefusalTest {
     Http.Answer answer = Http.get(node.url("/api/v1/quotes/PRK"));
     assertEquals(200, answer.status());
     assertEquals("polygon_fallback", answer.json().get("provider_used").asText());
-    assertEquals("UNAUTHORIZED", answer.json().at("/metadata/errors/0/code").asText(), "a bad key, not a plan refusal");
+    assertEquals(
+        "UNAUTHORIZED",
+        answer.json().at("/metadata/errors/0/code").asText(),
+        "a bad key, not a plan refusal");
     JsonNode fmp = fmpStatus();
     assertEquals(failuresBefore + 1, fmp.get("failures").asLong());
     List<String> states = new ArrayList<>();
     for (JsonNode k : fmp.get("keys")) {
       assertTrue(k.get("key").asText().matches("\\*\\*\\*\\*000[12]"), "masked: " + k);
       states.add(k.get("state").asText());
-      if (k.get("state").asText().equals("disabled")) assertTrue(k.get("disabled_reason").asText().startsWith("Invalid API KEY"), k.toString());
+      if (k.get("state").asText().equals("disabled"))
+        assertTrue(k.get("disabled_reason").asText().startsWith("Invalid API KEY"), k.toString());
     }
     assertEquals(List.of("active", "disabled"), states.stream().sorted().toList());
 
@@ -98,11 +113,16 @@ class PlanRefusalTest {
 
     JsonNode apiKeys = node.adminGet("/api/v1/api-keys").json().get("providers");
     JsonNode fmpKeys = null;
-    for (JsonNode p : apiKeys) if (p.get("provider").asText().equals("fmp")) fmpKeys = p.get("keys");
+    for (JsonNode p : apiKeys)
+      if (p.get("provider").asText().equals("fmp")) fmpKeys = p.get("keys");
     assertNotNull(fmpKeys, apiKeys.toString());
     assertEquals(2, fmpKeys.size());
     List<String> byState = new ArrayList<>();
-    for (JsonNode k : fmpKeys) byState.add(k.get("state").asText() + " " + k.get("key").asText().substring(0, 4));
-    assertEquals(List.of("active ****", "disabled ****"), byState.stream().sorted().toList(), "masked, one disabled");
+    for (JsonNode k : fmpKeys)
+      byState.add(k.get("state").asText() + " " + k.get("key").asText().substring(0, 4));
+    assertEquals(
+        List.of("active ****", "disabled ****"),
+        byState.stream().sorted().toList(),
+        "masked, one disabled");
   }
 }

@@ -35,10 +35,13 @@ class TiingoBatchTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(String.join("\n",
-        "marketgate.simulator.providers = all",
-        "marketgate.datasets.quote = [tiingo, polygon]",
-        "marketgate.providers.tiingo.max-batch-size = 10"));
+    node =
+        TestNode.start(
+            String.join(
+                "\n",
+                "marketgate.simulator.providers = all",
+                "marketgate.datasets.quote = [tiingo, polygon]",
+                "marketgate.providers.tiingo.max-batch-size = 10"));
     // A node's first request starts its shard region and journal; a batch sent before that waits
     // for its claims longer than BatchFetch allows, and its symbols are fetched one by one.
     assertEquals(200, Http.get(node.url("/api/v1/quotes/TWARM")).status());
@@ -70,7 +73,9 @@ class TiingoBatchTest {
     assertEquals(3, node.simulator().calls().total(), "nothing else was called");
     List<String> fetched = new ArrayList<>();
     for (CallLog.Call c : calls) fetched.addAll(Arrays.asList(c.symbol().split(",")));
-    assertEquals(List.of(5, 10, 10), calls.stream().map(c -> c.symbol().split(",").length).sorted().toList());
+    assertEquals(
+        List.of(5, 10, 10),
+        calls.stream().map(c -> c.symbol().split(",").length).sorted().toList());
     assertEquals(all, fetched.stream().sorted().toList());
 
     JsonNode summary = answer.json().get("summary");
@@ -86,8 +91,12 @@ class TiingoBatchTest {
       assertEquals(200, r.get("status").asInt(), r.toString());
       assertEquals("tiingo", r.get("provider_used").asText());
       assertEquals(0, n.price().compareTo(r.at("/data/price").decimalValue()), symbol);
-      assertEquals(0, n.change().compareTo(r.at("/data/change").decimalValue()), "change from prevClose: " + symbol);
-      assertEquals(0, n.changePercent().compareTo(r.at("/data/change_percent").decimalValue()), symbol);
+      assertEquals(
+          0,
+          n.change().compareTo(r.at("/data/change").decimalValue()),
+          "change from prevClose: " + symbol);
+      assertEquals(
+          0, n.changePercent().compareTo(r.at("/data/change_percent").decimalValue()), symbol);
     }
   }
 
@@ -108,9 +117,12 @@ class TiingoBatchTest {
     Instant until = Instant.parse(key.get("cooling_until").asText());
     long pastFullHour = Math.floorMod(until.getEpochSecond() + 2, 3600);
     assertTrue(pastFullHour <= 4, "until a full hour, not " + until);
-    assertTrue(until.isAfter(before) && !until.isAfter(before.plus(Duration.ofHours(1)).plusSeconds(2)), "the next one, not " + until);
+    assertTrue(
+        until.isAfter(before) && !until.isAfter(before.plus(Duration.ofHours(1)).plusSeconds(2)),
+        "the next one, not " + until);
 
-    Http.Answer batch = Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(List.of("TRB", "TRC", "TRD")));
+    Http.Answer batch =
+        Http.post(node.url("/api/v1/quotes/batch"), BatchBodies.body(List.of("TRB", "TRC", "TRD")));
     assertEquals(200, batch.status(), batch.body());
     for (JsonNode r : batch.json().get("results")) {
       assertEquals(200, r.get("status").asInt(), r.toString());

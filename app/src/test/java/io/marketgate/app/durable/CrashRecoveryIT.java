@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 class CrashRecoveryIT {
-  private static final List<String> SYMBOLS = List.of("CRASHA", "CRASHB", "CRASHC", "CRASHD", "CRASHE");
+  private static final List<String> SYMBOLS =
+      List.of("CRASHA", "CRASHB", "CRASHC", "CRASHD", "CRASHE");
   private SharedSimulator simulator;
   private TestDatabase database;
   private Map<String, String> env;
@@ -47,7 +48,9 @@ class CrashRecoveryIT {
     database.close();
   }
 
-  /** Entries with that status, read over the node's API (an embedded database is the node's alone). */
+  /**
+   * Entries with that status, read over the node's API (an embedded database is the node's alone).
+   */
   private static long entries(GatewayProcess node, String status) {
     return node.adminGet("/api/v1/dlq?status=" + status).json().get("total").asLong();
   }
@@ -60,21 +63,29 @@ class CrashRecoveryIT {
     Map<String, String> slowRetries = Map.of("marketgate.dlq.first-retry-after", "4s");
     long restartedAt;
     try (GatewayProcess first = GatewayProcess.start("crash-1", env, slowRetries)) {
-      for (String s : SYMBOLS) assertEquals(503, Http.get(first.url("/api/v1/quotes/" + s)).status());
-      Eventually.await(Duration.ofSeconds(10), "5 pending entries", () -> entries(first, "pending") == 5);
+      for (String s : SYMBOLS)
+        assertEquals(503, Http.get(first.url("/api/v1/quotes/" + s)).status());
+      Eventually.await(
+          Duration.ofSeconds(10), "5 pending entries", () -> entries(first, "pending") == 5);
       first.kill();
     }
     simulator.simulator().reset();
     restartedAt = System.currentTimeMillis();
 
     try (GatewayProcess second = GatewayProcess.start("crash-2", env, slowRetries)) {
-      Eventually.await(Duration.ofSeconds(60), "every entry retried",
+      Eventually.await(
+          Duration.ofSeconds(60),
+          "every entry retried",
           () -> simulator.simulator().calls().total() >= SYMBOLS.size());
-      Eventually.await(Duration.ofSeconds(10), "no entry pending or failed",
+      Eventually.await(
+          Duration.ofSeconds(10),
+          "no entry pending or failed",
           () -> entries(second, "pending") == 0 && entries(second, "failed") == 0);
       List<CallLog.Call> calls = simulator.simulator().calls().calls();
       for (String s : SYMBOLS) {
-        assertTrue(calls.stream().anyMatch(c -> c.symbol().equals(s) && c.startedAtMs() >= restartedAt), s + " retried after the restart");
+        assertTrue(
+            calls.stream().anyMatch(c -> c.symbol().equals(s) && c.startedAtMs() >= restartedAt),
+            s + " retried after the restart");
         Http.Answer answer = Http.get(second.url("/api/v1/quotes/" + s));
         assertEquals(200, answer.status());
         assertTrue(answer.json().get("cached").asBoolean(), s + ": the retry refreshed the cache");
@@ -98,7 +109,8 @@ class CrashRecoveryIT {
     try (GatewayProcess second = GatewayProcess.start("lastgood-2", env, Map.of())) {
       // Asking for data at most 1 s old: the providers are asked, fail, and the stored value is
       // served, marked stale.
-      Http.Answer stale = Http.get(second.url("/api/v1/quotes/KEEPME"), "Cache-Control", "max-age=1");
+      Http.Answer stale =
+          Http.get(second.url("/api/v1/quotes/KEEPME"), "Cache-Control", "max-age=1");
       assertEquals(200, stale.status(), stale.body());
       assertEquals("true", stale.header("X-Data-Stale"));
       assertTrue(stale.json().get("stale").asBoolean());

@@ -52,9 +52,10 @@ class DeadLetterQueueTest {
     database = TestDatabase.create();
     node =
         TestNode.start(
-            simulator.providerConfig()
-                .replace("test-fmp-key", FMP_KEY)
-                .replace("test-polygon-key", POLYGON_KEY)
+            simulator
+                    .providerConfig()
+                    .replace("test-fmp-key", FMP_KEY)
+                    .replace("test-polygon-key", POLYGON_KEY)
                 + "\nmarketgate.providers.fmp.circuit-breaker.threshold = 20"
                 + "\nmarketgate.providers.polygon.circuit-breaker.threshold = 20",
             0,
@@ -75,7 +76,8 @@ class DeadLetterQueueTest {
 
   private static List<CallLog.Call> callsFor(String symbol) {
     List<CallLog.Call> calls = new ArrayList<>();
-    for (CallLog.Call c : simulator.simulator().calls().calls()) if (c.symbol().equals(symbol)) calls.add(c);
+    for (CallLog.Call c : simulator.simulator().calls().calls())
+      if (c.symbol().equals(symbol)) calls.add(c);
     return calls;
   }
 
@@ -90,7 +92,8 @@ class DeadLetterQueueTest {
 
   private static String statusOf(String id) throws Exception {
     try (Connection c = database.connect();
-        PreparedStatement ps = c.prepareStatement("SELECT status FROM dlq_entries WHERE entry_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT status FROM dlq_entries WHERE entry_id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
@@ -99,7 +102,8 @@ class DeadLetterQueueTest {
   }
 
   @Test
-  void retriesAfterOneTwoFourSecondsAndASuccessClosesTheEntryAndRefreshesTheCache() throws Exception {
+  void retriesAfterOneTwoFourSecondsAndASuccessClosesTheEntryAndRefreshesTheCache()
+      throws Exception {
     String symbol = "DLQOK";
     String id = DlqEntity.entryId(FetchKey.of(Dataset.QUOTE, symbol));
     // Both providers fail the request and the first retry; FMP answers the second retry. (A 429
@@ -110,16 +114,25 @@ class DeadLetterQueueTest {
     Http.Answer first = Http.get(node.url("/api/v1/quotes/" + symbol));
     assertEquals(503, first.status());
     Eventually.await(Duration.ofSeconds(5), "a pending entry", () -> listed("pending", id));
-    assertEquals(409, node.adminPost("/api/v1/dlq/" + id + "/replay", "").status(), "a pending entry cannot be replayed");
-    Eventually.await(Duration.ofSeconds(15), "the entry closed", () -> "closed".equals(statusOf(id)));
+    assertEquals(
+        409,
+        node.adminPost("/api/v1/dlq/" + id + "/replay", "").status(),
+        "a pending entry cannot be replayed");
+    Eventually.await(
+        Duration.ofSeconds(15), "the entry closed", () -> "closed".equals(statusOf(id)));
 
     List<CallLog.Call> calls = callsFor(symbol);
-    assertEquals(5, calls.size(), "request (2 calls), retry 1 (2 calls), retry 2 (1 call): " + calls);
+    assertEquals(
+        5, calls.size(), "request (2 calls), retry 1 (2 calls), retry 2 (1 call): " + calls);
     long retry1Wait = calls.get(2).startedAtMs() - calls.get(1).endedAtMs();
     long retry2Wait = calls.get(4).startedAtMs() - calls.get(3).endedAtMs();
     // Each wait is the backoff plus up to 10 % jitter, within 250 ms.
-    assertTrue(retry1Wait >= 1000 - 250 && retry1Wait <= 1100 + 250, "first retry after " + retry1Wait + " ms");
-    assertTrue(retry2Wait >= 2000 - 250 && retry2Wait <= 2200 + 250, "second retry after " + retry2Wait + " ms");
+    assertTrue(
+        retry1Wait >= 1000 - 250 && retry1Wait <= 1100 + 250,
+        "first retry after " + retry1Wait + " ms");
+    assertTrue(
+        retry2Wait >= 2000 - 250 && retry2Wait <= 2200 + 250,
+        "second retry after " + retry2Wait + " ms");
 
     Http.Answer after = Http.get(node.url("/api/v1/quotes/" + symbol));
     assertEquals(200, after.status());
@@ -127,7 +140,8 @@ class DeadLetterQueueTest {
     assertEquals(5, callsFor(symbol).size(), "no provider call for the hit");
     assertFalse(listed("pending", id));
     try (Connection c = database.connect();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM event_journal WHERE persistence_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM event_journal WHERE persistence_id = ?")) {
       ps.setString(1, "DeadLetter|" + id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -142,7 +156,8 @@ class DeadLetterQueueTest {
     String id = DlqEntity.entryId(FetchKey.of(Dataset.QUOTE, symbol));
     TestProbe<DeadLetterEvents.Escalated> subscriber = node.testKit().createTestProbe();
     ActorRef<Topic.Command<DeadLetterEvents.Escalated>> topic =
-        node.testKit().spawn(Topic.create(DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC));
+        node.testKit()
+            .spawn(Topic.create(DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC));
     topic.tell(Topic.subscribe(subscriber.getRef()));
     simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
     simulator.simulator().setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
@@ -155,21 +170,45 @@ class DeadLetterQueueTest {
     assertEquals(8, callsFor(symbol).size(), "the request and three retries, two providers each");
 
     Eventually.await(Duration.ofSeconds(5), "listed as failed", () -> listed("failed", id));
-    Eventually.await(Duration.ofSeconds(5), "the escalation audited",
-        () -> node.adminGet("/api/v1/audit?action=dlq_escalated").json().get("events").toString().contains(id));
-    Eventually.await(Duration.ofSeconds(10), "escalation counted",
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "the escalation audited",
+        () ->
+            node.adminGet("/api/v1/audit?action=dlq_escalated")
+                .json()
+                .get("events")
+                .toString()
+                .contains(id));
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "escalation counted",
         () -> MetricsScrape.fetch(node, "dlq_escalations_total").orElse(0.0) >= 1);
-    Eventually.await(Duration.ofSeconds(15), "failed entries gauged",
+    Eventually.await(
+        Duration.ofSeconds(15),
+        "failed entries gauged",
         () -> MetricsScrape.fetch(node, "dlq_entries", "status", "failed").orElse(0.0) >= 1);
 
     simulator.simulator().reset();
     Http.Answer replay = node.adminPost("/api/v1/dlq/" + id + "/replay", "");
     assertEquals(202, replay.status(), replay.body());
-    Eventually.await(Duration.ofSeconds(5), "pending again", () -> listed("pending", id) || "closed".equals(statusOf(id)));
-    Eventually.await(Duration.ofSeconds(10), "closed after the replayed retry", () -> "closed".equals(statusOf(id)));
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "pending again",
+        () -> listed("pending", id) || "closed".equals(statusOf(id)));
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "closed after the replayed retry",
+        () -> "closed".equals(statusOf(id)));
     assertEquals(1, callsFor(symbol).size(), "one retry after the replay");
-    Eventually.await(Duration.ofSeconds(5), "the replay audited",
-        () -> node.adminGet("/api/v1/audit?action=dlq_replayed").json().get("events").toString().contains(id));
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "the replay audited",
+        () ->
+            node.adminGet("/api/v1/audit?action=dlq_replayed")
+                .json()
+                .get("events")
+                .toString()
+                .contains(id));
     assertTrue(Http.get(node.url("/api/v1/quotes/" + symbol)).json().get("cached").asBoolean());
   }
 
@@ -192,25 +231,36 @@ class DeadLetterQueueTest {
     assertEquals(503, Http.get(node.url("/api/v1/quotes/KEYSCAN")).status());
     assertEquals(200, Http.get(node.url("/api/v1/quotes/KEYSCAN2")).status());
     String id = DlqEntity.entryId(FetchKey.of(Dataset.QUOTE, "KEYSCAN"));
-    Eventually.await(Duration.ofSeconds(10), "the entry closed", () -> "closed".equals(statusOf(id)));
-    Eventually.await(Duration.ofSeconds(5), "audit rows written",
+    Eventually.await(
+        Duration.ofSeconds(10), "the entry closed", () -> "closed".equals(statusOf(id)));
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "audit rows written",
         () -> node.adminGet("/api/v1/audit?action=provider_call").json().get("total").asInt() >= 3);
 
     int rows = 0;
     try (Connection c = database.connect()) {
-      for (String table : List.of("event_journal", "audit_log", "dlq_entries", "last_good", "snapshot")) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table); ResultSet rs = ps.executeQuery()) {
+      for (String table :
+          List.of("event_journal", "audit_log", "dlq_entries", "last_good", "snapshot")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table);
+            ResultSet rs = ps.executeQuery()) {
           ResultSetMetaData meta = rs.getMetaData();
           while (rs.next()) {
             rows++;
             for (int col = 1; col <= meta.getColumnCount(); col++) {
-              boolean binary = switch (meta.getColumnType(col)) {
-                case java.sql.Types.BINARY, java.sql.Types.VARBINARY, java.sql.Types.LONGVARBINARY, java.sql.Types.BLOB -> true;
-                default -> false;
-              };
+              boolean binary =
+                  switch (meta.getColumnType(col)) {
+                    case java.sql.Types.BINARY,
+                        java.sql.Types.VARBINARY,
+                        java.sql.Types.LONGVARBINARY,
+                        java.sql.Types.BLOB ->
+                        true;
+                    default -> false;
+                  };
               String text = binary ? latin1(rs.getBytes(col)) : rs.getString(col);
               if (text == null) continue;
-              assertFalse(text.contains(FMP_KEY) || text.contains(POLYGON_KEY),
+              assertFalse(
+                  text.contains(FMP_KEY) || text.contains(POLYGON_KEY),
                   table + "." + meta.getColumnName(col) + " holds a provider key");
             }
           }
@@ -218,8 +268,11 @@ class DeadLetterQueueTest {
       }
     }
     assertTrue(rows > 5, "the scan read the stored records");
-    String everyResponse = node.adminGet("/api/v1/providers").body() + node.adminGet("/api/v1/audit?size=500").body()
-        + node.adminGet("/api/v1/dlq?status=pending").body() + Http.get(node.metricsUrl()).body();
+    String everyResponse =
+        node.adminGet("/api/v1/providers").body()
+            + node.adminGet("/api/v1/audit?size=500").body()
+            + node.adminGet("/api/v1/dlq?status=pending").body()
+            + Http.get(node.metricsUrl()).body();
     assertFalse(everyResponse.contains(FMP_KEY) || everyResponse.contains(POLYGON_KEY));
     assertTrue(node.adminGet("/api/v1/providers").body().contains("****0042"), "keys shown masked");
   }

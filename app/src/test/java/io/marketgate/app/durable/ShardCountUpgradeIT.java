@@ -27,14 +27,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An upgrade from the 1000 shards every earlier deployment ran with: the journal of a jar node
- * that ran with 1000 shards and was killed with pending dead letters makes a node of 128 shards
- * refuse to start; {@code java -jar marketgate.jar migrate-shards} moves the remembered entries;
- * the next node then retries every one of them, once.
+ * An upgrade from the 1000 shards every earlier deployment ran with: the journal of a jar node that
+ * ran with 1000 shards and was killed with pending dead letters makes a node of 128 shards refuse
+ * to start; {@code java -jar marketgate.jar migrate-shards} moves the remembered entries; the next
+ * node then retries every one of them, once.
  */
 @ExtendWith(LogCapturingExtension.class)
 class ShardCountUpgradeIT {
-  private static final List<String> SYMBOLS = IntStream.range(0, 20).mapToObj(i -> String.format("UPG%02d", i)).toList();
+  private static final List<String> SYMBOLS =
+      IntStream.range(0, 20).mapToObj(i -> String.format("UPG%02d", i)).toList();
   private SharedSimulator simulator;
   private TestDatabase database;
   private Map<String, String> env;
@@ -56,70 +57,116 @@ class ShardCountUpgradeIT {
   }
 
   @Test
-  void aJournalOfOneThousandShardsIsRefusedThenMigratedAndEveryPendingEntryResumesOnce() throws Exception {
+  void aJournalOfOneThousandShardsIsRefusedThenMigratedAndEveryPendingEntryResumesOnce()
+      throws Exception {
     simulator.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
     simulator.simulator().setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
-    try (GatewayProcess old = GatewayProcess.start("shards-1000", env,
-        Map.of("pekko.cluster.sharding.number-of-shards", "1000", "marketgate.dlq.first-retry-after", "10m"))) {
+    try (GatewayProcess old =
+        GatewayProcess.start(
+            "shards-1000",
+            env,
+            Map.of(
+                "pekko.cluster.sharding.number-of-shards",
+                "1000",
+                "marketgate.dlq.first-retry-after",
+                "10m"))) {
       for (String s : SYMBOLS) assertEquals(503, Http.get(old.url("/api/v1/quotes/" + s)).status());
-      Eventually.await(Duration.ofSeconds(20), SYMBOLS.size() + " pending entries",
-          () -> old.adminGet("/api/v1/dlq?status=pending").json().get("total").asLong() == SYMBOLS.size());
+      Eventually.await(
+          Duration.ofSeconds(20),
+          SYMBOLS.size() + " pending entries",
+          () ->
+              old.adminGet("/api/v1/dlq?status=pending").json().get("total").asLong()
+                  == SYMBOLS.size());
       old.kill();
     }
     // As written by the versions before the shard count was recorded.
     execute("DELETE FROM cluster_settings");
     List<Integer> oldShards = rememberedShards();
-    assertTrue(oldShards.stream().anyMatch(id -> id >= 128), "the journal remembers shard ids of 1000 shards: " + oldShards);
+    assertTrue(
+        oldShards.stream().anyMatch(id -> id >= 128),
+        "the journal remembers shard ids of 1000 shards: " + oldShards);
 
-    GatewayProcess.Exit refused = GatewayProcess.startExpectingExit("shards-128-refused", env, Map.of(), Duration.ofSeconds(60));
+    GatewayProcess.Exit refused =
+        GatewayProcess.startExpectingExit(
+            "shards-128-refused", env, Map.of(), Duration.ofSeconds(60));
     assertEquals(2, refused.status(), refused.output());
-    assertTrue(refused.output().contains("Marketgate refuses to start: the dead-letter queue's remembered entities were stored under an unrecorded number of shards"),
+    assertTrue(
+        refused
+            .output()
+            .contains(
+                "Marketgate refuses to start: the dead-letter queue's remembered entities were stored under an unrecorded number of shards"),
         refused.output());
-    assertTrue(refused.output().contains("java -jar marketgate.jar migrate-shards"), refused.output());
+    assertTrue(
+        refused.output().contains("java -jar marketgate.jar migrate-shards"), refused.output());
     assertEquals(oldShards, rememberedShards(), "the refused node changed nothing");
 
-    GatewayProcess.Exit migrated = GatewayProcess.runCommand(env, Duration.ofSeconds(60), "migrate-shards");
+    GatewayProcess.Exit migrated =
+        GatewayProcess.runCommand(env, Duration.ofSeconds(60), "migrate-shards");
     assertEquals(0, migrated.status(), migrated.output());
-    assertTrue(migrated.output().contains(SYMBOLS.size() + " entries resume at the next start"), migrated.output());
+    assertTrue(
+        migrated.output().contains(SYMBOLS.size() + " entries resume at the next start"),
+        migrated.output());
     assertEquals(List.of(), rememberedShards());
     assertEquals(SYMBOLS.size(), count("SELECT COUNT(*) FROM dlq_resume"));
 
     simulator.simulator().reset();
     long restartedAt = System.currentTimeMillis();
-    try (GatewayProcess upgraded = GatewayProcess.start("shards-128", env, Map.of("marketgate.dlq.first-retry-after", "1s"))) {
-      Eventually.await(Duration.ofSeconds(60), "every entry retried to success",
-          () -> upgraded.adminGet("/api/v1/dlq?status=pending").json().get("total").asLong() == 0
-              && upgraded.adminGet("/api/v1/dlq?status=failed").json().get("total").asLong() == 0);
+    try (GatewayProcess upgraded =
+        GatewayProcess.start("shards-128", env, Map.of("marketgate.dlq.first-retry-after", "1s"))) {
+      Eventually.await(
+          Duration.ofSeconds(60),
+          "every entry retried to success",
+          () ->
+              upgraded.adminGet("/api/v1/dlq?status=pending").json().get("total").asLong() == 0
+                  && upgraded.adminGet("/api/v1/dlq?status=failed").json().get("total").asLong()
+                      == 0);
       List<CallLog.Call> calls = simulator.simulator().calls().calls();
       for (String s : SYMBOLS) {
-        assertEquals(1, calls.stream().filter(c -> c.symbol().equals(s) && c.startedAtMs() >= restartedAt).count(), s + " retried once");
+        assertEquals(
+            1,
+            calls.stream()
+                .filter(c -> c.symbol().equals(s) && c.startedAtMs() >= restartedAt)
+                .count(),
+            s + " retried once");
       }
       CallLogAssertions.assertNoOverlappingCallsPerKey(calls);
       assertEquals(0, count("SELECT COUNT(*) FROM dlq_resume"));
-      assertTrue(rememberedShards().stream().allMatch(id -> id < 128), "remembered again under 128 shards: " + rememberedShards());
-      assertEquals(1, count("SELECT COUNT(*) FROM cluster_settings WHERE setting_name = 'number-of-shards' AND setting_value = '128'"));
+      assertTrue(
+          rememberedShards().stream().allMatch(id -> id < 128),
+          "remembered again under 128 shards: " + rememberedShards());
+      assertEquals(
+          1,
+          count(
+              "SELECT COUNT(*) FROM cluster_settings WHERE setting_name = 'number-of-shards' AND setting_value = '128'"));
     }
   }
 
   private List<Integer> rememberedShards() throws SQLException {
     List<Integer> ids = new ArrayList<>();
-    try (Connection c = database.connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT DISTINCT persistence_id FROM event_journal WHERE persistence_id LIKE '/sharding/DeadLetterShard/%'"
-            + " ORDER BY persistence_id")) {
-      while (rs.next()) ids.add(Integer.parseInt(rs.getString(1).substring("/sharding/DeadLetterShard/".length())));
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT DISTINCT persistence_id FROM event_journal WHERE persistence_id LIKE '/sharding/DeadLetterShard/%'"
+                    + " ORDER BY persistence_id")) {
+      while (rs.next())
+        ids.add(Integer.parseInt(rs.getString(1).substring("/sharding/DeadLetterShard/".length())));
     }
     return ids.stream().sorted().toList();
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }

@@ -61,7 +61,12 @@ class SymbolValidationTest {
    * symbol, "../etc" can only be sent percent-encoded, which the test above answers with 400.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"/api/v1/quotes/../etc", "/api/v1/quotes/../../etc/passwd", "/api/v1/quotes/./../etc"})
+  @ValueSource(
+      strings = {
+        "/api/v1/quotes/../etc",
+        "/api/v1/quotes/../../etc/passwd",
+        "/api/v1/quotes/./../etc"
+      })
   void literalPathTraversalNeverReachesTheQuoteRoute(String target) {
     long before = node.simulator().calls().total();
     RawHttp.Response response = RawHttp.get(node.node().http().getPort(), target);

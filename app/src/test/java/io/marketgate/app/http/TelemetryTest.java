@@ -51,20 +51,29 @@ class TelemetryTest {
     node.simulator().setFault("fmp", Fault.NONE);
     JsonNode t1 = telemetry();
     assertEquals(1, delta(t0, t1, "/cache/miss"), "one fetch for the herd");
-    assertEquals(49, delta(t0, t1, "/cache/coalesced") + delta(t0, t1, "/cache/hit"), "the others waited for it or read its result");
+    assertEquals(
+        49,
+        delta(t0, t1, "/cache/coalesced") + delta(t0, t1, "/cache/hit"),
+        "the others waited for it or read its result");
     assertEquals(1, delta(t0, t1, "/providers/fmp/attempts"));
     assertEquals(1, delta(t0, t1, "/providers/fmp/successes"));
 
     node.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
-    for (String s : new String[] {"TLB", "TLC", "TLD", "TLE"}) assertEquals(200, Http.get(node.url("/api/v1/quotes/" + s)).status());
+    for (String s : new String[] {"TLB", "TLC", "TLD", "TLE"})
+      assertEquals(200, Http.get(node.url("/api/v1/quotes/" + s)).status());
     node.simulator().setFault("polygon", Fault.of(Fault.Mode.UNAVAILABLE));
     Http.Answer stale = Http.get(node.url("/api/v1/quotes/TLA"), "Cache-Control", "max-age=0");
     assertEquals("true", stale.header("X-Data-Stale"));
     node.simulator().setFault("fmp", Fault.NONE);
     node.simulator().setFault("polygon", Fault.NONE);
     JsonNode t2 = telemetry();
-    assertEquals(3, delta(t1, t2, "/providers/fmp/attempts"),
-        "three failures open the breaker; no call after that: " + node.simulator().callsOf("fmp") + " " + t2);
+    assertEquals(
+        3,
+        delta(t1, t2, "/providers/fmp/attempts"),
+        "three failures open the breaker; no call after that: "
+            + node.simulator().callsOf("fmp")
+            + " "
+            + t2);
     assertEquals(3, delta(t1, t2, "/providers/fmp/failures"));
     assertEquals(2, delta(t1, t2, "/providers/fmp/refused_by_breaker"));
     assertEquals(1, delta(t1, t2, "/providers/fmp/circuit_open_events"));
@@ -72,10 +81,14 @@ class TelemetryTest {
     assertEquals(4, delta(t1, t2, "/providers/polygon/successes"));
     assertEquals(1, delta(t1, t2, "/providers/polygon/failures"));
     assertEquals(1, delta(t1, t2, "/cache/stale"));
-    assertEquals("open", node.adminGet("/api/v1/circuit-breakers").json().at("/circuit_breakers/0/state").asText());
+    assertEquals(
+        "open",
+        node.adminGet("/api/v1/circuit-breakers").json().at("/circuit_breakers/0/state").asText());
     node.adminPost("/api/v1/circuit-breakers/fmp/reset", "");
 
-    Http.Answer batch = Http.post(node.url("/api/v1/quotes/batch"), "{\"symbols\":[\"TLA\",\"TLF\",\"ZZTL\",\"BAD;\"]}");
+    Http.Answer batch =
+        Http.post(
+            node.url("/api/v1/quotes/batch"), "{\"symbols\":[\"TLA\",\"TLF\",\"ZZTL\",\"BAD;\"]}");
     assertEquals(200, batch.status());
     JsonNode t3 = telemetry();
     assertEquals(1, delta(t2, t3, "/batches/requests"));

@@ -67,14 +67,17 @@ class KustomizeInvariantsTest {
         Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
             .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "kubectl")));
     if (!kubectlFound && "true".equals(System.getenv("CI"))) {
-      fail("kubectl is not on the PATH and CI=true: the manifests must be checked (apt-get install -y kubectl)");
+      fail(
+          "kubectl is not on the PATH and CI=true: the manifests must be checked (apt-get install -y kubectl)");
     }
   }
 
   /** Per test, so that each one is reported skipped with the reason. */
   @BeforeEach
   void kubectlIsOnThePath() {
-    assumeTrue(kubectlFound, "kubectl is not on the PATH: kustomize invariants skipped (apt-get install -y kubectl)");
+    assumeTrue(
+        kubectlFound,
+        "kubectl is not on the PATH: kustomize invariants skipped (apt-get install -y kubectl)");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -86,7 +89,10 @@ class KustomizeInvariantsTest {
     PORTS.forEach(
         (name, expected) -> {
           assertEquals(expected.getKey(), declared.get(name), "container port " + name);
-          assertEquals(node.getInt(expected.getValue()), declared.get(name), name + " is where the node binds " + expected.getValue());
+          assertEquals(
+              node.getInt(expected.getValue()),
+              declared.get(name),
+              name + " is where the node binds " + expected.getValue());
         });
   }
 
@@ -96,16 +102,24 @@ class KustomizeInvariantsTest {
     Rendering r = rendered(overlay);
     Node container = r.container();
     int management = r.nodeConfig().getInt("pekko.management.http.port");
-    assertEquals(management, containerPorts(container).get("management"), "the container port named management is where the node binds it");
-    Map<String, String> paths = Map.of("readinessProbe", "/ready", "livenessProbe", "/alive", "startupProbe", "/alive");
-    assertTrue(container.get("readinessProbe").exists() && container.get("livenessProbe").exists(), "readiness and liveness probes");
+    assertEquals(
+        management,
+        containerPorts(container).get("management"),
+        "the container port named management is where the node binds it");
+    Map<String, String> paths =
+        Map.of("readinessProbe", "/ready", "livenessProbe", "/alive", "startupProbe", "/alive");
+    assertTrue(
+        container.get("readinessProbe").exists() && container.get("livenessProbe").exists(),
+        "readiness and liveness probes");
     paths.forEach(
         (probe, path) -> {
           if (!container.get(probe).exists()) return;
           Node get = container.get(probe, "httpGet");
           assertEquals(path, get.get("path").text(), probe);
           String port = get.get("port").text();
-          assertTrue(port.equals("management") || port.equals(String.valueOf(management)), probe + " asks port " + port);
+          assertTrue(
+              port.equals("management") || port.equals(String.valueOf(management)),
+              probe + " asks port " + port);
         });
   }
 
@@ -116,15 +130,23 @@ class KustomizeInvariantsTest {
     Map<String, String> env = r.env(r.container());
     assertEquals("kubernetes-api", env.get("MARKETGATE_DISCOVERY"));
     String app = env.getOrDefault("MARKETGATE_BOOTSTRAP_SERVICE_NAME", "marketgate");
-    assertEquals(app, r.podLabels().get("app"), "pods are discovered with the label selector app=" + app);
+    assertEquals(
+        app, r.podLabels().get("app"), "pods are discovered with the label selector app=" + app);
     List<String> others =
         r.podTemplates().stream()
-            .filter(w -> !w.equals(r.gateway()) && app.equals(w.get("spec", "template", "metadata", "labels", "app").text()))
+            .filter(
+                w ->
+                    !w.equals(r.gateway())
+                        && app.equals(
+                            w.get("spec", "template", "metadata", "labels", "app").text()))
             .map(w -> w.get("metadata", "name").text())
             .toList();
-    assertEquals(List.of(), others, "other pods labelled app=" + app + " would be taken for contact points");
+    assertEquals(
+        List.of(), others, "other pods labelled app=" + app + " would be taken for contact points");
     int required = Integer.parseInt(env.getOrDefault("REQUIRED_CONTACT_POINT_NR", "2"));
-    assertTrue(required <= r.replicas(), "a new cluster needs " + required + " contact points of " + r.replicas() + " replicas");
+    assertTrue(
+        required <= r.replicas(),
+        "a new cluster needs " + required + " contact points of " + r.replicas() + " replicas");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -136,12 +158,16 @@ class KustomizeInvariantsTest {
     assertTrue(r.find("ServiceAccount", account).isPresent(), "ServiceAccount " + account);
     boolean granted =
         r.all("RoleBinding").stream()
-            .filter(b -> b.get("subjects").list().stream().anyMatch(s -> isAccount(s, account, r.namespace())))
+            .filter(
+                b ->
+                    b.get("subjects").list().stream()
+                        .anyMatch(s -> isAccount(s, account, r.namespace())))
             .map(b -> b.get("roleRef"))
             .filter(ref -> "Role".equals(ref.get("kind").text()))
             .flatMap(ref -> r.find("Role", ref.get("name").text()).stream())
             .anyMatch(KustomizeInvariantsTest::grantsPodReading);
-    assertTrue(granted, "a RoleBinding gives " + account + " a Role with get, watch and list on pods");
+    assertTrue(
+        granted, "a RoleBinding gives " + account + " a Role with get, watch and list on pods");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -152,7 +178,11 @@ class KustomizeInvariantsTest {
     for (Node workload : r.podTemplates()) {
       Node spec = workload.get("spec", "template", "spec");
       String where = workload.get("kind").text() + "/" + workload.get("metadata", "name").text();
-      for (Node c : Stream.concat(spec.get("containers").list().stream(), spec.get("initContainers").list().stream()).toList()) {
+      for (Node c :
+          Stream.concat(
+                  spec.get("containers").list().stream(),
+                  spec.get("initContainers").list().stream())
+              .toList()) {
         for (Node e : c.get("env").list()) {
           r.checkKey(missing, where, "Secret", e.get("valueFrom", "secretKeyRef"));
           r.checkKey(missing, where, "ConfigMap", e.get("valueFrom", "configMapKeyRef"));
@@ -175,14 +205,25 @@ class KustomizeInvariantsTest {
   void selectorsMatchTheGatewayPods(String overlay) {
     Rendering r = rendered(overlay);
     Map<String, String> labels = r.podLabels();
-    assertSelects(r.gateway().get("spec", "selector", "matchLabels").strings(), labels, "Deployment selector");
+    assertSelects(
+        r.gateway().get("spec", "selector", "matchLabels").strings(),
+        labels,
+        "Deployment selector");
     Node service = r.one("Service", "marketgate");
     assertSelects(service.get("spec", "selector").strings(), labels, "Service selector");
     Map<String, Integer> ports = containerPorts(r.container());
     String target = service.get("spec", "ports").list().get(0).get("targetPort").text();
-    assertTrue(target.equals("http") || target.equals(String.valueOf(ports.get("http"))), "the Service forwards to the API, not " + target);
-    Node budget = r.all("PodDisruptionBudget").stream().findFirst().orElseThrow(() -> new AssertionError("no PodDisruptionBudget"));
-    assertSelects(budget.get("spec", "selector", "matchLabels").strings(), labels, "PodDisruptionBudget selector");
+    assertTrue(
+        target.equals("http") || target.equals(String.valueOf(ports.get("http"))),
+        "the Service forwards to the API, not " + target);
+    Node budget =
+        r.all("PodDisruptionBudget").stream()
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no PodDisruptionBudget"));
+    assertSelects(
+        budget.get("spec", "selector", "matchLabels").strings(),
+        labels,
+        "PodDisruptionBudget selector");
     assertEquals("1", budget.get("spec", "maxUnavailable").text());
   }
 
@@ -190,8 +231,14 @@ class KustomizeInvariantsTest {
   @ValueSource(strings = {"dev", "prod"})
   void addressesComeFromTheDownwardApi(String overlay) {
     Node container = rendered(overlay).container();
-    assertEquals("status.podIP", fieldRef(container, "MARKETGATE_REMOTE_HOST"), "Artery's canonical address is the pod IP");
-    assertEquals("status.podIP", fieldRef(container, "MARKETGATE_MANAGEMENT_HOST"), "bootstrap and probes reach management at the pod IP");
+    assertEquals(
+        "status.podIP",
+        fieldRef(container, "MARKETGATE_REMOTE_HOST"),
+        "Artery's canonical address is the pod IP");
+    assertEquals(
+        "status.podIP",
+        fieldRef(container, "MARKETGATE_MANAGEMENT_HOST"),
+        "bootstrap and probes reach management at the pod IP");
     assertEquals("metadata.namespace", fieldRef(container, "KUBERNETES_NAMESPACE"));
   }
 
@@ -209,18 +256,24 @@ class KustomizeInvariantsTest {
   void gracePeriodCoversTheDrainAndTheHandOff(String overlay) {
     Rendering r = rendered(overlay);
     Duration drain = duration(r.env(r.container()).getOrDefault("MARKETGATE_SHUTDOWN_DRAIN", "5s"));
-    String grace = Optional.ofNullable(r.podSpec().get("terminationGracePeriodSeconds").text()).orElse("30");
+    String grace =
+        Optional.ofNullable(r.podSpec().get("terminationGracePeriodSeconds").text()).orElse("30");
     Duration period = Duration.ofSeconds(Long.parseLong(grace));
-    assertTrue(period.compareTo(drain.plus(HAND_OFF)) > 0, "grace " + period + " must exceed drain " + drain + " + hand-off " + HAND_OFF);
+    assertTrue(
+        period.compareTo(drain.plus(HAND_OFF)) > 0,
+        "grace " + period + " must exceed drain " + drain + " + hand-off " + HAND_OFF);
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"dev", "prod"})
   void prometheusScrapesTheMetricsPort(String overlay) {
     Rendering r = rendered(overlay);
-    Map<String, String> annotations = r.gateway().get("spec", "template", "metadata", "annotations").strings();
+    Map<String, String> annotations =
+        r.gateway().get("spec", "template", "metadata", "annotations").strings();
     assertEquals("true", annotations.get("prometheus.io/scrape"));
-    assertEquals(String.valueOf(containerPorts(r.container()).get("metrics")), annotations.get("prometheus.io/port"));
+    assertEquals(
+        String.valueOf(containerPorts(r.container()).get("metrics")),
+        annotations.get("prometheus.io/port"));
     assertEquals("/metrics", annotations.get("prometheus.io/path"));
   }
 
@@ -229,20 +282,33 @@ class KustomizeInvariantsTest {
   void everyNodeUsesTheSharedPostgres(String overlay) {
     Rendering r = rendered(overlay);
     String url = r.env(r.container()).getOrDefault("DATABASE_URL", "");
-    assertTrue(url.startsWith("jdbc:postgresql://"), "an empty or other DATABASE_URL gives each pod its own embedded database: " + url);
+    assertTrue(
+        url.startsWith("jdbc:postgresql://"),
+        "an empty or other DATABASE_URL gives each pod its own embedded database: " + url);
   }
 
   @Test
   void devPointsTheNodesAtItsPostgres() {
     Rendering r = rendered("dev");
     URI url = URI.create(r.env(r.container()).get("DATABASE_URL").substring("jdbc:".length()));
-    Node service = r.find("Service", url.getHost()).orElseThrow(() -> new AssertionError("no Service " + url.getHost()));
-    assertTrue(service.get("spec", "ports").list().stream().anyMatch(p -> String.valueOf(url.getPort()).equals(p.get("port").text())));
+    Node service =
+        r.find("Service", url.getHost())
+            .orElseThrow(() -> new AssertionError("no Service " + url.getHost()));
+    assertTrue(
+        service.get("spec", "ports").list().stream()
+            .anyMatch(p -> String.valueOf(url.getPort()).equals(p.get("port").text())));
     Map<String, String> selector = service.get("spec", "selector").strings();
     assertTrue(
-        r.all("StatefulSet").stream().anyMatch(s -> s.get("spec", "template", "metadata", "labels").strings().entrySet().containsAll(selector.entrySet())),
+        r.all("StatefulSet").stream()
+            .anyMatch(
+                s ->
+                    s.get("spec", "template", "metadata", "labels")
+                        .strings()
+                        .entrySet()
+                        .containsAll(selector.entrySet())),
         "the Service " + url.getHost() + " selects the PostgreSQL StatefulSet");
-    assertEquals("on", r.env(r.container()).get("MARKETGATE_SIMULATOR"), "dev runs without provider keys");
+    assertEquals(
+        "on", r.env(r.container()).get("MARKETGATE_SIMULATOR"), "dev runs without provider keys");
   }
 
   @Test
@@ -264,14 +330,21 @@ class KustomizeInvariantsTest {
     Path dir = repositoryRoot().resolve("k8s/overlays").resolve(overlay);
     try {
       Path errors = Files.createTempFile("kustomize-" + overlay, ".err");
-      Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectError(errors.toFile()).start();
+      Process p =
+          new ProcessBuilder("kubectl", "kustomize", dir.toString())
+              .redirectError(errors.toFile())
+              .start();
       String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + dir + " did not finish");
       String stderr = Files.readString(errors);
       Files.delete(errors);
       assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + ": " + stderr);
       Iterable<Object> docs = new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml);
-      return new Rendering(StreamSupport.stream(docs.spliterator(), false).filter(Objects::nonNull).map(Node::new).toList());
+      return new Rendering(
+          StreamSupport.stream(docs.spliterator(), false)
+              .filter(Objects::nonNull)
+              .map(Node::new)
+              .toList());
     } catch (IOException e) {
       throw new AssertionError("cannot run kubectl kustomize " + dir, e);
     } catch (InterruptedException e) {
@@ -285,12 +358,14 @@ class KustomizeInvariantsTest {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve("k8s/base/kustomization.yaml"))) return p;
     }
-    throw new AssertionError("no k8s/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
+    throw new AssertionError(
+        "no k8s/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
   }
 
   private static Map<String, Integer> containerPorts(Node container) {
     Map<String, Integer> ports = new LinkedHashMap<>();
-    for (Node p : container.get("ports").list()) ports.put(p.get("name").text(), Integer.valueOf(p.get("containerPort").text()));
+    for (Node p : container.get("ports").list())
+      ports.put(p.get("name").text(), Integer.valueOf(p.get("containerPort").text()));
     return ports;
   }
 
@@ -304,23 +379,30 @@ class KustomizeInvariantsTest {
 
   private static boolean isAccount(Node subject, String account, String namespace) {
     String ns = Optional.ofNullable(subject.get("namespace").text()).orElse(namespace);
-    return "ServiceAccount".equals(subject.get("kind").text()) && account.equals(subject.get("name").text()) && Objects.equals(namespace, ns);
+    return "ServiceAccount".equals(subject.get("kind").text())
+        && account.equals(subject.get("name").text())
+        && Objects.equals(namespace, ns);
   }
 
   /** The union of the Role's rules on core-group pods holds get, watch and list. */
   private static boolean grantsPodReading(Node role) {
     Set<String> verbs = new HashSet<>();
     for (Node rule : role.get("rules").list()) {
-      boolean pods = rule.get("apiGroups").texts().stream().anyMatch(g -> g.isEmpty() || g.equals("*"))
-          && rule.get("resources").texts().stream().anyMatch(res -> res.equals("pods") || res.equals("*"));
+      boolean pods =
+          rule.get("apiGroups").texts().stream().anyMatch(g -> g.isEmpty() || g.equals("*"))
+              && rule.get("resources").texts().stream()
+                  .anyMatch(res -> res.equals("pods") || res.equals("*"));
       if (pods) verbs.addAll(rule.get("verbs").texts());
     }
     return verbs.contains("*") || verbs.containsAll(Set.of("get", "watch", "list"));
   }
 
-  private static void assertSelects(Map<String, String> selector, Map<String, String> labels, String what) {
+  private static void assertSelects(
+      Map<String, String> selector, Map<String, String> labels, String what) {
     assertFalse(selector.isEmpty(), what + " is empty");
-    assertTrue(labels.entrySet().containsAll(selector.entrySet()), what + " " + selector + " does not match the pod labels " + labels);
+    assertTrue(
+        labels.entrySet().containsAll(selector.entrySet()),
+        what + " " + selector + " does not match the pod labels " + labels);
   }
 
   private static Duration duration(String hocon) {
@@ -335,11 +417,14 @@ class KustomizeInvariantsTest {
     }
 
     Optional<Node> find(String kind, String name) {
-      return all(kind).stream().filter(d -> Objects.equals(name, d.get("metadata", "name").text())).findFirst();
+      return all(kind).stream()
+          .filter(d -> Objects.equals(name, d.get("metadata", "name").text()))
+          .findFirst();
     }
 
     Node one(String kind, String name) {
-      return find(kind, name).orElseThrow(() -> new AssertionError("the rendering has no " + kind + "/" + name));
+      return find(kind, name)
+          .orElseThrow(() -> new AssertionError("the rendering has no " + kind + "/" + name));
     }
 
     Node gateway() {
@@ -351,7 +436,8 @@ class KustomizeInvariantsTest {
     }
 
     int replicas() {
-      return Integer.parseInt(Optional.ofNullable(gateway().get("spec", "replicas").text()).orElse("1"));
+      return Integer.parseInt(
+          Optional.ofNullable(gateway().get("spec", "replicas").text()).orElse("1"));
     }
 
     Node podSpec() {
@@ -378,7 +464,15 @@ class KustomizeInvariantsTest {
     Map<String, String> data(String kind, String name) {
       Node d = one(kind, name);
       Map<String, String> data = new LinkedHashMap<>(d.get("stringData").strings());
-      d.get("data").strings().forEach((k, v) -> data.put(k, kind.equals("Secret") ? new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8) : v));
+      d.get("data")
+          .strings()
+          .forEach(
+              (k, v) ->
+                  data.put(
+                      k,
+                      kind.equals("Secret")
+                          ? new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8)
+                          : v));
       return data;
     }
 
@@ -386,24 +480,31 @@ class KustomizeInvariantsTest {
     Map<String, String> env(Node container) {
       Map<String, String> env = new LinkedHashMap<>();
       for (Node from : container.get("envFrom").list()) {
-        Optional.ofNullable(from.get("configMapRef", "name").text()).ifPresent(n -> env.putAll(data("ConfigMap", n)));
-        Optional.ofNullable(from.get("secretRef", "name").text()).ifPresent(n -> env.putAll(data("Secret", n)));
+        Optional.ofNullable(from.get("configMapRef", "name").text())
+            .ifPresent(n -> env.putAll(data("ConfigMap", n)));
+        Optional.ofNullable(from.get("secretRef", "name").text())
+            .ifPresent(n -> env.putAll(data("Secret", n)));
       }
       for (Node e : container.get("env").list()) {
         String name = e.get("name").text();
         Node secret = e.get("valueFrom", "secretKeyRef");
         Node configMap = e.get("valueFrom", "configMapKeyRef");
         String value =
-            secret.exists() ? data("Secret", secret.get("name").text()).get(secret.get("key").text())
-                : configMap.exists() ? data("ConfigMap", configMap.get("name").text()).get(configMap.get("key").text())
-                : e.get("value").text();
+            secret.exists()
+                ? data("Secret", secret.get("name").text()).get(secret.get("key").text())
+                : configMap.exists()
+                    ? data("ConfigMap", configMap.get("name").text())
+                        .get(configMap.get("key").text())
+                    : e.get("value").text();
         // A missing key is everySecretAndConfigMapReferenceResolves' finding; a field stays unset.
         if (value != null) env.put(name, value);
       }
       return env;
     }
 
-    /** The node's settings as the gateway container would load them (its env over application.conf). */
+    /**
+     * The node's settings as the gateway container would load them (its env over application.conf).
+     */
     Config nodeConfig() {
       return ConfigFactory.parseMap(env(container()))
           .withFallback(ConfigFactory.parseResources("application.conf"))
@@ -411,7 +512,8 @@ class KustomizeInvariantsTest {
     }
 
     void checkExists(List<String> missing, String where, String kind, String name) {
-      if (name != null && find(kind, name).isEmpty()) missing.add(where + " → " + kind + "/" + name);
+      if (name != null && find(kind, name).isEmpty())
+        missing.add(where + " → " + kind + "/" + name);
     }
 
     void checkKey(List<String> missing, String where, String kind, Node ref) {
@@ -419,7 +521,8 @@ class KustomizeInvariantsTest {
       String name = ref.get("name").text();
       String key = ref.get("key").text();
       if (find(kind, name).isEmpty()) missing.add(where + " → " + kind + "/" + name);
-      else if (!data(kind, name).containsKey(key)) missing.add(where + " → " + kind + "/" + name + " key " + key);
+      else if (!data(kind, name).containsKey(key))
+        missing.add(where + " → " + kind + "/" + name + " key " + key);
     }
   }
 
@@ -450,7 +553,8 @@ class KustomizeInvariantsTest {
 
     Map<String, String> strings() {
       Map<String, String> out = new LinkedHashMap<>();
-      if (value instanceof Map<?, ?> m) m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+      if (value instanceof Map<?, ?> m)
+        m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
       return out;
     }
   }

@@ -17,7 +17,18 @@ class NearCacheTest {
   private final FetchKey key = FetchKey.of(Dataset.QUOTE, "AAPL");
 
   private Answer answer(long fetchedAt, boolean stale) {
-    return new Answer(key, new byte[] {'{', '}'}, "fmp", false, false, stale, fetchedAt, 0.95, List.of("fmp"), true, false,
+    return new Answer(
+        key,
+        new byte[] {'{', '}'},
+        "fmp",
+        false,
+        false,
+        stale,
+        fetchedAt,
+        0.95,
+        List.of("fmp"),
+        true,
+        false,
         List.of(new ProviderError("polygon", ProviderErrorCode.TIMEOUT, "x")));
   }
 
@@ -50,7 +61,10 @@ class NearCacheTest {
     assertNull(cache.get(key, -1));
     cache.offer(answer(clock.millis() - 10, false));
     cache.offer(answer(clock.millis() - 100, false));
-    assertEquals(clock.millis() - 10, cache.get(key, -1).fetchedAtMillis(), "an older answer arriving late does not win");
+    assertEquals(
+        clock.millis() - 10,
+        cache.get(key, -1).fetchedAtMillis(),
+        "an older answer arriving late does not win");
   }
 
   @Test
@@ -66,13 +80,40 @@ class NearCacheTest {
 
   @Test
   void staysBoundedDroppingExpiredFirst() {
-    for (int i = 0; i < 50; i++) cache.offer(new Answer(FetchKey.of(Dataset.QUOTE, "OLD" + i), new byte[0], "fmp", false, true, false,
-        clock.millis() - 10_000, 0.9, List.of(), false, false, List.of()));
-    for (int i = 0; i < 60; i++) cache.offer(new Answer(FetchKey.of(Dataset.QUOTE, "NEW" + i), new byte[0], "fmp", false, true, false,
-        clock.millis(), 0.9, List.of(), false, false, List.of()));
+    for (int i = 0; i < 50; i++)
+      cache.offer(
+          new Answer(
+              FetchKey.of(Dataset.QUOTE, "OLD" + i),
+              new byte[0],
+              "fmp",
+              false,
+              true,
+              false,
+              clock.millis() - 10_000,
+              0.9,
+              List.of(),
+              false,
+              false,
+              List.of()));
+    for (int i = 0; i < 60; i++)
+      cache.offer(
+          new Answer(
+              FetchKey.of(Dataset.QUOTE, "NEW" + i),
+              new byte[0],
+              "fmp",
+              false,
+              true,
+              false,
+              clock.millis(),
+              0.9,
+              List.of(),
+              false,
+              false,
+              List.of()));
     assertTrue(cache.size() <= 100);
     int fresh = 0;
-    for (int i = 0; i < 60; i++) if (cache.get(FetchKey.of(Dataset.QUOTE, "NEW" + i), -1) != null) fresh++;
+    for (int i = 0; i < 60; i++)
+      if (cache.get(FetchKey.of(Dataset.QUOTE, "NEW" + i), -1) != null) fresh++;
     assertEquals(60, fresh, "expired copies went first");
   }
 

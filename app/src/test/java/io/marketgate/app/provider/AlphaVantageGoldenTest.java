@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AlphaVantageGoldenTest extends GoldenTest {
   private static final String KEY = "golden-key-1234";
   private static final String DAILY = "marketgate.providers.alphavantage.quote-endpoint = daily";
+
   /** After the 2024-12-06 close (21:00 UTC), two and a half hours before the next UTC midnight. */
   private static final Instant EVENING = Instant.parse("2024-12-06T21:30:00Z");
 
@@ -43,19 +44,26 @@ class AlphaVantageGoldenTest extends GoldenTest {
   /** The adapter as the registry builds it, but on a fixed clock. */
   private ActorRef<ProviderActor.Command> alphaVantageAt(Instant now, String extraHocon) {
     var settings = ProviderHarness.settings("alphavantage", wiremock.baseUrl(), extraHocon);
-    var endpoint = AlphaVantageAdapter.parseQuoteEndpoint(settings.option("quote-endpoint", "global_quote"));
-    return ProviderHarness.spawn(kit, settings, new AlphaVantageAdapter(endpoint, Clock.fixed(now, ZoneOffset.UTC)));
+    var endpoint =
+        AlphaVantageAdapter.parseQuoteEndpoint(settings.option("quote-endpoint", "global_quote"));
+    return ProviderHarness.spawn(
+        kit, settings, new AlphaVantageAdapter(endpoint, Clock.fixed(now, ZoneOffset.UTC)));
   }
 
   private void stubFunction(String function, String goldenFile) {
-    wiremock.stubFor(get(urlPathEqualTo("/query")).withQueryParam("function", equalTo(function)).willReturn(okJson(golden(goldenFile))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/query"))
+            .withQueryParam("function", equalTo(function))
+            .willReturn(okJson(golden(goldenFile))));
   }
 
   private void verifyCalled(String function, String symbolParam, String symbol) {
-    wiremock.verify(1, getRequestedFor(urlPathEqualTo("/query"))
-        .withQueryParam("function", equalTo(function))
-        .withQueryParam(symbolParam, equalTo(symbol))
-        .withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        1,
+        getRequestedFor(urlPathEqualTo("/query"))
+            .withQueryParam("function", equalTo(function))
+            .withQueryParam(symbolParam, equalTo(symbol))
+            .withQueryParam("apikey", equalTo(KEY)));
   }
 
   private static <T> T roundTripped(ProviderActor.Outcome outcome, Class<T> type) {
@@ -68,7 +76,8 @@ class AlphaVantageGoldenTest extends GoldenTest {
   }
 
   private static ProviderActor.Failed failed(ProviderActor.Outcome outcome) {
-    ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
+    ProviderActor.Failed failed =
+        assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
     assertEquals("alphavantage", failed.error().provider());
     return failed;
   }
@@ -78,7 +87,8 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void globalQuote() {
     stubFunction("GLOBAL_QUOTE", "alphavantage/global-quote-ibm.json");
-    Quote q = roundTripped(ProviderHarness.fetch(kit, alphaVantageAt(EVENING, ""), "IBM"), Quote.class);
+    Quote q =
+        roundTripped(ProviderHarness.fetch(kit, alphaVantageAt(EVENING, ""), "IBM"), Quote.class);
 
     verifyCalled("GLOBAL_QUOTE", "symbol", "IBM");
     assertEquals("IBM", q.symbol());
@@ -91,7 +101,10 @@ class AlphaVantageGoldenTest extends GoldenTest {
     assertDecimal("234.75", q.previousClose());
     assertEquals(4028430L, q.volume());
     assertNull(q.currency(), "Alpha Vantage does not say");
-    assertEquals(Instant.parse("2024-12-06T21:00:00Z"), q.asOf(), "the close (16:00 New York) of the latest trading day");
+    assertEquals(
+        Instant.parse("2024-12-06T21:00:00Z"),
+        q.asOf(),
+        "the close (16:00 New York) of the latest trading day");
     assertFalse(q.delayed());
   }
 
@@ -99,17 +112,22 @@ class AlphaVantageGoldenTest extends GoldenTest {
   void globalQuoteWhileTheDayTradesIsAsOfNow() {
     stubFunction("GLOBAL_QUOTE", "alphavantage/global-quote-ibm.json");
     Instant midSession = Instant.parse("2024-12-06T18:00:00Z");
-    Quote q = roundTripped(ProviderHarness.fetch(kit, alphaVantageAt(midSession, ""), "IBM"), Quote.class);
+    Quote q =
+        roundTripped(
+            ProviderHarness.fetch(kit, alphaVantageAt(midSession, ""), "IBM"), Quote.class);
     assertEquals(midSession, q.asOf(), "never after the moment it was fetched");
   }
 
   @Test
   void dailyQuoteIsTheLatestBarAgainstTheOneBefore() {
     stubFunction("TIME_SERIES_DAILY", "alphavantage/time-series-daily-ibm.json");
-    Quote q = roundTripped(ProviderHarness.fetch(kit, alphaVantageAt(EVENING, DAILY), "IBM"), Quote.class);
+    Quote q =
+        roundTripped(
+            ProviderHarness.fetch(kit, alphaVantageAt(EVENING, DAILY), "IBM"), Quote.class);
 
     verifyCalled("TIME_SERIES_DAILY", "symbol", "IBM");
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/query")).withQueryParam("outputsize", equalTo("compact")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/query")).withQueryParam("outputsize", equalTo("compact")));
     assertEquals("IBM", q.symbol());
     assertDecimal("238.04", q.price());
     assertDecimal("234.43", q.open());
@@ -129,7 +147,10 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void companyOverview() {
     stubFunction("OVERVIEW", "alphavantage/overview-ibm.json");
-    CompanyProfile p = roundTripped(ProviderHarness.fetch(kit, alphaVantage(), FetchKey.of(Dataset.COMPANY, "IBM")), CompanyProfile.class);
+    CompanyProfile p =
+        roundTripped(
+            ProviderHarness.fetch(kit, alphaVantage(), FetchKey.of(Dataset.COMPANY, "IBM")),
+            CompanyProfile.class);
 
     verifyCalled("OVERVIEW", "symbol", "IBM");
     assertEquals("IBM", p.symbol());
@@ -140,7 +161,10 @@ class AlphaVantageGoldenTest extends GoldenTest {
     assertEquals("US", p.country(), "\"USA\" as the other providers write it");
     assertEquals("USD", p.currency());
     assertEquals("https://www.ibm.com", p.website());
-    assertTrue(p.description().startsWith("International Business Machines Corporation (IBM) is a leading"), p.description());
+    assertTrue(
+        p.description()
+            .startsWith("International Business Machines Corporation (IBM) is a leading"),
+        p.description());
     assertNull(p.ceo());
     assertDecimal("246852600000", p.marketCap());
     assertNull(p.employees());
@@ -151,16 +175,22 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void annualIncomeStatement() {
     stubFunction("INCOME_STATEMENT", "alphavantage/income-statement-ibm.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "income", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "income", "annual")),
+            FinancialStatement.class);
 
     verifyCalled("INCOME_STATEMENT", "symbol", "IBM");
     assertEquals("IBM", s.symbol());
     assertEquals("income", s.statement());
     assertEquals("annual", s.period());
     assertEquals("USD", s.currency());
-    assertEquals(List.of(LocalDate.of(2023, 12, 31), LocalDate.of(2022, 12, 31)),
-        s.reports().stream().map(FinancialStatement.Report::fiscalDateEnding).toList(), "annualReports, newest first");
-    FinancialStatement.Income r = assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
+    assertEquals(
+        List.of(LocalDate.of(2023, 12, 31), LocalDate.of(2022, 12, 31)),
+        s.reports().stream().map(FinancialStatement.Report::fiscalDateEnding).toList(),
+        "annualReports, newest first");
+    FinancialStatement.Income r =
+        assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
     assertEquals("FY", r.fiscalPeriod());
     assertDecimal("61860000000", r.revenue());
     assertDecimal("27560000000", r.costOfRevenue());
@@ -175,10 +205,14 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void quarterlyIncomeStatementReadsQuarterlyReportsAndNoneAsNull() {
     stubFunction("INCOME_STATEMENT", "alphavantage/income-statement-ibm.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "income", "quarterly")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "income", "quarterly")),
+            FinancialStatement.class);
 
     assertEquals("quarterly", s.period());
-    assertEquals(List.of(LocalDate.of(2024, 9, 30), LocalDate.of(2024, 6, 30)),
+    assertEquals(
+        List.of(LocalDate.of(2024, 9, 30), LocalDate.of(2024, 6, 30)),
         s.reports().stream().map(FinancialStatement.Report::fiscalDateEnding).toList());
     FinancialStatement.Income q3 = (FinancialStatement.Income) s.reports().get(0);
     assertNull(q3.fiscalPeriod(), "Alpha Vantage does not say which fiscal quarter");
@@ -192,20 +226,26 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void balanceSheet() {
     stubFunction("BALANCE_SHEET", "alphavantage/balance-sheet-ibm.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "balance", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "balance", "annual")),
+            FinancialStatement.class);
 
     verifyCalled("BALANCE_SHEET", "symbol", "IBM");
     assertEquals("balance", s.statement());
     assertEquals(2, s.reports().size());
-    FinancialStatement.Balance r = assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
+    FinancialStatement.Balance r =
+        assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
     assertEquals(LocalDate.of(2023, 12, 31), r.fiscalDateEnding());
     assertEquals("FY", r.fiscalPeriod());
     assertDecimal("135241000000", r.totalAssets());
     assertDecimal("112628000000", r.totalLiabilities());
     assertDecimal("22533000000", r.totalEquity());
 
-    FinancialStatement quarterly = fetched(ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "balance", "quarterly")),
-        FinancialStatement.class);
+    FinancialStatement quarterly =
+        fetched(
+            ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "balance", "quarterly")),
+            FinancialStatement.class);
     FinancialStatement.Balance q = (FinancialStatement.Balance) quarterly.reports().get(0);
     assertEquals(LocalDate.of(2024, 9, 30), q.fiscalDateEnding());
     assertDecimal("134339000000", q.totalAssets());
@@ -215,18 +255,25 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void cashFlowGivesCapitalExpendituresAsAnOutflowAndDerivesFreeCashFlow() {
     stubFunction("CASH_FLOW", "alphavantage/cash-flow-ibm.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "cash_flow", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "cash_flow", "annual")),
+            FinancialStatement.class);
 
     verifyCalled("CASH_FLOW", "symbol", "IBM");
     assertEquals("cash_flow", s.statement());
-    FinancialStatement.CashFlow r = assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
+    FinancialStatement.CashFlow r =
+        assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
     assertEquals(LocalDate.of(2023, 12, 31), r.fiscalDateEnding());
     assertDecimal("13931000000", r.operatingCashFlow());
     assertDecimal("-1685000000", r.capitalExpenditure());
     assertDecimal("12246000000", r.freeCashFlow());
 
-    FinancialStatement quarterly = fetched(ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "cash_flow", "quarterly")),
-        FinancialStatement.class);
+    FinancialStatement quarterly =
+        fetched(
+            ProviderHarness.fetch(
+                kit, alphaVantage(), statementKey("IBM", "cash_flow", "quarterly")),
+            FinancialStatement.class);
     FinancialStatement.CashFlow june = (FinancialStatement.CashFlow) quarterly.reports().get(1);
     assertDecimal("2060000000", june.operatingCashFlow());
     assertNull(june.capitalExpenditure(), "\"None\"");
@@ -238,11 +285,16 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void symbolSearch() {
     stubFunction("SYMBOL_SEARCH", "alphavantage/symbol-search-tesco.json");
-    SymbolSearch s = roundTripped(ProviderHarness.fetch(kit, alphaVantage(), FetchKey.of(Dataset.SEARCH, "tesco")), SymbolSearch.class);
+    SymbolSearch s =
+        roundTripped(
+            ProviderHarness.fetch(kit, alphaVantage(), FetchKey.of(Dataset.SEARCH, "tesco")),
+            SymbolSearch.class);
 
     verifyCalled("SYMBOL_SEARCH", "keywords", "tesco");
     assertEquals("tesco", s.query());
-    assertEquals(List.of("TSCO.LON", "TSCDF", "TSCDY", "TCO2.FRK", "TCO0.FRK"), s.matches().stream().map(SymbolSearch.Match::symbol).toList());
+    assertEquals(
+        List.of("TSCO.LON", "TSCDF", "TSCDY", "TCO2.FRK", "TCO0.FRK"),
+        s.matches().stream().map(SymbolSearch.Match::symbol).toList());
     SymbolSearch.Match first = s.matches().get(0);
     assertEquals("Tesco PLC", first.name());
     assertEquals("Equity", first.type());
@@ -254,7 +306,10 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void searchWithoutMatchesIsAnEmptyAnswer() {
     stubFunction("SYMBOL_SEARCH", "alphavantage/symbol-search-none.json");
-    SymbolSearch s = roundTripped(ProviderHarness.fetch(kit, alphaVantage(), FetchKey.of(Dataset.SEARCH, "zzqx")), SymbolSearch.class);
+    SymbolSearch s =
+        roundTripped(
+            ProviderHarness.fetch(kit, alphaVantage(), FetchKey.of(Dataset.SEARCH, "zzqx")),
+            SymbolSearch.class);
     assertEquals(List.of(), s.matches());
   }
 
@@ -263,29 +318,39 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void endpointLabelsNameTheFunctionAndNeverTheKey() {
     var settings = ProviderHarness.settings("alphavantage", "http://127.0.0.1:1", "");
-    Map<FetchKey, String> expected = Map.of(
-        FetchKey.of(Dataset.QUOTE, "IBM"), "global_quote",
-        FetchKey.of(Dataset.COMPANY, "IBM"), "overview",
-        statementKey("IBM", "income", "annual"), "income_statement",
-        statementKey("IBM", "balance", "quarterly"), "balance_sheet",
-        statementKey("IBM", "cash_flow", "annual"), "cash_flow",
-        FetchKey.of(Dataset.SEARCH, "tesco"), "symbol_search");
+    Map<FetchKey, String> expected =
+        Map.of(
+            FetchKey.of(Dataset.QUOTE, "IBM"), "global_quote",
+            FetchKey.of(Dataset.COMPANY, "IBM"), "overview",
+            statementKey("IBM", "income", "annual"), "income_statement",
+            statementKey("IBM", "balance", "quarterly"), "balance_sheet",
+            statementKey("IBM", "cash_flow", "annual"), "cash_flow",
+            FetchKey.of(Dataset.SEARCH, "tesco"), "symbol_search");
     ProviderAdapter adapter = ProviderRegistry.adapterFor(settings).orElseThrow();
-    expected.forEach((key, label) -> {
-      ProviderRequest request = adapter.request(key, KEY);
-      assertEquals(label, request.endpoint());
-      assertTrue(request.pathAndQuery().endsWith("&apikey=" + KEY), request.pathAndQuery());
-      assertEquals(Map.of(), request.headers());
-    });
-    var daily = ProviderRegistry.adapterFor(ProviderHarness.settings("alphavantage", "http://127.0.0.1:1", DAILY)).orElseThrow();
-    assertEquals("time_series_daily", daily.request(FetchKey.of(Dataset.QUOTE, "IBM"), KEY).endpoint());
-    assertEquals(java.util.Set.of(Dataset.QUOTE, Dataset.FUNDAMENTALS, Dataset.COMPANY, Dataset.SEARCH), adapter.datasets());
+    expected.forEach(
+        (key, label) -> {
+          ProviderRequest request = adapter.request(key, KEY);
+          assertEquals(label, request.endpoint());
+          assertTrue(request.pathAndQuery().endsWith("&apikey=" + KEY), request.pathAndQuery());
+          assertEquals(Map.of(), request.headers());
+        });
+    var daily =
+        ProviderRegistry.adapterFor(
+                ProviderHarness.settings("alphavantage", "http://127.0.0.1:1", DAILY))
+            .orElseThrow();
+    assertEquals(
+        "time_series_daily", daily.request(FetchKey.of(Dataset.QUOTE, "IBM"), KEY).endpoint());
+    assertEquals(
+        java.util.Set.of(Dataset.QUOTE, Dataset.FUNDAMENTALS, Dataset.COMPANY, Dataset.SEARCH),
+        adapter.datasets());
   }
 
   @Test
   void anUnknownQuoteEndpointIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> AlphaVantageAdapter.parseQuoteEndpoint("intraday"));
-    assertEquals(AlphaVantageAdapter.QuoteEndpoint.DAILY, AlphaVantageAdapter.parseQuoteEndpoint(" Daily "));
+    assertThrows(
+        IllegalArgumentException.class, () -> AlphaVantageAdapter.parseQuoteEndpoint("intraday"));
+    assertEquals(
+        AlphaVantageAdapter.QuoteEndpoint.DAILY, AlphaVantageAdapter.parseQuoteEndpoint(" Daily "));
   }
 
   // ---------------------------------------------------------------- errors (all HTTP 200)
@@ -313,11 +378,13 @@ class AlphaVantageGoldenTest extends GoldenTest {
   void errorBodiesMapToTheirCodes(String dataset, String file, ProviderErrorCode code) {
     wiremock.stubFor(get(urlPathEqualTo("/query")).willReturn(okJson(golden(file))));
     boolean daily = dataset.equals("daily");
-    FetchKey key = switch (dataset) {
-      case "fundamentals" -> statementKey("IBM", "income", "annual");
-      case "search" -> FetchKey.of(Dataset.SEARCH, "ibm");
-      default -> FetchKey.of(Dataset.fromWireName(daily ? "quote" : dataset).orElseThrow(), "IBM");
-    };
+    FetchKey key =
+        switch (dataset) {
+          case "fundamentals" -> statementKey("IBM", "income", "annual");
+          case "search" -> FetchKey.of(Dataset.SEARCH, "ibm");
+          default ->
+              FetchKey.of(Dataset.fromWireName(daily ? "quote" : dataset).orElseThrow(), "IBM");
+        };
     var outcome = ProviderHarness.fetch(kit, provider("alphavantage", "", daily ? DAILY : ""), key);
     assertEquals(code, failed(outcome).error().code(), outcome.toString());
   }
@@ -340,21 +407,30 @@ class AlphaVantageGoldenTest extends GoldenTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"alphavantage/information-daily-limit.json", "alphavantage/information-daily-limit-thank-you.json"})
+  @CsvSource({
+    "alphavantage/information-daily-limit.json",
+    "alphavantage/information-daily-limit-thank-you.json"
+  })
   void theDailyLimitRestsTheKeyUntilTheNextUtcMidnight(String file) {
     stubFunction("OVERVIEW", file);
     ActorRef<ProviderActor.Command> provider = alphaVantageAt(EVENING, "");
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, provider, FetchKey.of(Dataset.COMPANY, "IBM")));
+    ProviderActor.Failed f =
+        failed(ProviderHarness.fetch(kit, provider, FetchKey.of(Dataset.COMPANY, "IBM")));
     assertEquals(ProviderErrorCode.RATE_LIMIT, f.error().code());
     assertEquals(Duration.ofMinutes(150), f.retryAfter(), "21:30 UTC to midnight");
-    assertFalse(f.error().message().contains(KEY), "the key Alpha Vantage quotes back is cut out: " + f.error().message());
+    assertFalse(
+        f.error().message().contains(KEY),
+        "the key Alpha Vantage quotes back is cut out: " + f.error().message());
 
     TestProbe<ProviderStatus> status = kit.createTestProbe();
     provider.tell(new ProviderActor.GetStatus(status.getRef()));
     KeyStatus key = status.receiveMessage().keys().get(0);
     assertEquals("cooling", key.state());
     long restsFor = key.coolingUntil().toEpochMilli() - System.currentTimeMillis();
-    assertTrue(restsFor > Duration.ofMinutes(149).toMillis() && restsFor <= Duration.ofMinutes(150).toMillis(), "rests " + restsFor + " ms");
+    assertTrue(
+        restsFor > Duration.ofMinutes(149).toMillis()
+            && restsFor <= Duration.ofMinutes(150).toMillis(),
+        "rests " + restsFor + " ms");
   }
 
   @Test
@@ -388,8 +464,12 @@ class AlphaVantageGoldenTest extends GoldenTest {
         "an array | []",
       })
   void invalidQuotesAreInvalidResponses(String description, String body) {
-    wiremock.stubFor(get(urlPathEqualTo("/query")).willReturn(aResponse().withStatus(200).withBody(body)));
-    assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed(ProviderHarness.fetch(kit, alphaVantage(), "IBM")).error().code(), description);
+    wiremock.stubFor(
+        get(urlPathEqualTo("/query")).willReturn(aResponse().withStatus(200).withBody(body)));
+    assertEquals(
+        ProviderErrorCode.INVALID_RESPONSE,
+        failed(ProviderHarness.fetch(kit, alphaVantage(), "IBM")).error().code(),
+        description);
   }
 
   @Test
@@ -402,7 +482,8 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void statementOfAnotherSymbolIsInvalid() {
     stubFunction("BALANCE_SHEET", "alphavantage/balance-sheet-ibm.json");
-    var outcome = ProviderHarness.fetch(kit, alphaVantage(), statementKey("MSFT", "balance", "annual"));
+    var outcome =
+        ProviderHarness.fetch(kit, alphaVantage(), statementKey("MSFT", "balance", "annual"));
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed(outcome).error().code());
   }
 
@@ -415,9 +496,13 @@ class AlphaVantageGoldenTest extends GoldenTest {
 
   @Test
   void aReportWithoutADateIsInvalid() {
-    wiremock.stubFor(get(urlPathEqualTo("/query")).willReturn(okJson(
-        "{\"symbol\":\"IBM\",\"annualReports\":[{\"fiscalDateEnding\":\"None\",\"totalRevenue\":\"61860000000\"}],\"quarterlyReports\":[]}")));
-    var outcome = ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "income", "annual"));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/query"))
+            .willReturn(
+                okJson(
+                    "{\"symbol\":\"IBM\",\"annualReports\":[{\"fiscalDateEnding\":\"None\",\"totalRevenue\":\"61860000000\"}],\"quarterlyReports\":[]}")));
+    var outcome =
+        ProviderHarness.fetch(kit, alphaVantage(), statementKey("IBM", "income", "annual"));
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed(outcome).error().code());
   }
 }

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Alpha Vantage's rate limits on a running node over real HTTP, against the built-in simulator:
- * its answers are all HTTP 200, so a {@code Note} or an {@code Information} must be read as a
- * refusal, not data. The request falls back to FMP, the key rests for as long as Alpha Vantage
- * says (a minute; until the next UTC midnight for the daily limit), the other key serves, and
- * nothing of the refusal is cached. Each test has a node of its own, as resting keys outlast it.
+ * Alpha Vantage's rate limits on a running node over real HTTP, against the built-in simulator: its
+ * answers are all HTTP 200, so a {@code Note} or an {@code Information} must be read as a refusal,
+ * not data. The request falls back to FMP, the key rests for as long as Alpha Vantage says (a
+ * minute; until the next UTC midnight for the daily limit), the other key serves, and nothing of
+ * the refusal is cached. Each test has a node of its own, as resting keys outlast it.
  */
 @ExtendWith(LogCapturingExtension.class)
 class AlphaVantageRateLimitTest {
@@ -37,17 +37,25 @@ class AlphaVantageRateLimitTest {
   @BeforeEach
   void start() {
     int simulatorPort = FreePorts.next();
-    node = TestNode.start(String.join("\n",
-        "marketgate.simulator.mode = on",
-        "marketgate.simulator.port = " + simulatorPort,
-        "marketgate.simulator.providers = all",
-        // A provider with keys of its own is not one the simulator stands in for: point it there.
-        "marketgate.providers.alphavantage.base-url = \"http://127.0.0.1:" + simulatorPort + "/alphavantage\"",
-        "marketgate.providers.alphavantage.api-key = \"av-key-one-0001,av-key-two-0002\"",
-        "marketgate.datasets.quote = [alphavantage, fmp]"));
+    node =
+        TestNode.start(
+            String.join(
+                "\n",
+                "marketgate.simulator.mode = on",
+                "marketgate.simulator.port = " + simulatorPort,
+                "marketgate.simulator.providers = all",
+                // A provider with keys of its own is not one the simulator stands in for: point it
+                // there.
+                "marketgate.providers.alphavantage.base-url = \"http://127.0.0.1:"
+                    + simulatorPort
+                    + "/alphavantage\"",
+                "marketgate.providers.alphavantage.api-key = \"av-key-one-0001,av-key-two-0002\"",
+                "marketgate.datasets.quote = [alphavantage, fmp]"));
     // The first call of a cold node may miss its deadline on a busy machine; the tests start warm.
     int[] n = {0};
-    Eventually.await(Duration.ofSeconds(20), "Alpha Vantage to answer",
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "Alpha Vantage to answer",
         () -> quote("AVW" + (char) ('A' + n[0]++)).get("provider_used").asText().equals(AV));
   }
 
@@ -80,7 +88,8 @@ class AlphaVantageRateLimitTest {
   }
 
   private static JsonNode cooling(Map<String, JsonNode> keys) {
-    List<JsonNode> cooling = keys.values().stream().filter(k -> k.get("state").asText().equals("cooling")).toList();
+    List<JsonNode> cooling =
+        keys.values().stream().filter(k -> k.get("state").asText().equals("cooling")).toList();
     assertEquals(1, cooling.size(), keys.toString());
     return cooling.get(0);
   }
@@ -91,11 +100,16 @@ class AlphaVantageRateLimitTest {
     JsonNode error = answer.at("/metadata/errors/0");
     assertEquals(AV, error.get("provider").asText());
     assertEquals("RATE_LIMIT", error.get("code").asText());
-    assertDecimal(SimulatedMarket.quote(answer.get("symbol").asText()).price().toPlainString(), answer.at("/data/price"));
+    assertDecimal(
+        SimulatedMarket.quote(answer.get("symbol").asText()).price().toPlainString(),
+        answer.at("/data/price"));
   }
 
   private static void assertDecimal(String expected, JsonNode actual) {
-    assertEquals(0, new java.math.BigDecimal(expected).compareTo(actual.decimalValue()), "expected " + expected + " got " + actual);
+    assertEquals(
+        0,
+        new java.math.BigDecimal(expected).compareTo(actual.decimalValue()),
+        "expected " + expected + " got " + actual);
   }
 
   @Test
@@ -106,15 +120,22 @@ class AlphaVantageRateLimitTest {
     long sent = System.currentTimeMillis();
     JsonNode refused = quote("AVNA");
     assertFellBackToFmp(refused);
-    assertTrue(refused.at("/metadata/errors/0/message").asText().contains("call frequency"), refused.toString());
+    assertTrue(
+        refused.at("/metadata/errors/0/message").asText().contains("call frequency"),
+        refused.toString());
     assertEquals(1, node.simulator().callsOf(AV).size());
-    assertEquals(200, node.simulator().callsOf(AV).get(0).status(), "Alpha Vantage's Note comes with status 200");
+    assertEquals(
+        200,
+        node.simulator().callsOf(AV).get(0).status(),
+        "Alpha Vantage's Note comes with status 200");
 
     Map<String, JsonNode> keys = keys();
     JsonNode resting = cooling(keys);
     assertEquals(1, resting.get("rate_limited").asLong());
     long restsUntil = Instant.parse(resting.get("cooling_until").asText()).toEpochMilli();
-    assertTrue(restsUntil >= sent + 59_000 && restsUntil <= System.currentTimeMillis() + 60_000, "rests a minute: " + resting);
+    assertTrue(
+        restsUntil >= sent + 59_000 && restsUntil <= System.currentTimeMillis() + 60_000,
+        "rests a minute: " + resting);
     String restingKey = resting.get("key").asText();
     String otherKey = restingKey.equals("****0001") ? "****0002" : "****0001";
     assertEquals("active", keys.get(otherKey).get("state").asText());
@@ -124,9 +145,13 @@ class AlphaVantageRateLimitTest {
     assertDecimal(SimulatedMarket.quote("AVNB").price().toPlainString(), served.at("/data/price"));
     Map<String, JsonNode> after = keys();
     assertEquals(uses(before, otherKey) + 1, uses(after, otherKey), "the other key served");
-    assertEquals(uses(before, restingKey) + 1, uses(after, restingKey), "the resting key was used for the Note only");
+    assertEquals(
+        uses(before, restingKey) + 1,
+        uses(after, restingKey),
+        "the resting key was used for the Note only");
 
-    // What was cached for AVNA is FMP's quote, not the Note; asked afresh, Alpha Vantage is called again.
+    // What was cached for AVNA is FMP's quote, not the Note; asked afresh, Alpha Vantage is called
+    // again.
     JsonNode cached = quote("AVNA");
     assertTrue(cached.get("cached").asBoolean());
     assertEquals("fmp", cached.get("source").asText(), cached.toString());
@@ -145,12 +170,15 @@ class AlphaVantageRateLimitTest {
     JsonNode refused = quote("AVND");
     Instant after = Instant.now();
     assertFellBackToFmp(refused);
-    assertTrue(refused.at("/metadata/errors/0/message").asText().contains("25 requests per day"), refused.toString());
+    assertTrue(
+        refused.at("/metadata/errors/0/message").asText().contains("25 requests per day"),
+        refused.toString());
 
     JsonNode resting = cooling(keys());
     Instant restsUntil = Instant.parse(resting.get("cooling_until").asText());
     List<Instant> midnights = List.of(nextUtcMidnight(before), nextUtcMidnight(after));
-    assertTrue(midnights.stream().anyMatch(m -> Duration.between(restsUntil, m).abs().toMillis() < 2000),
+    assertTrue(
+        midnights.stream().anyMatch(m -> Duration.between(restsUntil, m).abs().toMillis() < 2000),
         "rests until " + restsUntil + ", not the next UTC midnight " + midnights);
 
     JsonNode served = quote("AVNE");
@@ -159,6 +187,9 @@ class AlphaVantageRateLimitTest {
   }
 
   private static Instant nextUtcMidnight(Instant t) {
-    return LocalDate.ofInstant(t, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    return LocalDate.ofInstant(t, ZoneOffset.UTC)
+        .plusDays(1)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant();
   }
 }

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Recorded FMP bodies of every dataset, in both the {@code /stable} and the legacy {@code
- * /api/v3} layouts, served over real HTTP: the request sent, the normalised values field by
- * field, the multi-symbol quote call, and each documented error shape.
+ * Recorded FMP bodies of every dataset, in both the {@code /stable} and the legacy {@code /api/v3}
+ * layouts, served over real HTTP: the request sent, the normalised values field by field, the
+ * multi-symbol quote call, and each documented error shape.
  */
 class FmpGoldenTest extends GoldenTest {
   private static final String KEY = "golden-key-1234";
@@ -66,19 +66,24 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableAnnualIncomeStatement() {
     stub("/stable/income-statement", "fmp/stable-income-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "income", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "income", "annual")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/income-statement"))
-        .withQueryParam("symbol", equalTo("AAPL"))
-        .withQueryParam("period", equalTo("annual"))
-        .withQueryParam("limit", equalTo("8"))
-        .withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/income-statement"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("period", equalTo("annual"))
+            .withQueryParam("limit", equalTo("8"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("AAPL", s.symbol());
     assertEquals("income", s.statement());
     assertEquals("annual", s.period());
     assertEquals("USD", s.currency());
     assertEquals(1, s.reports().size());
-    FinancialStatement.Income r = assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
+    FinancialStatement.Income r =
+        assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
     assertEquals(LocalDate.of(2024, 9, 28), r.fiscalDateEnding());
     assertEquals("FY", r.fiscalPeriod());
     assertDecimal("391035000000", r.revenue());
@@ -93,11 +98,15 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableQuarterlyIncomeStatementAsksForQuarters() {
     stub("/stable/income-statement", "fmp/stable-income-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "income", "quarterly")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "income", "quarterly")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/income-statement"))
-        .withQueryParam("symbol", equalTo("AAPL"))
-        .withQueryParam("period", equalTo("quarter")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/income-statement"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("period", equalTo("quarter")));
     assertEquals("quarterly", s.period());
     assertDecimal("6.08", ((FinancialStatement.Income) s.reports().get(0)).epsDiluted());
   }
@@ -105,13 +114,20 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableBalanceSheet() {
     stub("/stable/balance-sheet-statement", "fmp/stable-balance-sheet-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "balance", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "balance", "annual")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/balance-sheet-statement"))
-        .withQueryParam("symbol", equalTo("AAPL")).withQueryParam("period", equalTo("annual")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/balance-sheet-statement"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("period", equalTo("annual"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("balance", s.statement());
     assertEquals("USD", s.currency());
-    FinancialStatement.Balance r = assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
+    FinancialStatement.Balance r =
+        assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
     assertEquals(LocalDate.of(2024, 9, 28), r.fiscalDateEnding());
     assertEquals("FY", r.fiscalPeriod());
     assertDecimal("364980000000", r.totalAssets());
@@ -122,12 +138,19 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableCashFlowStatement() {
     stub("/stable/cash-flow-statement", "fmp/stable-cash-flow-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "cash_flow", "quarterly")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "cash_flow", "quarterly")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/cash-flow-statement"))
-        .withQueryParam("symbol", equalTo("AAPL")).withQueryParam("period", equalTo("quarter")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/cash-flow-statement"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("period", equalTo("quarter"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("cash_flow", s.statement());
-    FinancialStatement.CashFlow r = assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
+    FinancialStatement.CashFlow r =
+        assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
     assertEquals(LocalDate.of(2024, 9, 28), r.fiscalDateEnding());
     assertDecimal("118254000000", r.operatingCashFlow());
     assertDecimal("-9447000000", r.capitalExpenditure());
@@ -143,7 +166,8 @@ class FmpGoldenTest extends GoldenTest {
     JsonNode report = encoded.path("reports").path(0);
     assertEquals("2024-09-28", report.path("fiscal_date_ending").asText());
     assertEquals(0, new BigDecimal("6.08").compareTo(report.path("eps_diluted").decimalValue()));
-    assertEquals(0, new BigDecimal("391035000000").compareTo(report.path("revenue").decimalValue()));
+    assertEquals(
+        0, new BigDecimal("391035000000").compareTo(report.path("revenue").decimalValue()));
   }
 
   // ---------------------------------------------------------------- statements, legacy v3 layout
@@ -151,14 +175,19 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void legacyIncomeStatementReadsFillingDateLayoutAndLowerCaseEpsDiluted() {
     stub("/api/v3/income-statement/AAPL", "fmp/v3-income-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, legacy(), statementKey("AAPL", "income", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, legacy(), statementKey("AAPL", "income", "annual")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/income-statement/AAPL"))
-        .withQueryParam("period", equalTo("annual"))
-        .withQueryParam("limit", equalTo("8"))
-        .withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/income-statement/AAPL"))
+            .withQueryParam("period", equalTo("annual"))
+            .withQueryParam("limit", equalTo("8"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("USD", s.currency());
-    FinancialStatement.Income r = assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
+    FinancialStatement.Income r =
+        assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
     assertEquals(LocalDate.of(2020, 9, 26), r.fiscalDateEnding());
     assertEquals("FY", r.fiscalPeriod());
     assertDecimal("274515000000", r.revenue());
@@ -173,12 +202,18 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void legacyQuarterlyBalanceSheetWithoutReportedCurrency() {
     stub("/api/v3/balance-sheet-statement/AAPL", "fmp/v3-balance-sheet-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, legacy(), statementKey("AAPL", "balance", "quarterly")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, legacy(), statementKey("AAPL", "balance", "quarterly")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/balance-sheet-statement/AAPL"))
-        .withQueryParam("period", equalTo("quarter")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/balance-sheet-statement/AAPL"))
+            .withQueryParam("period", equalTo("quarter"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertNull(s.currency(), "the 2020 v3 answer has no reportedCurrency");
-    FinancialStatement.Balance r = assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
+    FinancialStatement.Balance r =
+        assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
     assertEquals(LocalDate.of(2019, 9, 28), r.fiscalDateEnding());
     assertEquals("FY", r.fiscalPeriod());
     assertDecimal("338516000000", r.totalAssets());
@@ -189,10 +224,16 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void legacyCashFlowStatement() {
     stub("/api/v3/cash-flow-statement/AAPL", "fmp/v3-cash-flow-statement-aapl.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, legacy(), statementKey("AAPL", "cash_flow", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, legacy(), statementKey("AAPL", "cash_flow", "annual")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/cash-flow-statement/AAPL")).withQueryParam("period", equalTo("annual")));
-    FinancialStatement.CashFlow r = assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/cash-flow-statement/AAPL"))
+            .withQueryParam("period", equalTo("annual")));
+    FinancialStatement.CashFlow r =
+        assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
     assertEquals(LocalDate.of(2019, 9, 28), r.fiscalDateEnding());
     assertDecimal("69391000000", r.operatingCashFlow());
     assertDecimal("-10495000000", r.capitalExpenditure());
@@ -204,10 +245,15 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableCompanyProfileWithEmployeesAsString() {
     stub("/stable/profile", "fmp/stable-profile-aapl.json");
-    CompanyProfile p = roundTripped(ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.COMPANY, "AAPL")), CompanyProfile.class);
+    CompanyProfile p =
+        roundTripped(
+            ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.COMPANY, "AAPL")),
+            CompanyProfile.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/profile"))
-        .withQueryParam("symbol", equalTo("AAPL")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/profile"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("AAPL", p.symbol());
     assertEquals("Apple Inc.", p.name());
     assertEquals("NASDAQ", p.exchange());
@@ -216,7 +262,9 @@ class FmpGoldenTest extends GoldenTest {
     assertEquals("US", p.country());
     assertEquals("USD", p.currency());
     assertEquals("https://www.apple.com", p.website());
-    assertTrue(p.description().startsWith("Apple Inc. designs, manufactures, and markets smartphones"), p.description());
+    assertTrue(
+        p.description().startsWith("Apple Inc. designs, manufactures, and markets smartphones"),
+        p.description());
     assertEquals("Mr. Timothy D. Cook", p.ceo());
     assertDecimal("3500823120000", p.marketCap());
     assertEquals(164000L, p.employees(), "fullTimeEmployees comes as the string \"164000\"");
@@ -225,9 +273,14 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void legacyCompanyProfileReadsMktCapAndTheExchangeCode() {
     stub("/api/v3/profile/AAPL", "fmp/v3-profile-aapl.json");
-    CompanyProfile p = roundTripped(ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.COMPANY, "AAPL")), CompanyProfile.class);
+    CompanyProfile p =
+        roundTripped(
+            ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.COMPANY, "AAPL")),
+            CompanyProfile.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/profile/AAPL")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/profile/AAPL"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("AAPL", p.symbol());
     assertEquals("Apple Inc", p.name());
     assertEquals("NASDAQ", p.exchange(), "exchangeShortName, not the full name in \"exchange\"");
@@ -246,16 +299,28 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableEarningsWithUpcomingReportsWithoutActuals() {
     stub("/stable/earnings", "fmp/stable-earnings-aapl.json");
-    Earnings e = roundTripped(ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.EARNINGS, "AAPL")), Earnings.class);
+    Earnings e =
+        roundTripped(
+            ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.EARNINGS, "AAPL")),
+            Earnings.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/earnings"))
-        .withQueryParam("symbol", equalTo("AAPL")).withQueryParam("limit", equalTo("20")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/earnings"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("limit", equalTo("20"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("AAPL", e.symbol());
     assertEquals(6, e.events().size());
     assertEquals(
-        List.of(LocalDate.of(2026, 4, 26), LocalDate.of(2026, 1, 28), LocalDate.of(2025, 10, 30), LocalDate.of(2025, 7, 31),
-            LocalDate.of(2025, 5, 1), LocalDate.of(2025, 1, 30)),
-        e.events().stream().map(Earnings.Event::date).toList(), "newest first");
+        List.of(
+            LocalDate.of(2026, 4, 26),
+            LocalDate.of(2026, 1, 28),
+            LocalDate.of(2025, 10, 30),
+            LocalDate.of(2025, 7, 31),
+            LocalDate.of(2025, 5, 1),
+            LocalDate.of(2025, 1, 30)),
+        e.events().stream().map(Earnings.Event::date).toList(),
+        "newest first");
     Earnings.Event future = e.events().get(0);
     assertNull(future.epsActual());
     assertNull(future.epsEstimate());
@@ -280,10 +345,15 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void legacyHistoricalEarningCalendar() {
     stub("/api/v3/historical/earning_calendar/AAPL", "fmp/v3-earning-calendar-aapl.json");
-    Earnings e = roundTripped(ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.EARNINGS, "AAPL")), Earnings.class);
+    Earnings e =
+        roundTripped(
+            ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.EARNINGS, "AAPL")),
+            Earnings.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/historical/earning_calendar/AAPL"))
-        .withQueryParam("limit", equalTo("20")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/historical/earning_calendar/AAPL"))
+            .withQueryParam("limit", equalTo("20"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals(6, e.events().size());
     Earnings.Event upcoming = e.events().get(0);
     assertEquals(LocalDate.of(2024, 5, 2), upcoming.date());
@@ -305,7 +375,10 @@ class FmpGoldenTest extends GoldenTest {
 
   private static void assertDecimal(String expected, BigDecimal actual, String what) {
     assertNotNull(actual, what);
-    assertEquals(0, new BigDecimal(expected).compareTo(actual), what + ": expected " + expected + " got " + actual);
+    assertEquals(
+        0,
+        new BigDecimal(expected).compareTo(actual),
+        what + ": expected " + expected + " got " + actual);
   }
 
   // ---------------------------------------------------------------- search
@@ -313,21 +386,34 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableSymbolSearch() {
     stub("/stable/search-symbol", "fmp/stable-search-symbol-aapl.json");
-    SymbolSearch s = roundTripped(ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.SEARCH, "aapl")), SymbolSearch.class);
+    SymbolSearch s =
+        roundTripped(
+            ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.SEARCH, "aapl")),
+            SymbolSearch.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/search-symbol"))
-        .withQueryParam("query", equalTo("aapl")).withQueryParam("limit", equalTo("20")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/search-symbol"))
+            .withQueryParam("query", equalTo("aapl"))
+            .withQueryParam("limit", equalTo("20"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("aapl", s.query());
-    assertEquals(List.of(new SymbolSearch.Match("AAPL", "Apple Inc.", "NASDAQ", null, "USD")), s.matches());
+    assertEquals(
+        List.of(new SymbolSearch.Match("AAPL", "Apple Inc.", "NASDAQ", null, "USD")), s.matches());
   }
 
   @Test
   void legacySearchReadsExchangeShortName() {
     stub("/api/v3/search", "fmp/v3-search-aa.json");
-    SymbolSearch s = roundTripped(ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.SEARCH, "aa")), SymbolSearch.class);
+    SymbolSearch s =
+        roundTripped(
+            ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.SEARCH, "aa")),
+            SymbolSearch.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/search"))
-        .withQueryParam("query", equalTo("aa")).withQueryParam("limit", equalTo("20")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/search"))
+            .withQueryParam("query", equalTo("aa"))
+            .withQueryParam("limit", equalTo("20"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals(
         List.of(
             new SymbolSearch.Match("PRAA", "PRA Group, Inc.", "NASDAQ", null, "USD"),
@@ -337,8 +423,12 @@ class FmpGoldenTest extends GoldenTest {
 
   @Test
   void searchWithoutMatchesIsAnEmptyAnswer() {
-    wiremock.stubFor(get(urlPathEqualTo("/stable/search-symbol")).willReturn(okJson(golden("fmp/empty.json"))));
-    SymbolSearch s = fetched(ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.SEARCH, "zzzzqx")), SymbolSearch.class);
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/search-symbol")).willReturn(okJson(golden("fmp/empty.json"))));
+    SymbolSearch s =
+        fetched(
+            ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.SEARCH, "zzzzqx")),
+            SymbolSearch.class);
     assertEquals(List.of(), s.matches());
   }
 
@@ -347,10 +437,15 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableStockNews() {
     stub("/stable/news/stock", "fmp/stable-news-stock-aapl.json");
-    News n = roundTripped(ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.NEWS, "AAPL")), News.class);
+    News n =
+        roundTripped(
+            ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.NEWS, "AAPL")), News.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/news/stock"))
-        .withQueryParam("symbols", equalTo("AAPL")).withQueryParam("limit", equalTo("20")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/news/stock"))
+            .withQueryParam("symbols", equalTo("AAPL"))
+            .withQueryParam("limit", equalTo("20"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals("AAPL", n.symbol());
     assertEquals(1, n.articles().size());
     News.Article a = n.articles().get(0);
@@ -359,23 +454,41 @@ class FmpGoldenTest extends GoldenTest {
     assertEquals(
         "https://www.reuters.com/sustainability/boards-policy-regulation/cfpb-ends-monitoring-apple-us-bank-years-ahead-schedule-2025-09-23/",
         a.url());
-    assertEquals(Instant.parse("2025-09-23T01:31:48Z"), a.publishedAt(), "2025-09-22 21:31:48 New York time");
-    assertTrue(a.description().startsWith("The Consumer Financial Protection Bureau has scraped settlements"), a.description());
+    assertEquals(
+        Instant.parse("2025-09-23T01:31:48Z"),
+        a.publishedAt(),
+        "2025-09-22 21:31:48 New York time");
+    assertTrue(
+        a.description()
+            .startsWith("The Consumer Financial Protection Bureau has scraped settlements"),
+        a.description());
   }
 
   @Test
   void legacyStockNewsUsesSiteAsSource() {
     stub("/api/v3/stock_news", "fmp/v3-stock-news-aapl.json");
-    News n = roundTripped(ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.NEWS, "AAPL")), News.class);
+    News n =
+        roundTripped(
+            ProviderHarness.fetch(kit, legacy(), FetchKey.of(Dataset.NEWS, "AAPL")), News.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/stock_news"))
-        .withQueryParam("tickers", equalTo("AAPL")).withQueryParam("limit", equalTo("20")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/stock_news"))
+            .withQueryParam("tickers", equalTo("AAPL"))
+            .withQueryParam("limit", equalTo("20"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals(3, n.articles().size());
     News.Article a = n.articles().get(0);
-    assertEquals("Top 7 Stocks to Consider as Virtual and Augmented Reality Take Center Stage Again", a.title());
+    assertEquals(
+        "Top 7 Stocks to Consider as Virtual and Augmented Reality Take Center Stage Again",
+        a.title());
     assertEquals("InvestorPlace", a.source());
-    assertEquals("https://investorplace.com/2023/10/top-7-stocks-to-consider-as-virtual-and-augmented-reality-take-center-stage-again/", a.url());
-    assertEquals(Instant.parse("2023-10-16T07:24:48Z"), a.publishedAt(), "2023-10-16 03:24:48 New York time");
+    assertEquals(
+        "https://investorplace.com/2023/10/top-7-stocks-to-consider-as-virtual-and-augmented-reality-take-center-stage-again/",
+        a.url());
+    assertEquals(
+        Instant.parse("2023-10-16T07:24:48Z"),
+        a.publishedAt(),
+        "2023-10-16 03:24:48 New York time");
     assertEquals(
         "Virtual reality stocks flamed out beginning in late 2021, some very dramatically. 2022 was exceptionally tough on all things tech.",
         a.description());
@@ -385,10 +498,14 @@ class FmpGoldenTest extends GoldenTest {
 
   // ---------------------------------------------------------------- multi-symbol quotes
 
-  private ProviderActor.BatchOutcome fetchBatch(ActorRef<ProviderActor.Command> provider, String... symbols) {
+  private ProviderActor.BatchOutcome fetchBatch(
+      ActorRef<ProviderActor.Command> provider, String... symbols) {
     TestProbe<ProviderActor.BatchOutcome> probe = kit.createTestProbe();
-    List<FetchKey> keys = java.util.Arrays.stream(symbols).map(s -> FetchKey.of(Dataset.QUOTE, s)).toList();
-    provider.tell(new ProviderActor.FetchBatch(keys, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
+    List<FetchKey> keys =
+        java.util.Arrays.stream(symbols).map(s -> FetchKey.of(Dataset.QUOTE, s)).toList();
+    provider.tell(
+        new ProviderActor.FetchBatch(
+            keys, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
@@ -403,8 +520,10 @@ class FmpGoldenTest extends GoldenTest {
     stub("/stable/batch-quote", "fmp/stable-batch-quote-aapl-gspc.json");
     ProviderActor.BatchOutcome batch = fetchBatch(stable(), "AAPL", "^GSPC", "ZZZZ");
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/batch-quote"))
-        .withQueryParam("symbols", equalTo("AAPL,^GSPC,ZZZZ")).withQueryParam("apikey", equalTo(KEY)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/batch-quote"))
+            .withQueryParam("symbols", equalTo("AAPL,^GSPC,ZZZZ"))
+            .withQueryParam("apikey", equalTo(KEY)));
     assertEquals(3, batch.outcomes().size());
     Quote aapl = roundTripped(outcomeOf(batch, "AAPL"), Quote.class);
     assertEquals("AAPL", aapl.symbol());
@@ -426,18 +545,26 @@ class FmpGoldenTest extends GoldenTest {
     assertEquals(1498664000L, index.volume());
     assertNull(index.currency(), "INDEX is not a US listing venue");
     assertEquals(Instant.ofEpochSecond(1753374601), index.asOf());
-    assertEquals(ProviderErrorCode.NOT_FOUND, failure(outcomeOf(batch, "ZZZZ")), "a symbol the answer leaves out");
+    assertEquals(
+        ProviderErrorCode.NOT_FOUND,
+        failure(outcomeOf(batch, "ZZZZ")),
+        "a symbol the answer leaves out");
   }
 
   @Test
   void legacyBatchQuoteUsesTheCommaSeparatedPath() {
-    wiremock.stubFor(get(urlPathMatching("/api/v3/quote/.*")).willReturn(okJson(golden("fmp/v3-quote-aapl.json"))));
+    wiremock.stubFor(
+        get(urlPathMatching("/api/v3/quote/.*"))
+            .willReturn(okJson(golden("fmp/v3-quote-aapl.json"))));
     ProviderActor.BatchOutcome batch = fetchBatch(legacy(), "AAPL", "MSFT");
 
     var requests = wiremock.findAll(getRequestedFor(urlPathMatching("/api/v3/quote/.*")));
     assertEquals(1, requests.size());
     String path = requests.get(0).getUrl();
-    assertTrue(path.startsWith("/api/v3/quote/AAPL%2CMSFT?") || path.startsWith("/api/v3/quote/AAPL,MSFT?"), path);
+    assertTrue(
+        path.startsWith("/api/v3/quote/AAPL%2CMSFT?")
+            || path.startsWith("/api/v3/quote/AAPL,MSFT?"),
+        path);
     assertEquals(KEY, requests.get(0).queryParameter("apikey").firstValue());
     Quote aapl = roundTripped(outcomeOf(batch, "AAPL"), Quote.class);
     assertDecimal("145.775", aapl.price());
@@ -452,7 +579,9 @@ class FmpGoldenTest extends GoldenTest {
     "fmp/error-restricted-endpoint.txt, 402, NOT_ENTITLED",
   })
   void batchErrorsApplyToEverySymbol(String file, int status, ProviderErrorCode code) {
-    wiremock.stubFor(get(urlPathEqualTo("/stable/batch-quote")).willReturn(aResponse().withStatus(status).withBody(golden(file))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/batch-quote"))
+            .willReturn(aResponse().withStatus(status).withBody(golden(file))));
     ProviderActor.BatchOutcome batch = fetchBatch(stable(), "AAPL", "MSFT");
     assertEquals(code, failure(outcomeOf(batch, "AAPL")));
     assertEquals(code, failure(outcomeOf(batch, "MSFT")));
@@ -477,11 +606,19 @@ class FmpGoldenTest extends GoldenTest {
     "stable, company, fmp/empty.json, 200, NOT_FOUND",
     "legacy, earnings, fmp/empty.json, 200, NOT_FOUND",
   })
-  void errorBodiesMapToTheirCodes(String layout, String dataset, String file, int status, ProviderErrorCode code) {
-    wiremock.stubFor(get(urlPathMatching(layout.equals("stable") ? "/stable/.*" : "/api/v3/.*"))
-        .willReturn(aResponse().withStatus(status)
-            .withHeader("Content-Type", file.endsWith(".txt") ? "text/plain; charset=utf-8" : "application/json; charset=utf-8")
-            .withBody(golden(file))));
+  void errorBodiesMapToTheirCodes(
+      String layout, String dataset, String file, int status, ProviderErrorCode code) {
+    wiremock.stubFor(
+        get(urlPathMatching(layout.equals("stable") ? "/stable/.*" : "/api/v3/.*"))
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader(
+                        "Content-Type",
+                        file.endsWith(".txt")
+                            ? "text/plain; charset=utf-8"
+                            : "application/json; charset=utf-8")
+                    .withBody(golden(file))));
     FetchKey key = FetchKey.of(Dataset.fromWireName(dataset).orElseThrow(), "AAPL");
     var outcome = ProviderHarness.fetch(kit, layout.equals("stable") ? stable() : legacy(), key);
     assertEquals(code, failure(outcome), outcome.toString());
@@ -523,21 +660,31 @@ class FmpGoldenTest extends GoldenTest {
    */
   @Test
   void numbersGivenAsFormattedStringsAreRead() {
-    ArrayNode body = (ArrayNode) Json.parse(golden("fmp/stable-profile-aapl.json").getBytes(StandardCharsets.UTF_8));
+    ArrayNode body =
+        (ArrayNode)
+            Json.parse(golden("fmp/stable-profile-aapl.json").getBytes(StandardCharsets.UTF_8));
     ObjectNode profile = (ObjectNode) body.get(0);
     profile.put("marketCap", "$3,500,823,120,000");
     profile.put("fullTimeEmployees", "164,000");
     wiremock.stubFor(get(urlPathEqualTo("/stable/profile")).willReturn(okJson(body.toString())));
-    CompanyProfile p = fetched(ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.COMPANY, "AAPL")), CompanyProfile.class);
+    CompanyProfile p =
+        fetched(
+            ProviderHarness.fetch(kit, stable(), FetchKey.of(Dataset.COMPANY, "AAPL")),
+            CompanyProfile.class);
     assertDecimal("3500823120000", p.marketCap());
     assertEquals(164000L, p.employees());
   }
 
   @Test
   void unreadableNumberIsInvalid() {
-    ArrayNode body = (ArrayNode) Json.parse(golden("fmp/stable-balance-sheet-statement-aapl.json").getBytes(StandardCharsets.UTF_8));
+    ArrayNode body =
+        (ArrayNode)
+            Json.parse(
+                golden("fmp/stable-balance-sheet-statement-aapl.json")
+                    .getBytes(StandardCharsets.UTF_8));
     ((ObjectNode) body.get(0)).put("totalAssets", "n.a. (restated)");
-    wiremock.stubFor(get(urlPathEqualTo("/stable/balance-sheet-statement")).willReturn(okJson(body.toString())));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/balance-sheet-statement")).willReturn(okJson(body.toString())));
     var outcome = ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "balance", "annual"));
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failure(outcome));
   }

@@ -37,21 +37,28 @@ class FredGoldenTest extends GoldenTest {
       assertNull(o.value(), "missing value on " + date);
     } else {
       assertNotNull(o.value(), "value on " + date);
-      assertEquals(0, new BigDecimal(value).compareTo(o.value()), date + ": expected " + value + " got " + o.value());
+      assertEquals(
+          0,
+          new BigDecimal(value).compareTo(o.value()),
+          date + ": expected " + value + " got " + o.value());
     }
   }
 
   @Test
   void documentedAnnualSeries() {
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations")).willReturn(okJson(golden("fred/series-observations-gnpca.json"))));
-    EconomicSeries s = series(ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations"))
+            .willReturn(okJson(golden("fred/series-observations-gnpca.json"))));
+    EconomicSeries s =
+        series(ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA")));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/series/observations"))
-        .withQueryParam("series_id", equalTo("GNPCA"))
-        .withQueryParam("api_key", equalTo("golden-key-1234"))
-        .withQueryParam("file_type", equalTo("json"))
-        .withQueryParam("sort_order", equalTo("desc"))
-        .withQueryParam("limit", equalTo("120")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/series/observations"))
+            .withQueryParam("series_id", equalTo("GNPCA"))
+            .withQueryParam("api_key", equalTo("golden-key-1234"))
+            .withQueryParam("file_type", equalTo("json"))
+            .withQueryParam("sort_order", equalTo("desc"))
+            .withQueryParam("limit", equalTo("120")));
     assertEquals("GNPCA", s.seriesId());
     assertEquals("lin", s.units());
     assertEquals(5, s.observations().size());
@@ -64,10 +71,15 @@ class FredGoldenTest extends GoldenTest {
 
   @Test
   void dailySeriesWithHolidaysReadsDotAsMissing() {
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations")).willReturn(okJson(golden("fred/series-observations-t10yff.json"))));
-    EconomicSeries s = series(ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "T10YFF")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations"))
+            .willReturn(okJson(golden("fred/series-observations-t10yff.json"))));
+    EconomicSeries s =
+        series(ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "T10YFF")));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/series/observations")).withQueryParam("series_id", equalTo("T10YFF")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/series/observations"))
+            .withQueryParam("series_id", equalTo("T10YFF")));
     assertEquals("T10YFF", s.seriesId());
     assertEquals("lin", s.units());
     List<EconomicSeries.Observation> o = s.observations();
@@ -85,7 +97,9 @@ class FredGoldenTest extends GoldenTest {
 
   @Test
   void missingValueIsEncodedAsNull() {
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations")).willReturn(okJson(golden("fred/series-observations-t10yff.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations"))
+            .willReturn(okJson(golden("fred/series-observations-t10yff.json"))));
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "T10YFF"));
     var encoded = Json.parse(assertInstanceOf(ProviderActor.Fetched.class, outcome).data());
     assertEquals("T10YFF", encoded.path("series_id").asText());
@@ -97,14 +111,19 @@ class FredGoldenTest extends GoldenTest {
   void observationsComeBackOldestFirstWhateverTheOrderOfTheAnswer() {
     // The adapter asks for sort_order=desc; the documented answer above is ascending. Serve the
     // recorded observations newest first, as a desc answer lists them.
-    var body = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(golden("fred/series-observations-gnpca.json").getBytes(StandardCharsets.UTF_8));
+    var body =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            Json.parse(
+                golden("fred/series-observations-gnpca.json").getBytes(StandardCharsets.UTF_8));
     var observations = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("observations");
     var reversed = Json.mapper().createArrayNode();
     for (int i = observations.size() - 1; i >= 0; i--) reversed.add(observations.get(i));
     body.set("observations", reversed);
     body.put("sort_order", "desc");
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations")).willReturn(okJson(body.toString())));
-    EconomicSeries s = series(ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations")).willReturn(okJson(body.toString())));
+    EconomicSeries s =
+        series(ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA")));
     assertEquals(
         List.of("1929-01-01", "1930-01-01", "1931-01-01", "1932-01-01", "1933-01-01"),
         s.observations().stream().map(o -> o.date().toString()).toList());
@@ -118,8 +137,13 @@ class FredGoldenTest extends GoldenTest {
     "fred/error-api-key-not-registered.json, 403, UNAUTHORIZED",
   })
   void errorBodiesMapToTheirCodes(String file, int status, ProviderErrorCode code) {
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations"))
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=UTF-8").withBody(golden(file))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations"))
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json; charset=UTF-8")
+                    .withBody(golden(file))));
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "NOSUCHSERIES"));
     ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome);
     assertEquals(code, failed.error().code(), failed.error().message());
@@ -130,17 +154,25 @@ class FredGoldenTest extends GoldenTest {
   @Test
   void tooManyRequestsIsRateLimit() {
     // FRED documents 429 Too Many Requests but no body for it; the status alone decides.
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations")).willReturn(aResponse().withStatus(429)));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations")).willReturn(aResponse().withStatus(429)));
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA"));
-    assertEquals(ProviderErrorCode.RATE_LIMIT, assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+    assertEquals(
+        ProviderErrorCode.RATE_LIMIT,
+        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
   }
 
   @Test
   void answerWithoutObservationsIsInvalid() {
     // A /fred/series answer (metadata, no observations) where observations were expected.
-    wiremock.stubFor(get(urlPathEqualTo("/series/observations")).willReturn(okJson(
-        "{\"realtime_start\": \"2013-08-14\", \"realtime_end\": \"2013-08-14\", \"seriess\": []}")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/series/observations"))
+            .willReturn(
+                okJson(
+                    "{\"realtime_start\": \"2013-08-14\", \"realtime_end\": \"2013-08-14\", \"seriess\": []}")));
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA"));
-    assertEquals(ProviderErrorCode.INVALID_RESPONSE, assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+    assertEquals(
+        ProviderErrorCode.INVALID_RESPONSE,
+        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
   }
 }

@@ -72,9 +72,13 @@ abstract class GoldenTest {
     }
   }
 
-  /** Provider {@code name} with its base URL at {@code basePath} on WireMock and the key {@code golden-key-1234}. */
+  /**
+   * Provider {@code name} with its base URL at {@code basePath} on WireMock and the key {@code
+   * golden-key-1234}.
+   */
   ActorRef<ProviderActor.Command> provider(String name, String basePath, String extraHocon) {
-    return ProviderHarness.spawn(kit, ProviderHarness.settings(name, wiremock.baseUrl() + basePath, extraHocon));
+    return ProviderHarness.spawn(
+        kit, ProviderHarness.settings(name, wiremock.baseUrl() + basePath, extraHocon));
   }
 
   void stub(String path, String goldenFile) {
@@ -82,12 +86,14 @@ abstract class GoldenTest {
   }
 
   static FetchKey statementKey(String symbol, String statement, String period) {
-    return FetchKey.of(Dataset.FUNDAMENTALS, symbol, Map.of("statement", statement, "period", period));
+    return FetchKey.of(
+        Dataset.FUNDAMENTALS, symbol, Map.of("statement", statement, "period", period));
   }
 
   /** The record {@code provider} fetched. */
   static <T> T fetched(ProviderActor.Outcome outcome, String provider, Class<T> type) {
-    ProviderActor.Fetched fetched = assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
+    ProviderActor.Fetched fetched =
+        assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
     assertEquals(provider, fetched.provider());
     return type.cast(fetched.record());
   }
@@ -95,19 +101,24 @@ abstract class GoldenTest {
   /** Fetched, and its encoded data decodes back to the same record. */
   static <T> T roundTripped(ProviderActor.Outcome outcome, String provider, Class<T> type) {
     T record = fetched(outcome, provider, type);
-    assertEquals(record, Json.decode(((ProviderActor.Fetched) outcome).data(), type), "encoded data round-trips");
+    assertEquals(
+        record,
+        Json.decode(((ProviderActor.Fetched) outcome).data(), type),
+        "encoded data round-trips");
     return record;
   }
 
   /** The code of {@code provider}'s failure. */
   static ProviderErrorCode failure(ProviderActor.Outcome outcome, String provider) {
-    ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
+    ProviderActor.Failed failed =
+        assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
     assertEquals(provider, failed.error().provider());
     return failed.error().code();
   }
 
   static void assertDecimal(String expected, BigDecimal actual) {
     assertNotNull(actual, "expected " + expected);
-    assertEquals(0, new BigDecimal(expected).compareTo(actual), "expected " + expected + " got " + actual);
+    assertEquals(
+        0, new BigDecimal(expected).compareTo(actual), "expected " + expected + " got " + actual);
   }
 }

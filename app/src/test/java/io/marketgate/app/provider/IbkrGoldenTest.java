@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The IBKR Client Portal gateway's bodies in the formats of IBKR's Web API documentation (its
  * secdef search and snapshot examples, the 6509 availability codes, the {@code {"error": …}}
- * envelope), with numbers of a real trading day: the search, the market data line that fills on
- * the second snapshot, the cached conid, availability and price prefixes, each error shape, and
- * the gateway's self-signed HTTPS.
+ * envelope), with numbers of a real trading day: the search, the market data line that fills on the
+ * second snapshot, the cached conid, availability and price prefixes, each error shape, and the
+ * gateway's self-signed HTTPS.
  */
 class IbkrGoldenTest extends GoldenTest {
   private static final String SEARCH = "/v1/api/iserver/secdef/search";
@@ -48,12 +48,21 @@ class IbkrGoldenTest extends GoldenTest {
     stub(SEARCH, goldenFile);
   }
 
-  /** The gateway's first snapshot of the conid opens the line and holds no data; the next ones do. */
+  /**
+   * The gateway's first snapshot of the conid opens the line and holds no data; the next ones do.
+   */
   private void lineFillsOnSecondSnapshot(String dataFile) {
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT)).inScenario(LINE).whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(okJson(golden("ibkr/snapshot-preflight-aapl.json"))).willSetStateTo("open"));
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT)).inScenario(LINE).whenScenarioStateIs("open")
-        .willReturn(okJson(golden(dataFile))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .inScenario(LINE)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(okJson(golden("ibkr/snapshot-preflight-aapl.json")))
+            .willSetStateTo("open"));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .inScenario(LINE)
+            .whenScenarioStateIs("open")
+            .willReturn(okJson(golden(dataFile))));
   }
 
   @Test
@@ -62,10 +71,17 @@ class IbkrGoldenTest extends GoldenTest {
     lineFillsOnSecondSnapshot("ibkr/snapshot-aapl-delayed.json");
     Quote q = quote(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
 
-    wiremock.verify(1, getRequestedFor(urlPathEqualTo(SEARCH))
-        .withQueryParam("symbol", equalTo("AAPL")).withQueryParam("name", equalTo("false")).withQueryParam("secType", equalTo("STK")));
-    wiremock.verify(2, getRequestedFor(urlPathEqualTo(SNAPSHOT))
-        .withQueryParam("conids", equalTo("265598")).withQueryParam("fields", equalTo("31,55,70,71,82,83,87,7295,7741,7762,6509")));
+    wiremock.verify(
+        1,
+        getRequestedFor(urlPathEqualTo(SEARCH))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("name", equalTo("false"))
+            .withQueryParam("secType", equalTo("STK")));
+    wiremock.verify(
+        2,
+        getRequestedFor(urlPathEqualTo(SNAPSHOT))
+            .withQueryParam("conids", equalTo("265598"))
+            .withQueryParam("fields", equalTo("31,55,70,71,82,83,87,7295,7741,7762,6509")));
     assertEquals("AAPL", q.symbol());
     assertDecimal("203.92", q.price());
     assertDecimal("2.47", q.change());
@@ -90,7 +106,8 @@ class IbkrGoldenTest extends GoldenTest {
 
     assertDecimal("203.92", again.price());
     wiremock.verify(1, getRequestedFor(urlPathEqualTo(SEARCH)));
-    wiremock.verify(3, getRequestedFor(urlPathEqualTo(SNAPSHOT)).withQueryParam("conids", equalTo("265598")));
+    wiremock.verify(
+        3, getRequestedFor(urlPathEqualTo(SNAPSHOT)).withQueryParam("conids", equalTo("265598")));
   }
 
   @Test
@@ -111,8 +128,12 @@ class IbkrGoldenTest extends GoldenTest {
   @CsvSource({"RpB, false", "DPB, true", "ZPB, false", "YPB, true", "Dp, true"})
   void availabilityTellsRealTimeFromDelayed(String availability, boolean delayed) {
     searchAnswers("ibkr/secdef-search-aapl.json");
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT))
-        .willReturn(okJson(golden("ibkr/snapshot-aapl-delayed.json").replace("\"DPB\"", "\"" + availability + "\""))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .willReturn(
+                okJson(
+                    golden("ibkr/snapshot-aapl-delayed.json")
+                        .replace("\"DPB\"", "\"" + availability + "\""))));
     assertEquals(delayed, quote(ProviderHarness.fetch(kit, ibkr(), "AAPL")).delayed());
   }
 
@@ -159,12 +180,18 @@ class IbkrGoldenTest extends GoldenTest {
   @Test
   void theUsListingIsChosenAmongTheSymbolsListings() {
     searchAnswers("ibkr/secdef-search-sap.json");
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT)).willReturn(okJson(
-        golden("ibkr/snapshot-aapl-delayed.json").replace("265598", "4137").replace("\"AAPL\"", "\"SAP\""))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .willReturn(
+                okJson(
+                    golden("ibkr/snapshot-aapl-delayed.json")
+                        .replace("265598", "4137")
+                        .replace("\"AAPL\"", "\"SAP\""))));
     Quote q = quote(ProviderHarness.fetch(kit, ibkr(), "SAP"));
 
     assertEquals("SAP", q.symbol());
-    wiremock.verify(getRequestedFor(urlPathEqualTo(SNAPSHOT)).withQueryParam("conids", equalTo("4137")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo(SNAPSHOT)).withQueryParam("conids", equalTo("4137")));
   }
 
   @Test
@@ -181,23 +208,36 @@ class IbkrGoldenTest extends GoldenTest {
   void aLineThatNeverFillsEndsAtTheDeadline() {
     searchAnswers("ibkr/secdef-search-aapl.json");
     stub(SNAPSHOT, "ibkr/snapshot-preflight-aapl.json");
-    var ibkr = provider("ibkr", "/v1/api", "marketgate.providers.ibkr.snapshot-poll-interval = 400ms");
+    var ibkr =
+        provider("ibkr", "/v1/api", "marketgate.providers.ibkr.snapshot-poll-interval = 400ms");
     ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr, "AAPL"));
 
     assertEquals(ProviderErrorCode.TIMEOUT, f.error().code(), f.error().message());
     int snapshots = wiremock.findAll(getRequestedFor(urlPathEqualTo(SNAPSHOT))).size();
-    assertTrue(snapshots >= 3 && snapshots <= 4, "polled every 400 ms within the 1.5 s timeout: " + snapshots);
+    assertTrue(
+        snapshots >= 3 && snapshots <= 4,
+        "polled every 400 ms within the 1.5 s timeout: " + snapshots);
   }
 
   @Test
   void aGatewayThatWantsItsAccountsQueriedFirstGetsThatAndTheSnapshotAgain() {
     searchAnswers("ibkr/secdef-search-aapl.json");
     stub(ACCOUNTS, "ibkr/accounts.json");
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT)).inScenario(LINE).whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json")
-            .withBody(golden("ibkr/error-query-accounts-first.json"))).willSetStateTo("primed"));
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT)).inScenario(LINE).whenScenarioStateIs("primed")
-        .willReturn(okJson(golden("ibkr/snapshot-aapl-delayed.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .inScenario(LINE)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(500)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden("ibkr/error-query-accounts-first.json")))
+            .willSetStateTo("primed"));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .inScenario(LINE)
+            .whenScenarioStateIs("primed")
+            .willReturn(okJson(golden("ibkr/snapshot-aapl-delayed.json"))));
     Quote q = quote(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
 
     assertDecimal("203.92", q.price());
@@ -218,8 +258,13 @@ class IbkrGoldenTest extends GoldenTest {
     "ibkr/error-no-symbol-found.json, 500, NOT_FOUND",
   })
   void errorBodiesMapToTheirCodes(String file, int status, ProviderErrorCode code) {
-    wiremock.stubFor(get(urlPathEqualTo(SEARCH))
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(golden(file))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SEARCH))
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden(file))));
     ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
     assertEquals(code, f.error().code(), f.error().message());
     assertEquals("ibkr", f.error().provider());
@@ -229,34 +274,58 @@ class IbkrGoldenTest extends GoldenTest {
   @CsvSource({"ibkr/error-not-authenticated.json, 401", "ibkr/error-no-bridge.json, 400"})
   void aGatewayWithoutASessionSaysToLogIn(String file, int status) {
     searchAnswers("ibkr/secdef-search-aapl.json");
-    wiremock.stubFor(get(urlPathEqualTo(SNAPSHOT))
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(golden(file))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(SNAPSHOT))
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden(file))));
     ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
     assertEquals(ProviderErrorCode.UNAUTHORIZED, f.error().code());
     assertTrue(f.error().message().contains("log in to the gateway"), f.error().message());
   }
 
-  // ---------------------------------------------------------------- the gateway's self-signed HTTPS
+  // ---------------------------------------------------------------- the gateway's self-signed
+  // HTTPS
 
   @Test
   void overHttpsTheGatewaysSelfSignedCertificateIsTrustedOnlyWhenAllowed() {
-    WireMockServer https = new WireMockServer(WireMockConfiguration.options().httpDisabled(true).dynamicHttpsPort());
+    WireMockServer https =
+        new WireMockServer(WireMockConfiguration.options().httpDisabled(true).dynamicHttpsPort());
     https.start();
     try {
-      https.stubFor(get(urlPathEqualTo(SEARCH)).willReturn(okJson(golden("ibkr/secdef-search-aapl.json"))));
-      https.stubFor(get(urlPathEqualTo(SNAPSHOT)).willReturn(okJson(golden("ibkr/snapshot-aapl-realtime.json"))));
+      https.stubFor(
+          get(urlPathEqualTo(SEARCH)).willReturn(okJson(golden("ibkr/secdef-search-aapl.json"))));
+      https.stubFor(
+          get(urlPathEqualTo(SNAPSHOT))
+              .willReturn(okJson(golden("ibkr/snapshot-aapl-realtime.json"))));
       String base = "https://localhost:" + https.httpsPort() + "/v1/api";
 
-      var trusting = ProviderHarness.spawn(kit, ProviderHarness.settings("ibkr", base, "marketgate.providers.ibkr.trust-self-signed = on"));
-      // The JVM's first TLS handshake (key generation, cipher set-up on both sides) may outlast one attempt.
-      Eventually.await(Duration.ofSeconds(20), "a quote over the gateway's HTTPS",
-          () -> ProviderHarness.fetch(kit, trusting, "AAPL") instanceof ProviderActor.Fetched f && ((Quote) f.record()).price() != null);
+      var trusting =
+          ProviderHarness.spawn(
+              kit,
+              ProviderHarness.settings(
+                  "ibkr", base, "marketgate.providers.ibkr.trust-self-signed = on"));
+      // The JVM's first TLS handshake (key generation, cipher set-up on both sides) may outlast one
+      // attempt.
+      Eventually.await(
+          Duration.ofSeconds(20),
+          "a quote over the gateway's HTTPS",
+          () ->
+              ProviderHarness.fetch(kit, trusting, "AAPL") instanceof ProviderActor.Fetched f
+                  && ((Quote) f.record()).price() != null);
       assertDecimal("202.67", quote(ProviderHarness.fetch(kit, trusting, "AAPL")).price());
       int searches = https.findAll(getRequestedFor(urlPathEqualTo(SEARCH))).size();
 
       var strict = ProviderHarness.spawn(kit, ProviderHarness.settings("ibkr", base, ""));
-      assertEquals(ProviderErrorCode.NETWORK_ERROR, failed(ProviderHarness.fetch(kit, strict, "AAPL")).error().code());
-      assertEquals(searches, https.findAll(getRequestedFor(urlPathEqualTo(SEARCH))).size(), "the strict client never got through");
+      assertEquals(
+          ProviderErrorCode.NETWORK_ERROR,
+          failed(ProviderHarness.fetch(kit, strict, "AAPL")).error().code());
+      assertEquals(
+          searches,
+          https.findAll(getRequestedFor(urlPathEqualTo(SEARCH))).size(),
+          "the strict client never got through");
     } finally {
       https.stop();
     }
@@ -264,18 +333,45 @@ class IbkrGoldenTest extends GoldenTest {
 
   @Test
   void trustingSelfSignedCertificatesIsRefusedForAHostOtherThanLoopback() {
-    var refused = assertThrows(IllegalArgumentException.class,
-        () -> ProviderHarness.settings("ibkr", "https://gateway.example.com:5000/v1/api", "marketgate.providers.ibkr.trust-self-signed = on"));
+    var refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ProviderHarness.settings(
+                    "ibkr",
+                    "https://gateway.example.com:5000/v1/api",
+                    "marketgate.providers.ibkr.trust-self-signed = on"));
     assertTrue(refused.getMessage().contains("IBKR_TRUST_SELF_SIGNED"), refused.getMessage());
     assertTrue(refused.getMessage().contains("gateway.example.com"), refused.getMessage());
 
-    var fromEnvironment = assertThrows(IllegalArgumentException.class, () -> GatewaySettings.fromConfig(
-        ConfigFactory.parseMap(Map.of("IBKR_BASE_URL", "https://10.1.2.3:5000/v1/api", "IBKR_TRUST_SELF_SIGNED", "on"))
-            .withFallback(ConfigFactory.parseResources("application.conf")).resolve()));
-    assertTrue(fromEnvironment.getMessage().contains("IBKR_TRUST_SELF_SIGNED"), fromEnvironment.getMessage());
+    var fromEnvironment =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                GatewaySettings.fromConfig(
+                    ConfigFactory.parseMap(
+                            Map.of(
+                                "IBKR_BASE_URL",
+                                "https://10.1.2.3:5000/v1/api",
+                                "IBKR_TRUST_SELF_SIGNED",
+                                "on"))
+                        .withFallback(ConfigFactory.parseResources("application.conf"))
+                        .resolve()));
+    assertTrue(
+        fromEnvironment.getMessage().contains("IBKR_TRUST_SELF_SIGNED"),
+        fromEnvironment.getMessage());
 
-    for (String loopback : new String[] {"https://localhost:5000/v1/api", "https://127.0.0.1:5000/v1/api", "https://[::1]:5000/v1/api"}) {
-      assertTrue(ProviderHarness.settings("ibkr", loopback, "marketgate.providers.ibkr.trust-self-signed = on").trustSelfSigned(), loopback);
+    for (String loopback :
+        new String[] {
+          "https://localhost:5000/v1/api",
+          "https://127.0.0.1:5000/v1/api",
+          "https://[::1]:5000/v1/api"
+        }) {
+      assertTrue(
+          ProviderHarness.settings(
+                  "ibkr", loopback, "marketgate.providers.ibkr.trust-self-signed = on")
+              .trustSelfSigned(),
+          loopback);
     }
   }
 }

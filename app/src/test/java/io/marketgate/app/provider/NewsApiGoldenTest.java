@@ -31,24 +31,30 @@ class NewsApiGoldenTest extends GoldenTest {
 
   @Test
   void everything() {
-    wiremock.stubFor(get(urlPathEqualTo("/everything")).willReturn(okJson(golden("newsapi/everything-bitcoin.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/everything"))
+            .willReturn(okJson(golden("newsapi/everything-bitcoin.json"))));
     News n = news(ProviderHarness.fetch(kit, newsapi(""), FetchKey.of(Dataset.NEWS, "AAPL")));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/everything"))
-        .withQueryParam("q", equalTo("AAPL"))
-        .withQueryParam("sortBy", equalTo("publishedAt"))
-        .withQueryParam("language", equalTo("en"))
-        .withQueryParam("pageSize", equalTo("20"))
-        .withoutQueryParam("apiKey")
-        .withHeader("X-Api-Key", equalTo("golden-key-1234")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/everything"))
+            .withQueryParam("q", equalTo("AAPL"))
+            .withQueryParam("sortBy", equalTo("publishedAt"))
+            .withQueryParam("language", equalTo("en"))
+            .withQueryParam("pageSize", equalTo("20"))
+            .withoutQueryParam("apiKey")
+            .withHeader("X-Api-Key", equalTo("golden-key-1234")));
     assertEquals("AAPL", n.symbol());
     assertEquals(3, n.articles().size());
     News.Article first = n.articles().get(0);
     assertEquals("Mladé nezajímá zlato, investují raději do Bitcoinu", first.title());
     assertEquals("Cdr.cz", first.source());
-    assertEquals("https://cdr.cz/clanek/mlade-nezajima-zlato-investuji-radeji-do-bitcoinu", first.url());
+    assertEquals(
+        "https://cdr.cz/clanek/mlade-nezajima-zlato-investuji-radeji-do-bitcoinu", first.url());
     assertEquals(Instant.parse("2020-08-09T07:00:00Z"), first.publishedAt());
-    assertTrue(first.description().startsWith("Odpradávna se lidstvo uchylovalo ke zlatu"), first.description());
+    assertTrue(
+        first.description().startsWith("Odpradávna se lidstvo uchylovalo ke zlatu"),
+        first.description());
     News.Article third = n.articles().get(2);
     assertEquals("What exactly is P2P Bitcoin Exchange and Why You S", third.title());
     assertEquals("Slashdot.org", third.source());
@@ -57,7 +63,9 @@ class NewsApiGoldenTest extends GoldenTest {
 
   @Test
   void removedArticlesAreSkipped() {
-    wiremock.stubFor(get(urlPathEqualTo("/everything")).willReturn(okJson(golden("newsapi/everything-with-removed.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/everything"))
+            .willReturn(okJson(golden("newsapi/everything-with-removed.json"))));
     News n = news(ProviderHarness.fetch(kit, newsapi(""), FetchKey.of(Dataset.NEWS, "AAPL")));
 
     assertEquals(2, n.articles().size());
@@ -73,22 +81,35 @@ class NewsApiGoldenTest extends GoldenTest {
 
   @Test
   void topHeadlines() {
-    wiremock.stubFor(get(urlPathEqualTo("/top-headlines")).willReturn(okJson(golden("newsapi/top-headlines.json"))));
-    News n = news(ProviderHarness.fetch(kit, newsapi("marketgate.providers.newsapi.endpoint = top-headlines"), FetchKey.of(Dataset.NEWS, "AAPL")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/top-headlines"))
+            .willReturn(okJson(golden("newsapi/top-headlines.json"))));
+    News n =
+        news(
+            ProviderHarness.fetch(
+                kit,
+                newsapi("marketgate.providers.newsapi.endpoint = top-headlines"),
+                FetchKey.of(Dataset.NEWS, "AAPL")));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/top-headlines"))
-        .withQueryParam("q", equalTo("AAPL"))
-        .withQueryParam("category", equalTo("business"))
-        .withQueryParam("pageSize", equalTo("20"))
-        .withHeader("X-Api-Key", equalTo("golden-key-1234")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/top-headlines"))
+            .withQueryParam("q", equalTo("AAPL"))
+            .withQueryParam("category", equalTo("business"))
+            .withQueryParam("pageSize", equalTo("20"))
+            .withHeader("X-Api-Key", equalTo("golden-key-1234")));
     assertEquals(0, wiremock.findAll(getRequestedFor(urlPathEqualTo("/everything"))).size());
     assertEquals(3, n.articles().size());
     News.Article first = n.articles().get(0);
-    assertEquals("Coronavirus Live Updates: Latest News and Analysis - The New York Times", first.title());
+    assertEquals(
+        "Coronavirus Live Updates: Latest News and Analysis - The New York Times", first.title());
     assertEquals("New York Times", first.source());
     assertEquals("https://www.nytimes.com/2020/06/27/world/coronavirus-updates.html", first.url());
     assertEquals(Instant.parse("2020-06-27T16:25:09Z"), first.publishedAt());
-    assertTrue(first.description().startsWith("China says it has largely contained a recent outbreak in Beijing."), first.description());
+    assertTrue(
+        first
+            .description()
+            .startsWith("China says it has largely contained a recent outbreak in Beijing."),
+        first.description());
     assertEquals("Page Six", n.articles().get(2).source());
   }
 
@@ -99,8 +120,13 @@ class NewsApiGoldenTest extends GoldenTest {
     "newsapi/error-maximum-results-reached.json, 426, NOT_ENTITLED",
   })
   void errorBodiesMapToTheirCodes(String file, int status, ProviderErrorCode code) {
-    wiremock.stubFor(get(urlPathEqualTo("/everything"))
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8").withBody(golden(file))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/everything"))
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json; charset=utf-8")
+                    .withBody(golden(file))));
     var outcome = ProviderHarness.fetch(kit, newsapi(""), FetchKey.of(Dataset.NEWS, "AAPL"));
     ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome);
     assertEquals(code, failed.error().code(), failed.error().message());
@@ -109,8 +135,12 @@ class NewsApiGoldenTest extends GoldenTest {
 
   @Test
   void answerWithoutArticlesIsInvalid() {
-    wiremock.stubFor(get(urlPathEqualTo("/everything")).willReturn(okJson("{\"status\": \"ok\", \"totalResults\": 0}")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/everything"))
+            .willReturn(okJson("{\"status\": \"ok\", \"totalResults\": 0}")));
     var outcome = ProviderHarness.fetch(kit, newsapi(""), FetchKey.of(Dataset.NEWS, "AAPL"));
-    assertEquals(ProviderErrorCode.INVALID_RESPONSE, assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+    assertEquals(
+        ProviderErrorCode.INVALID_RESPONSE,
+        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
   }
 }

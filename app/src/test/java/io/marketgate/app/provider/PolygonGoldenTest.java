@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Recorded Polygon bodies (the official client libraries' fixtures and OpenAPI examples) of every
- * dataset but quotes, served over real HTTP: the request sent with its bearer key, the
- * normalised values field by field, and each error shape.
+ * dataset but quotes, served over real HTTP: the request sent with its bearer key, the normalised
+ * values field by field, and each error shape.
  */
 class PolygonGoldenTest extends GoldenTest {
   private static final String BEARER = "Bearer golden-key-1234";
@@ -49,12 +49,16 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void optionsChainSnapshot() {
     stub("/v3/snapshot/options/AAPL", "polygon/options-chain-aapl.json");
-    OptionsFlow flow = roundTripped(ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.OPTIONS_FLOW, "AAPL")), OptionsFlow.class);
+    OptionsFlow flow =
+        roundTripped(
+            ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.OPTIONS_FLOW, "AAPL")),
+            OptionsFlow.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/v3/snapshot/options/AAPL"))
-        .withQueryParam("limit", equalTo("250"))
-        .withHeader("Authorization", equalTo(BEARER))
-        .withoutQueryParam("apiKey"));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/v3/snapshot/options/AAPL"))
+            .withQueryParam("limit", equalTo("250"))
+            .withHeader("Authorization", equalTo(BEARER))
+            .withoutQueryParam("apiKey"));
     assertEquals("AAPL", flow.symbol());
     assertEquals(1, flow.contracts().size());
     OptionsFlow.Contract c = flow.contracts().get(0);
@@ -81,19 +85,24 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void quarterlyIncomeStatementFromFinancials() {
     stub("/vX/reference/financials", "polygon/financials-nxpi.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, polygon(), statementKey("NXPI", "income", "quarterly")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, polygon(), statementKey("NXPI", "income", "quarterly")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/vX/reference/financials"))
-        .withQueryParam("ticker", equalTo("NXPI"))
-        .withQueryParam("timeframe", equalTo("quarterly"))
-        .withQueryParam("order", equalTo("desc"))
-        .withQueryParam("limit", equalTo("8"))
-        .withHeader("Authorization", equalTo(BEARER)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/vX/reference/financials"))
+            .withQueryParam("ticker", equalTo("NXPI"))
+            .withQueryParam("timeframe", equalTo("quarterly"))
+            .withQueryParam("order", equalTo("desc"))
+            .withQueryParam("limit", equalTo("8"))
+            .withHeader("Authorization", equalTo(BEARER)));
     assertEquals("NXPI", s.symbol());
     assertEquals("income", s.statement());
     assertEquals("quarterly", s.period());
     assertEquals("USD", s.currency());
-    FinancialStatement.Income r = assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
+    FinancialStatement.Income r =
+        assertInstanceOf(FinancialStatement.Income.class, s.reports().get(0));
     assertEquals(LocalDate.of(2022, 4, 3), r.fiscalDateEnding());
     assertEquals("Q1", r.fiscalPeriod());
     assertDecimal("3136000000", r.revenue());
@@ -108,11 +117,17 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void balanceSheetFromFinancialsAsksForTheAnnualTimeframe() {
     stub("/vX/reference/financials", "polygon/financials-nxpi.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, polygon(), statementKey("NXPI", "balance", "annual")), FinancialStatement.class);
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, polygon(), statementKey("NXPI", "balance", "annual")),
+            FinancialStatement.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/vX/reference/financials"))
-        .withQueryParam("ticker", equalTo("NXPI")).withQueryParam("timeframe", equalTo("annual")));
-    FinancialStatement.Balance r = assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/vX/reference/financials"))
+            .withQueryParam("ticker", equalTo("NXPI"))
+            .withQueryParam("timeframe", equalTo("annual")));
+    FinancialStatement.Balance r =
+        assertInstanceOf(FinancialStatement.Balance.class, s.reports().get(0));
     assertDecimal("21321000000", r.totalAssets());
     assertDecimal("14561000000", r.totalLiabilities());
     assertDecimal("6760000000", r.totalEquity());
@@ -121,8 +136,12 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void cashFlowFromFinancialsHasNoCapexOrFreeCashFlow() {
     stub("/vX/reference/financials", "polygon/financials-nxpi.json");
-    FinancialStatement s = fetched(ProviderHarness.fetch(kit, polygon(), statementKey("NXPI", "cash_flow", "quarterly")), FinancialStatement.class);
-    FinancialStatement.CashFlow r = assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
+    FinancialStatement s =
+        fetched(
+            ProviderHarness.fetch(kit, polygon(), statementKey("NXPI", "cash_flow", "quarterly")),
+            FinancialStatement.class);
+    FinancialStatement.CashFlow r =
+        assertInstanceOf(FinancialStatement.CashFlow.class, s.reports().get(0));
     assertEquals(LocalDate.of(2022, 4, 3), r.fiscalDateEnding());
     assertDecimal("856000000", r.operatingCashFlow());
     assertNull(r.capitalExpenditure());
@@ -134,13 +153,17 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void benzingaEarnings() {
     stub("/benzinga/v1/earnings", "polygon/benzinga-earnings-gfai.json");
-    Earnings e = roundTripped(ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.EARNINGS, "GFAI")), Earnings.class);
+    Earnings e =
+        roundTripped(
+            ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.EARNINGS, "GFAI")),
+            Earnings.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/benzinga/v1/earnings"))
-        .withQueryParam("ticker", equalTo("GFAI"))
-        .withQueryParam("sort", equalTo("date.desc"))
-        .withQueryParam("limit", equalTo("20"))
-        .withHeader("Authorization", equalTo(BEARER)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/benzinga/v1/earnings"))
+            .withQueryParam("ticker", equalTo("GFAI"))
+            .withQueryParam("sort", equalTo("date.desc"))
+            .withQueryParam("limit", equalTo("20"))
+            .withHeader("Authorization", equalTo(BEARER)));
     assertEquals("GFAI", e.symbol());
     assertEquals(1, e.events().size());
     Earnings.Event ev = e.events().get(0);
@@ -164,9 +187,14 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void tickerDetails() {
     stub("/v3/reference/tickers/AAPL", "polygon/ticker-details-aapl.json");
-    CompanyProfile p = roundTripped(ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.COMPANY, "AAPL")), CompanyProfile.class);
+    CompanyProfile p =
+        roundTripped(
+            ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.COMPANY, "AAPL")),
+            CompanyProfile.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/v3/reference/tickers/AAPL")).withHeader("Authorization", equalTo(BEARER)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/v3/reference/tickers/AAPL"))
+            .withHeader("Authorization", equalTo(BEARER)));
     assertEquals("AAPL", p.symbol());
     assertEquals("Apple Inc.", p.name());
     assertEquals("XNAS", p.exchange());
@@ -175,7 +203,9 @@ class PolygonGoldenTest extends GoldenTest {
     assertEquals("US", p.country());
     assertEquals("USD", p.currency(), "currency_name \"usd\" upper-cased");
     assertEquals("https://www.apple.com", p.website());
-    assertTrue(p.description().startsWith("Apple designs a wide variety of consumer electronic devices"), p.description());
+    assertTrue(
+        p.description().startsWith("Apple designs a wide variety of consumer electronic devices"),
+        p.description());
     assertNull(p.ceo());
     assertDecimal("2488795282370", p.marketCap());
     assertEquals(154000L, p.employees());
@@ -193,13 +223,17 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void tickerSearch() {
     stub("/v3/reference/tickers", "polygon/ticker-search.json");
-    SymbolSearch s = roundTripped(ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.SEARCH, "a")), SymbolSearch.class);
+    SymbolSearch s =
+        roundTripped(
+            ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.SEARCH, "a")),
+            SymbolSearch.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/v3/reference/tickers"))
-        .withQueryParam("search", equalTo("a"))
-        .withQueryParam("active", equalTo("true"))
-        .withQueryParam("limit", equalTo("20"))
-        .withHeader("Authorization", equalTo(BEARER)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/v3/reference/tickers"))
+            .withQueryParam("search", equalTo("a"))
+            .withQueryParam("active", equalTo("true"))
+            .withQueryParam("limit", equalTo("20"))
+            .withHeader("Authorization", equalTo(BEARER)));
     assertEquals(
         List.of(
             new SymbolSearch.Match("A", "Agilent Technologies Inc.", "XNYS", "CS", "USD"),
@@ -212,17 +246,22 @@ class PolygonGoldenTest extends GoldenTest {
   @Test
   void tickerNews() {
     stub("/v2/reference/news", "polygon/news-nflx.json");
-    News n = roundTripped(ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.NEWS, "NFLX")), News.class);
+    News n =
+        roundTripped(
+            ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.NEWS, "NFLX")), News.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/v2/reference/news"))
-        .withQueryParam("ticker", equalTo("NFLX"))
-        .withQueryParam("order", equalTo("desc"))
-        .withQueryParam("limit", equalTo("20"))
-        .withHeader("Authorization", equalTo(BEARER)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/v2/reference/news"))
+            .withQueryParam("ticker", equalTo("NFLX"))
+            .withQueryParam("order", equalTo("desc"))
+            .withQueryParam("limit", equalTo("20"))
+            .withHeader("Authorization", equalTo(BEARER)));
     assertEquals("NFLX", n.symbol());
     assertEquals(1, n.articles().size());
     News.Article a = n.articles().get(0);
-    assertEquals("Theres a big hole in the Feds theory of inflation\u2014incomes are falling at a record 10.9 rate", a.title());
+    assertEquals(
+        "Theres a big hole in the Feds theory of inflation\u2014incomes are falling at a record 10.9 rate",
+        a.title());
     assertEquals("MarketWatch", a.source());
     assertEquals(
         "https://www.marketwatch.com/story/theres-a-big-hole-in-the-feds-theory-of-inflationincomes-are-falling-at-a-record-10-9-rate-11651165705",
@@ -249,9 +288,16 @@ class PolygonGoldenTest extends GoldenTest {
     "news, polygon/error-not-authorized.json, 403, NOT_ENTITLED",
   })
   void errorBodiesMapToTheirCodes(String dataset, String file, int status, ProviderErrorCode code) {
-    wiremock.stubFor(get(anyUrl())
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(golden(file))));
-    var outcome = ProviderHarness.fetch(kit, polygon(), FetchKey.of(Dataset.fromWireName(dataset).orElseThrow(), "AAPL"));
+    wiremock.stubFor(
+        get(anyUrl())
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden(file))));
+    var outcome =
+        ProviderHarness.fetch(
+            kit, polygon(), FetchKey.of(Dataset.fromWireName(dataset).orElseThrow(), "AAPL"));
     assertEquals(code, failure(outcome), outcome.toString());
   }
 }

@@ -11,8 +11,8 @@ import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderErrorCode;
 import java.time.Duration;
 import java.util.Set;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
@@ -30,15 +30,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProviderActorTest {
   @JUnit5TestKit public final ActorTestKit kit = new JUnit5TestKitBuilder().build();
-  private static final WireMockServer wiremock = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+  private static final WireMockServer wiremock =
+      new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
   @BeforeAll
   static void startWireMock() {
     wiremock.start();
-    wiremock.stubFor(get(urlPathEqualTo("/stable/quote")).withQueryParam("symbol", equalTo("AAPL"))
-        .willReturn(okJson("[{\"symbol\":\"AAPL\",\"price\":232.8,\"dayLow\":226.65,\"dayHigh\":233.13,\"timestamp\":1738702801}]")));
-    wiremock.stubFor(get(urlPathEqualTo("/stable/quote")).withQueryParam("symbol", equalTo("DOWN"))
-        .willReturn(aResponse().withStatus(503).withBody("<html>down</html>")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/quote"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .willReturn(
+                okJson(
+                    "[{\"symbol\":\"AAPL\",\"price\":232.8,\"dayLow\":226.65,\"dayHigh\":233.13,\"timestamp\":1738702801}]")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/quote"))
+            .withQueryParam("symbol", equalTo("DOWN"))
+            .willReturn(aResponse().withStatus(503).withBody("<html>down</html>")));
   }
 
   @AfterAll
@@ -47,7 +54,10 @@ class ProviderActorTest {
   }
 
   private static ProviderSettings fmp() {
-    return ProviderHarness.settings("fmp", wiremock.baseUrl() + "/stable", "marketgate.providers.fmp.circuit-breaker.threshold = 5");
+    return ProviderHarness.settings(
+        "fmp",
+        wiremock.baseUrl() + "/stable",
+        "marketgate.providers.fmp.circuit-breaker.threshold = 5");
   }
 
   @Test
@@ -61,43 +71,75 @@ class ProviderActorTest {
 
           @Override
           public ProviderRequest request(FetchKey key, String apiKey) {
-            return new ProviderRequest("/quote?symbol=" + key.symbol(), java.util.Map.of(), "quote");
+            return new ProviderRequest(
+                "/quote?symbol=" + key.symbol(), java.util.Map.of(), "quote");
           }
 
           @Override
           public AdapterResult parse(FetchKey key, int status, byte[] body) {
             if (key.symbol().equals("AAPL")) throw new IllegalStateException("adapter bug");
-            return new AdapterResult.Success(new io.marketgate.protocol.data.Quote(key.symbol(), java.math.BigDecimal.ONE,
-                null, null, null, null, null, null, null, null, null, false));
+            return new AdapterResult.Success(
+                new io.marketgate.protocol.data.Quote(
+                    key.symbol(),
+                    java.math.BigDecimal.ONE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false));
           }
         };
     ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp(), throwing);
 
-    var failed = assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"));
+    var failed =
+        assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"));
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code());
-    assertInstanceOf(ProviderActor.Fetched.class, ProviderHarness.fetch(kit, provider, "OTHER"), "the actor keeps serving");
+    assertInstanceOf(
+        ProviderActor.Fetched.class,
+        ProviderHarness.fetch(kit, provider, "OTHER"),
+        "the actor keeps serving");
   }
 
   @Test
   void aCrashedProviderIsRestartedWithBackoffAndKeepsItsBreaker() {
     ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp());
     for (int i = 0; i < 2; i++) {
-      assertEquals(ProviderErrorCode.NETWORK_ERROR,
-          assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "DOWN")).error().code());
+      assertEquals(
+          ProviderErrorCode.NETWORK_ERROR,
+          assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "DOWN"))
+              .error()
+              .code());
     }
 
     TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
     long crashedAt = System.nanoTime();
     LoggingTestKit.error(IllegalStateException.class)
         .withMessageContains("crashed on request")
-        .expect(kit.system(), () -> {
-          provider.tell(new ProviderActor.Crash("test"));
-          provider.tell(new ProviderActor.Fetch(FetchKey.of(Dataset.QUOTE, "AAPL"), Duration.ofSeconds(2), io.marketgate.protocol.RequestOrigin.INTERNAL, probe.getRef()));
-          return null;
-        });
-    assertInstanceOf(ProviderActor.Fetched.class, probe.receiveMessage(Duration.ofSeconds(5)), "serves again after the restart");
+        .expect(
+            kit.system(),
+            () -> {
+              provider.tell(new ProviderActor.Crash("test"));
+              provider.tell(
+                  new ProviderActor.Fetch(
+                      FetchKey.of(Dataset.QUOTE, "AAPL"),
+                      Duration.ofSeconds(2),
+                      io.marketgate.protocol.RequestOrigin.INTERNAL,
+                      probe.getRef()));
+              return null;
+            });
+    assertInstanceOf(
+        ProviderActor.Fetched.class,
+        probe.receiveMessage(Duration.ofSeconds(5)),
+        "serves again after the restart");
     long waitedMillis = (System.nanoTime() - crashedAt) / 1_000_000;
-    assertTrue(waitedMillis >= 150, "the restart waited for its backoff (min 200 ms), waited " + waitedMillis + " ms");
+    assertTrue(
+        waitedMillis >= 150,
+        "the restart waited for its backoff (min 200 ms), waited " + waitedMillis + " ms");
 
     TestProbe<ProviderStatus> status = kit.createTestProbe();
     provider.tell(new ProviderActor.GetStatus(status.getRef()));
@@ -105,6 +147,9 @@ class ProviderActorTest {
     assertEquals("closed", s.circuitState());
     assertEquals(3, s.attempts(), "statistics survive the restart");
     assertEquals(2, s.failures());
-    assertEquals(java.util.List.of("****1234"), s.keys().stream().map(KeyStatus::key).toList(), "keys only masked");
+    assertEquals(
+        java.util.List.of("****1234"),
+        s.keys().stream().map(KeyStatus::key).toList(),
+        "keys only masked");
   }
 }

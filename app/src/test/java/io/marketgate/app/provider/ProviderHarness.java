@@ -8,8 +8,8 @@ import io.marketgate.app.testkit.SecretWatch;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
-import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.RequestOrigin;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -25,39 +25,63 @@ final class ProviderHarness {
 
   static ProviderSettings settings(String provider, String baseUrl, String extraHocon) {
     String hocon =
-        "marketgate.providers." + provider + ".base-url = \"" + baseUrl + "\"\n"
-            + "marketgate.providers." + provider + ".api-key = \"golden-key-1234\"\n"
+        "marketgate.providers."
+            + provider
+            + ".base-url = \""
+            + baseUrl
+            + "\"\n"
+            + "marketgate.providers."
+            + provider
+            + ".api-key = \"golden-key-1234\"\n"
             + extraHocon;
     ProviderSettings settings =
-        GatewaySettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(APPLICATION).resolve()).providers().get(provider);
+        GatewaySettings.fromConfig(
+                ConfigFactory.parseString(hocon).withFallback(APPLICATION).resolve())
+            .providers()
+            .get(provider);
     settings.apiKeys().forEach(SecretWatch::register);
     return settings;
   }
 
-  static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter) {
+  static ActorRef<ProviderActor.Command> spawn(
+      ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter) {
     return spawn(kit, settings, adapter, ProviderQuota.UNLIMITED, Optional.empty());
   }
 
   /** With a quota and the topic on which nodes share key health. */
-  static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings, ProviderAdapter adapter, ProviderQuota quota,
+  static ActorRef<ProviderActor.Command> spawn(
+      ActorTestKit kit,
+      ProviderSettings settings,
+      ProviderAdapter adapter,
+      ProviderQuota quota,
       Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {
     ProviderHttpClient http =
-        new ProviderHttpClient(kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings);
-    return kit.spawn(ProviderActor.create(settings, false, adapter,
-        new ProviderActor.Wiring(http, Metrics.start(APPLICATION), AuditTrail.NONE, quota, keyEvents)));
+        new ProviderHttpClient(
+            kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings);
+    return kit.spawn(
+        ProviderActor.create(
+            settings,
+            false,
+            adapter,
+            new ProviderActor.Wiring(
+                http, Metrics.start(APPLICATION), AuditTrail.NONE, quota, keyEvents)));
   }
 
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings) {
     return spawn(kit, settings, ProviderRegistry.adapterFor(settings).orElseThrow());
   }
 
-  static ProviderActor.Outcome fetch(ActorTestKit kit, ActorRef<ProviderActor.Command> provider, String symbol) {
+  static ProviderActor.Outcome fetch(
+      ActorTestKit kit, ActorRef<ProviderActor.Command> provider, String symbol) {
     return fetch(kit, provider, FetchKey.of(Dataset.QUOTE, symbol));
   }
 
-  static ProviderActor.Outcome fetch(ActorTestKit kit, ActorRef<ProviderActor.Command> provider, FetchKey key) {
+  static ProviderActor.Outcome fetch(
+      ActorTestKit kit, ActorRef<ProviderActor.Command> provider, FetchKey key) {
     TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
-    provider.tell(new ProviderActor.Fetch(key, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
+    provider.tell(
+        new ProviderActor.Fetch(
+            key, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 }

@@ -19,8 +19,14 @@ class ProviderRetryBudgetTest {
 
   private ProviderRetryBudget budget(String hocon) {
     GatewaySettings settings =
-        GatewaySettings.fromConfig(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()).resolve());
-    return new ProviderRetryBudget(settings.providers().values(), settings::providersFor, new RetryBudgetSettings(0.2, 300), nodes::get, now::get);
+        GatewaySettings.fromConfig(
+            ConfigFactory.parseString(hocon).withFallback(ConfigFactory.load()).resolve());
+    return new ProviderRetryBudget(
+        settings.providers().values(),
+        settings::providersFor,
+        new RetryBudgetSettings(0.2, 300),
+        nodes::get,
+        now::get);
   }
 
   private int permitsOver(ProviderRetryBudget budget, long seconds) {
@@ -34,10 +40,13 @@ class ProviderRetryBudgetTest {
 
   @Test
   void aProviderWithARateLimitGivesRetriesItsShare() {
-    // FMP allows 30 calls a minute: retries may use 6 of them; Polygon has no limit (300 assumed: 60).
+    // FMP allows 30 calls a minute: retries may use 6 of them; Polygon has no limit (300 assumed:
+    // 60).
     ProviderRetryBudget budget = budget("marketgate.providers.fmp.rate-limit = 30");
     int granted = permitsOver(budget, 60);
-    assertTrue(granted >= 6 && granted <= 7, "a quote retry needs both providers; FMP's share bounds it: " + granted);
+    assertTrue(
+        granted >= 6 && granted <= 7,
+        "a quote retry needs both providers; FMP's share bounds it: " + granted);
   }
 
   @Test

@@ -13,13 +13,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Recorded FMP and Polygon quote bodies, in the formats of the providers' public documentation,
- * served over real HTTP: the normalised values are checked field by field and each error shape
- * maps to its code.
+ * served over real HTTP: the normalised values are checked field by field and each error shape maps
+ * to its code.
  */
 class QuoteGoldenTest extends GoldenTest {
 
   private static Quote quote(ProviderActor.Outcome outcome) {
-    ProviderActor.Fetched fetched = assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
+    ProviderActor.Fetched fetched =
+        assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
     Quote fromRecord = (Quote) fetched.record();
     assertEquals(fromRecord, Json.decode(fetched.data(), Quote.class), "encoded data round-trips");
     return fromRecord;
@@ -27,11 +28,15 @@ class QuoteGoldenTest extends GoldenTest {
 
   @Test
   void fmpStableQuote() {
-    wiremock.stubFor(get(urlPathEqualTo("/stable/quote")).willReturn(okJson(golden("fmp/stable-quote-aapl.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/quote"))
+            .willReturn(okJson(golden("fmp/stable-quote-aapl.json"))));
     Quote q = quote(ProviderHarness.fetch(kit, provider("fmp", "/stable", ""), "AAPL"));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/stable/quote"))
-        .withQueryParam("symbol", equalTo("AAPL")).withQueryParam("apikey", equalTo("golden-key-1234")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/stable/quote"))
+            .withQueryParam("symbol", equalTo("AAPL"))
+            .withQueryParam("apikey", equalTo("golden-key-1234")));
     assertEquals("AAPL", q.symbol());
     assertDecimal("232.8", q.price());
     assertDecimal("4.79", q.change());
@@ -48,10 +53,14 @@ class QuoteGoldenTest extends GoldenTest {
 
   @Test
   void fmpLegacyV3Quote() {
-    wiremock.stubFor(get(urlPathEqualTo("/api/v3/quote/AAPL")).willReturn(okJson(golden("fmp/v3-quote-aapl.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/api/v3/quote/AAPL"))
+            .willReturn(okJson(golden("fmp/v3-quote-aapl.json"))));
     Quote q = quote(ProviderHarness.fetch(kit, provider("fmp", "/api/v3", ""), "AAPL"));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/api/v3/quote/AAPL")).withQueryParam("apikey", equalTo("golden-key-1234")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/api/v3/quote/AAPL"))
+            .withQueryParam("apikey", equalTo("golden-key-1234")));
     assertDecimal("145.775", q.price());
     assertDecimal("0.465", q.change());
     assertDecimal("0.32", q.changePercent());
@@ -65,11 +74,14 @@ class QuoteGoldenTest extends GoldenTest {
 
   @Test
   void polygonPreviousDayAggregate() {
-    wiremock.stubFor(get(urlPathEqualTo("/v2/aggs/ticker/AAPL/prev")).willReturn(okJson(golden("polygon/prev-aapl.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/v2/aggs/ticker/AAPL/prev"))
+            .willReturn(okJson(golden("polygon/prev-aapl.json"))));
     Quote q = quote(ProviderHarness.fetch(kit, provider("polygon", "", ""), "AAPL"));
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/v2/aggs/ticker/AAPL/prev"))
-        .withHeader("Authorization", equalTo("Bearer golden-key-1234")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/v2/aggs/ticker/AAPL/prev"))
+            .withHeader("Authorization", equalTo("Bearer golden-key-1234")));
     assertEquals("AAPL", q.symbol());
     assertDecimal("115.97", q.price());
     assertDecimal("115.55", q.open());
@@ -84,9 +96,15 @@ class QuoteGoldenTest extends GoldenTest {
 
   @Test
   void polygonTickerSnapshot() {
-    wiremock.stubFor(get(urlPathEqualTo("/v2/snapshot/locale/us/markets/stocks/tickers/AAPL"))
-        .willReturn(okJson(golden("polygon/snapshot-aapl.json"))));
-    Quote q = quote(ProviderHarness.fetch(kit, provider("polygon", "", "marketgate.providers.polygon.quote-endpoint = snapshot"), "AAPL"));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/v2/snapshot/locale/us/markets/stocks/tickers/AAPL"))
+            .willReturn(okJson(golden("polygon/snapshot-aapl.json"))));
+    Quote q =
+        quote(
+            ProviderHarness.fetch(
+                kit,
+                provider("polygon", "", "marketgate.providers.polygon.quote-endpoint = snapshot"),
+                "AAPL"));
 
     assertDecimal("120.47", q.price());
     assertDecimal("0.98", q.change());
@@ -111,12 +129,19 @@ class QuoteGoldenTest extends GoldenTest {
     "polygon, polygon/error-rate-limit.json, 429, RATE_LIMIT",
     "polygon, polygon/prev-unknown.json, 200, NOT_FOUND",
   })
-  void errorBodiesMapToTheirCodes(String providerName, String file, int status, ProviderErrorCode code) {
+  void errorBodiesMapToTheirCodes(
+      String providerName, String file, int status, ProviderErrorCode code) {
     String path = providerName.equals("fmp") ? "/stable/quote" : "/v2/aggs/ticker/AAPL/prev";
-    wiremock.stubFor(get(urlPathEqualTo(path))
-        .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(golden(file))));
+    wiremock.stubFor(
+        get(urlPathEqualTo(path))
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden(file))));
     ProviderActor.Outcome outcome =
-        ProviderHarness.fetch(kit, provider(providerName, providerName.equals("fmp") ? "/stable" : "", ""), "AAPL");
+        ProviderHarness.fetch(
+            kit, provider(providerName, providerName.equals("fmp") ? "/stable" : "", ""), "AAPL");
     ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome);
     assertEquals(code, failed.error().code(), failed.error().message());
     assertEquals(providerName, failed.error().provider());
@@ -124,10 +149,21 @@ class QuoteGoldenTest extends GoldenTest {
 
   @Test
   void polygonSnapshotOfAnUnknownTickerIsNotFound() {
-    wiremock.stubFor(get(urlPathEqualTo("/v2/snapshot/locale/us/markets/stocks/tickers/ZZZZ"))
-        .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(golden("polygon/snapshot-not-found.json"))));
-    var outcome = ProviderHarness.fetch(kit, provider("polygon", "", "marketgate.providers.polygon.quote-endpoint = snapshot"), "ZZZZ");
-    assertEquals(ProviderErrorCode.NOT_FOUND, assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+    wiremock.stubFor(
+        get(urlPathEqualTo("/v2/snapshot/locale/us/markets/stocks/tickers/ZZZZ"))
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden("polygon/snapshot-not-found.json"))));
+    var outcome =
+        ProviderHarness.fetch(
+            kit,
+            provider("polygon", "", "marketgate.providers.polygon.quote-endpoint = snapshot"),
+            "ZZZZ");
+    assertEquals(
+        ProviderErrorCode.NOT_FOUND,
+        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -143,8 +179,13 @@ class QuoteGoldenTest extends GoldenTest {
         "price not a number | [{\"symbol\":\"AAPL\",\"price\":\"abc\",\"timestamp\":1738702801}]",
       })
   void invalidAnswersAreInvalidResponses(String description, String body) {
-    wiremock.stubFor(get(urlPathEqualTo("/stable/quote")).willReturn(aResponse().withStatus(200).withBody(body)));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/quote"))
+            .willReturn(aResponse().withStatus(200).withBody(body)));
     var outcome = ProviderHarness.fetch(kit, provider("fmp", "/stable", ""), "AAPL");
-    assertEquals(ProviderErrorCode.INVALID_RESPONSE, assertInstanceOf(ProviderActor.Failed.class, outcome).error().code(), description);
+    assertEquals(
+        ProviderErrorCode.INVALID_RESPONSE,
+        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code(),
+        description);
   }
 }

@@ -87,21 +87,50 @@ class ResilienceTest {
     assertEquals("polygon_fallback", fourth.get("provider_used").asText());
     assertTrue(fourth.at("/metadata/circuit_breaker_triggered").asBoolean());
     assertEquals("CIRCUIT_OPEN", fourth.at("/metadata/errors/0/code").asText());
-    Eventually.await(Duration.ofSeconds(10), "breaker gauge 1", () -> MetricsScrape.fetch(node, "circuit_breaker_state", "provider", "fmp").equals(Optional.of(1.0)));
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "breaker gauge 1",
+        () ->
+            MetricsScrape.fetch(node, "circuit_breaker_state", "provider", "fmp")
+                .equals(Optional.of(1.0)));
 
     node.simulator().setFault("fmp", Fault.NONE);
-    Eventually.await(Duration.ofSeconds(5), "half-open after the reset timeout", () -> breakerState("fmp").equals("half_open"));
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "half-open after the reset timeout",
+        () -> breakerState("fmp").equals("half_open"));
     JsonNode trial = quote(coldSymbol(), 200);
     assertEquals(4, fmpCalls(), "the half-open breaker lets one trial call through");
     assertEquals("fmp", trial.get("provider_used").asText());
     assertEquals("closed", breakerState("fmp"));
-    Eventually.await(Duration.ofSeconds(10), "breaker gauge 0", () -> MetricsScrape.fetch(node, "circuit_breaker_state", "provider", "fmp").equals(Optional.of(0.0)));
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "breaker gauge 0",
+        () ->
+            MetricsScrape.fetch(node, "circuit_breaker_state", "provider", "fmp")
+                .equals(Optional.of(0.0)));
     assertTrue(
-        MetricsScrape.fetch(node, "circuit_breaker_state_changes_total", "provider", "fmp", "state", "open").orElse(0.0) >= 1);
+        MetricsScrape.fetch(
+                    node, "circuit_breaker_state_changes_total", "provider", "fmp", "state", "open")
+                .orElse(0.0)
+            >= 1);
     assertTrue(
-        MetricsScrape.fetch(node, "provider_requests_total", "provider", "fmp", "endpoint", "quote", "status", "network_error")
-                .orElse(0.0) >= 3);
-    assertTrue(MetricsScrape.fetch(node, "provider_errors_total", "provider", "fmp", "code", "CIRCUIT_OPEN").orElse(0.0) >= 1);
+        MetricsScrape.fetch(
+                    node,
+                    "provider_requests_total",
+                    "provider",
+                    "fmp",
+                    "endpoint",
+                    "quote",
+                    "status",
+                    "network_error")
+                .orElse(0.0)
+            >= 3);
+    assertTrue(
+        MetricsScrape.fetch(
+                    node, "provider_errors_total", "provider", "fmp", "code", "CIRCUIT_OPEN")
+                .orElse(0.0)
+            >= 1);
   }
 
   @Test
@@ -124,7 +153,8 @@ class ResilienceTest {
     node.simulator().setFault("fmp", Fault.of(Fault.Mode.UNAVAILABLE));
     node.simulator().setFault("polygon", Fault.of(Fault.Mode.INVALID_PRICE));
 
-    Http.Answer stale = Http.get(node.url("/api/v1/quotes/" + cached), "Cache-Control", "max-age=0");
+    Http.Answer stale =
+        Http.get(node.url("/api/v1/quotes/" + cached), "Cache-Control", "max-age=0");
     assertEquals(200, stale.status());
     assertEquals("true", stale.header("X-Data-Stale"));
     assertEquals("cache", stale.header("X-Data-Source"));

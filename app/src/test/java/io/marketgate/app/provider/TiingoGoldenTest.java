@@ -25,14 +25,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Tiingo bodies in the formats of its public documentation (IEX top of book before and after
- * IEX's 2025 policy, end-of-day prices, daily metadata, every error shape) served over real
- * HTTP: the request sent with its {@code Authorization: Token} key, the normalised values field by
- * field, the multi-ticker call, and how long a rate-limited key rests.
+ * Tiingo bodies in the formats of its public documentation (IEX top of book before and after IEX's
+ * 2025 policy, end-of-day prices, daily metadata, every error shape) served over real HTTP: the
+ * request sent with its {@code Authorization: Token} key, the normalised values field by field, the
+ * multi-ticker call, and how long a rate-limited key rests.
  */
 class TiingoGoldenTest extends GoldenTest {
   private static final String KEY = "golden-key-1234";
   private static final String TOKEN = "Token " + KEY;
+
   /** 40 minutes before the next hour, 9 h 40 min before UTC midnight, 14 days more before April. */
   private static final Instant NOW = Instant.parse("2026-03-17T14:20:00Z");
 
@@ -46,7 +47,9 @@ class TiingoGoldenTest extends GoldenTest {
 
   /** The adapter on a clock stopped at {@link #NOW}, for the rest periods of rate limits. */
   private ActorRef<ProviderActor.Command> stoppedClock(QuoteEndpoint endpoint) {
-    return ProviderHarness.spawn(kit, ProviderHarness.settings("tiingo", wiremock.baseUrl(), ""),
+    return ProviderHarness.spawn(
+        kit,
+        ProviderHarness.settings("tiingo", wiremock.baseUrl(), ""),
         new TiingoAdapter(endpoint, 100, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
@@ -58,10 +61,13 @@ class TiingoGoldenTest extends GoldenTest {
     return failure(outcome, "tiingo");
   }
 
-  private ProviderActor.BatchOutcome fetchBatch(ActorRef<ProviderActor.Command> provider, String... symbols) {
+  private ProviderActor.BatchOutcome fetchBatch(
+      ActorRef<ProviderActor.Command> provider, String... symbols) {
     TestProbe<ProviderActor.BatchOutcome> probe = kit.createTestProbe();
     List<FetchKey> keys = Arrays.stream(symbols).map(s -> FetchKey.of(Dataset.QUOTE, s)).toList();
-    provider.tell(new ProviderActor.FetchBatch(keys, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
+    provider.tell(
+        new ProviderActor.FetchBatch(
+            keys, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
@@ -89,7 +95,10 @@ class TiingoGoldenTest extends GoldenTest {
     stub("/iex/", "tiingo/iex-aapl.json");
     Quote q = roundTripped(ProviderHarness.fetch(kit, iex(), "AAPL"), Quote.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/iex/")).withQueryParam("tickers", equalTo("aapl")).withHeader("Authorization", equalTo(TOKEN)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/iex/"))
+            .withQueryParam("tickers", equalTo("aapl"))
+            .withHeader("Authorization", equalTo(TOKEN)));
     assertKeyOnlyInTheHeader(1);
     assertEquals("AAPL", q.symbol());
     assertDecimal("148.6", q.price());
@@ -110,7 +119,9 @@ class TiingoGoldenTest extends GoldenTest {
     stub("/iex/", "tiingo/iex-aapl-msft.json");
     ProviderActor.BatchOutcome batch = fetchBatch(iex(), "AAPL", "MSFT", "ZZZZ");
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/iex/")).withQueryParam("tickers", equalTo("aapl,msft,zzzz")));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/iex/"))
+            .withQueryParam("tickers", equalTo("aapl,msft,zzzz")));
     assertKeyOnlyInTheHeader(1);
     assertEquals(3, batch.outcomes().size());
     Quote aapl = roundTripped(outcomeOf(batch, "AAPL"), Quote.class);
@@ -124,7 +135,10 @@ class TiingoGoldenTest extends GoldenTest {
     assertDecimal("255.46", aapl.previousClose());
     assertEquals(860648L, aapl.volume(), "a volume written 860648.0");
     assertEquals("USD", aapl.currency());
-    assertEquals(Instant.parse("2025-09-29T19:00:07.078869649Z"), aapl.asOf(), "nanoseconds and offset kept");
+    assertEquals(
+        Instant.parse("2025-09-29T19:00:07.078869649Z"),
+        aapl.asOf(),
+        "nanoseconds and offset kept");
     assertFalse(aapl.delayed());
     Quote msft = roundTripped(outcomeOf(batch, "MSFT"), Quote.class);
     assertEquals("MSFT", msft.symbol());
@@ -134,13 +148,19 @@ class TiingoGoldenTest extends GoldenTest {
     assertDecimal("511.46", msft.previousClose());
     assertEquals(215394L, msft.volume());
     assertEquals(Instant.parse("2025-09-29T19:00:06.912200391Z"), msft.asOf());
-    assertEquals(ProviderErrorCode.NOT_FOUND, failure(outcomeOf(batch, "ZZZZ")), "a ticker the answer leaves out");
+    assertEquals(
+        ProviderErrorCode.NOT_FOUND,
+        failure(outcomeOf(batch, "ZZZZ")),
+        "a ticker the answer leaves out");
   }
 
   @Test
   void anUnreadableElementFailsOnlyItsTicker() {
-    wiremock.stubFor(get(urlPathEqualTo("/iex/")).willReturn(okJson(
-        "[{\"ticker\":\"AAPL\",\"tngoLast\":\"abc\"},{\"ticker\":\"MSFT\",\"tngoLast\":10,\"prevClose\":8,\"timestamp\":\"2025-09-29T20:00:00+00:00\"}]")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/iex/"))
+            .willReturn(
+                okJson(
+                    "[{\"ticker\":\"AAPL\",\"tngoLast\":\"abc\"},{\"ticker\":\"MSFT\",\"tngoLast\":10,\"prevClose\":8,\"timestamp\":\"2025-09-29T20:00:00+00:00\"}]")));
     ProviderActor.BatchOutcome batch = fetchBatch(iex(), "AAPL", "MSFT");
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failure(outcomeOf(batch, "AAPL")));
     assertDecimal("25", roundTripped(outcomeOf(batch, "MSFT"), Quote.class).changePercent());
@@ -148,18 +168,45 @@ class TiingoGoldenTest extends GoldenTest {
 
   @Test
   void batchSizeComesFromTheSettingsAndTheDailyEndpointTakesOneTicker() {
-    BatchQuotes configured = (BatchQuotes) ProviderRegistry.adapterFor(
-        ProviderHarness.settings("tiingo", wiremock.baseUrl(), "marketgate.providers.tiingo.max-batch-size = 10")).orElseThrow();
+    BatchQuotes configured =
+        (BatchQuotes)
+            ProviderRegistry.adapterFor(
+                    ProviderHarness.settings(
+                        "tiingo",
+                        wiremock.baseUrl(),
+                        "marketgate.providers.tiingo.max-batch-size = 10"))
+                .orElseThrow();
     assertEquals(10, configured.maxBatchSize());
-    BatchQuotes byDefault = (BatchQuotes) ProviderRegistry.adapterFor(ProviderHarness.settings("tiingo", wiremock.baseUrl(), "")).orElseThrow();
+    BatchQuotes byDefault =
+        (BatchQuotes)
+            ProviderRegistry.adapterFor(ProviderHarness.settings("tiingo", wiremock.baseUrl(), ""))
+                .orElseThrow();
     assertEquals(100, byDefault.maxBatchSize());
-    BatchQuotes daily = (BatchQuotes) ProviderRegistry.adapterFor(
-        ProviderHarness.settings("tiingo", wiremock.baseUrl(), "marketgate.providers.tiingo.quote-endpoint = daily")).orElseThrow();
+    BatchQuotes daily =
+        (BatchQuotes)
+            ProviderRegistry.adapterFor(
+                    ProviderHarness.settings(
+                        "tiingo",
+                        wiremock.baseUrl(),
+                        "marketgate.providers.tiingo.quote-endpoint = daily"))
+                .orElseThrow();
     assertEquals(1, daily.maxBatchSize());
-    assertThrows(IllegalArgumentException.class, () -> ProviderRegistry.adapterFor(
-        ProviderHarness.settings("tiingo", wiremock.baseUrl(), "marketgate.providers.tiingo.quote-endpoint = realtime")));
-    assertThrows(IllegalArgumentException.class, () -> ProviderRegistry.adapterFor(
-        ProviderHarness.settings("tiingo", wiremock.baseUrl(), "marketgate.providers.tiingo.max-batch-size = 0")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ProviderRegistry.adapterFor(
+                ProviderHarness.settings(
+                    "tiingo",
+                    wiremock.baseUrl(),
+                    "marketgate.providers.tiingo.quote-endpoint = realtime")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ProviderRegistry.adapterFor(
+                ProviderHarness.settings(
+                    "tiingo",
+                    wiremock.baseUrl(),
+                    "marketgate.providers.tiingo.max-batch-size = 0")));
   }
 
   // ---------------------------------------------------------------- end-of-day prices
@@ -169,7 +216,9 @@ class TiingoGoldenTest extends GoldenTest {
     stub("/tiingo/daily/pg/prices", "tiingo/daily-prices-pg.json");
     Quote q = roundTripped(ProviderHarness.fetch(kit, daily(), "PG"), Quote.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/tiingo/daily/pg/prices")).withHeader("Authorization", equalTo(TOKEN)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/tiingo/daily/pg/prices"))
+            .withHeader("Authorization", equalTo(TOKEN)));
     assertKeyOnlyInTheHeader(1);
     assertEquals("PG", q.symbol());
     assertDecimal("131.18", q.price());
@@ -198,14 +247,20 @@ class TiingoGoldenTest extends GoldenTest {
   @Test
   void companyFromTheDailyMetadata() {
     stub("/tiingo/daily/pg", "tiingo/daily-meta-pg.json");
-    CompanyProfile p = roundTripped(ProviderHarness.fetch(kit, iex(), FetchKey.of(Dataset.COMPANY, "PG")), CompanyProfile.class);
+    CompanyProfile p =
+        roundTripped(
+            ProviderHarness.fetch(kit, iex(), FetchKey.of(Dataset.COMPANY, "PG")),
+            CompanyProfile.class);
 
-    wiremock.verify(getRequestedFor(urlPathEqualTo("/tiingo/daily/pg")).withHeader("Authorization", equalTo(TOKEN)));
+    wiremock.verify(
+        getRequestedFor(urlPathEqualTo("/tiingo/daily/pg"))
+            .withHeader("Authorization", equalTo(TOKEN)));
     assertKeyOnlyInTheHeader(1);
     assertEquals("PG", p.symbol());
     assertEquals("Procter & Gamble Company", p.name());
     assertEquals("NYSE", p.exchange());
-    assertTrue(p.description().startsWith("P&G serves consumers around the world"), p.description());
+    assertTrue(
+        p.description().startsWith("P&G serves consumers around the world"), p.description());
     assertNull(p.sector());
     assertNull(p.industry());
     assertNull(p.country());
@@ -239,8 +294,12 @@ class TiingoGoldenTest extends GoldenTest {
         "an unknown detail with status 200 | 200 | {\"detail\":\"Error: Something went wrong on our end.\"}",
       })
   void invalidAnswersAreInvalidResponses(String description, int status, String body) {
-    wiremock.stubFor(get(urlPathEqualTo("/iex/")).willReturn(aResponse().withStatus(status).withBody(body)));
-    assertEquals(ProviderErrorCode.INVALID_RESPONSE, failure(ProviderHarness.fetch(kit, iex(), "AAPL")), description);
+    wiremock.stubFor(
+        get(urlPathEqualTo("/iex/")).willReturn(aResponse().withStatus(status).withBody(body)));
+    assertEquals(
+        ProviderErrorCode.INVALID_RESPONSE,
+        failure(ProviderHarness.fetch(kit, iex(), "AAPL")),
+        description);
   }
 
   // ---------------------------------------------------------------- errors
@@ -261,37 +320,69 @@ class TiingoGoldenTest extends GoldenTest {
     "iex, quote, tiingo/error-monthly-bandwidth.json, 429, RATE_LIMIT, PT345H40M",
     "iex, quote, tiingo/error-monthly-symbols.txt, 200, RATE_LIMIT, PT345H40M",
   })
-  void errorBodiesMapToTheirCodes(String endpoint, String dataset, String file, int status, ProviderErrorCode code, Duration rest) {
+  void errorBodiesMapToTheirCodes(
+      String endpoint,
+      String dataset,
+      String file,
+      int status,
+      ProviderErrorCode code,
+      Duration rest) {
     String type = file.endsWith(".txt") ? "text/plain" : "application/json";
-    wiremock.stubFor(get(anyUrl()).willReturn(aResponse().withStatus(status).withHeader("Content-Type", type).withBody(golden(file))));
-    var outcome = ProviderHarness.fetch(kit, stoppedClock(TiingoAdapter.parseQuoteEndpoint(endpoint)),
-        FetchKey.of(Dataset.fromWireName(dataset).orElseThrow(), "AAPL"));
+    wiremock.stubFor(
+        get(anyUrl())
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", type)
+                    .withBody(golden(file))));
+    var outcome =
+        ProviderHarness.fetch(
+            kit,
+            stoppedClock(TiingoAdapter.parseQuoteEndpoint(endpoint)),
+            FetchKey.of(Dataset.fromWireName(dataset).orElseThrow(), "AAPL"));
     assertEquals(code, failure(outcome), outcome.toString());
     assertEquals(rest, ((ProviderActor.Failed) outcome).retryAfter());
   }
 
   @Test
   void aTickerNamedInAMessageDoesNotChangeItsMeaning() {
-    wiremock.stubFor(get(urlPathEqualTo("/tiingo/daily/token/prices")).willReturn(aResponse().withStatus(404)
-        .withHeader("Content-Type", "application/json").withBody("{\"detail\":\"Error: Ticker 'TOKEN' not found\"}")));
-    assertEquals(ProviderErrorCode.NOT_FOUND, failure(ProviderHarness.fetch(kit, daily(), "TOKEN")), "not a rejected key");
+    wiremock.stubFor(
+        get(urlPathEqualTo("/tiingo/daily/token/prices"))
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"detail\":\"Error: Ticker 'TOKEN' not found\"}")));
+    assertEquals(
+        ProviderErrorCode.NOT_FOUND,
+        failure(ProviderHarness.fetch(kit, daily(), "TOKEN")),
+        "not a rejected key");
   }
 
   @Test
   void aTooManyRequestsWithoutTiingoWordsRestsTheConfiguredCooldown() {
-    wiremock.stubFor(get(urlPathEqualTo("/iex/")).willReturn(aResponse().withStatus(429).withBody("Too Many Requests")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/iex/"))
+            .willReturn(aResponse().withStatus(429).withBody("Too Many Requests")));
     var outcome = ProviderHarness.fetch(kit, iex(), "AAPL");
     assertEquals(ProviderErrorCode.RATE_LIMIT, failure(outcome));
-    assertNull(((ProviderActor.Failed) outcome).retryAfter(), "TIINGO_KEY_COOLDOWN_SECONDS applies");
+    assertNull(
+        ((ProviderActor.Failed) outcome).retryAfter(), "TIINGO_KEY_COOLDOWN_SECONDS applies");
   }
 
   @Test
   void aRateLimitOfTheWholeBatchFailsEveryTickerWithTheSameRest() {
-    wiremock.stubFor(get(urlPathEqualTo("/iex/"))
-        .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json").withBody(golden("tiingo/error-hourly-allocation.json"))));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/iex/"))
+            .willReturn(
+                aResponse()
+                    .withStatus(429)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(golden("tiingo/error-hourly-allocation.json"))));
     ProviderActor.BatchOutcome batch = fetchBatch(stoppedClock(QuoteEndpoint.IEX), "AAPL", "MSFT");
     for (String s : List.of("AAPL", "MSFT")) {
-      ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcomeOf(batch, s));
+      ProviderActor.Failed failed =
+          assertInstanceOf(ProviderActor.Failed.class, outcomeOf(batch, s));
       assertEquals(ProviderErrorCode.RATE_LIMIT, failed.error().code());
       assertEquals(Duration.ofMinutes(40), failed.retryAfter(), "until 15:00 UTC");
     }
@@ -299,8 +390,14 @@ class TiingoGoldenTest extends GoldenTest {
 
   @Test
   void anHtmlGatewayErrorIsANetworkError() {
-    wiremock.stubFor(get(urlPathEqualTo("/iex/"))
-        .willReturn(aResponse().withStatus(502).withHeader("Content-Type", "text/html").withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
-    assertEquals(ProviderErrorCode.NETWORK_ERROR, failure(ProviderHarness.fetch(kit, iex(), "AAPL")));
+    wiremock.stubFor(
+        get(urlPathEqualTo("/iex/"))
+            .willReturn(
+                aResponse()
+                    .withStatus(502)
+                    .withHeader("Content-Type", "text/html")
+                    .withBody("<html><body><h1>502 Bad Gateway</h1></body></html>")));
+    assertEquals(
+        ProviderErrorCode.NETWORK_ERROR, failure(ProviderHarness.fetch(kit, iex(), "AAPL")));
   }
 }

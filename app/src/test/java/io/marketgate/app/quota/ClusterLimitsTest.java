@@ -27,9 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Limits that hold for the cluster as a whole, with several nodes in one JVM on one PostgreSQL
- * database: {@code FMP_RATE_LIMIT=30} (300 cold requests spread over three nodes, and a fourth
- * that joins halfway, send at most 30 calls to FMP in any 60 s window; the rest fall back to
- * Polygon without a call to FMP), and a client's requests per minute however many nodes it asks.
+ * database: {@code FMP_RATE_LIMIT=30} (300 cold requests spread over three nodes, and a fourth that
+ * joins halfway, send at most 30 calls to FMP in any 60 s window; the rest fall back to Polygon
+ * without a call to FMP), and a client's requests per minute however many nodes it asks.
  */
 @ExtendWith(LogCapturingExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,13 +47,15 @@ class ClusterLimitsTest {
     simulator = SharedSimulator.start();
     database = TestDatabase.create();
     int seedPort = FreePorts.next();
-    config = String.join("\n",
-        "marketgate.cluster.discovery = seeds",
-        "marketgate.cluster.seed-nodes = \"127.0.0.1:" + seedPort + "\"",
-        "marketgate.providers.fmp.rate-limit = " + LIMIT,
-        "marketgate.security.clients = \"" + CLIENT + "=pro\"",
-        "marketgate.security.profiles.pro.rate-limit = " + CLIENT_LIMIT,
-        simulator.providerConfig());
+    config =
+        String.join(
+            "\n",
+            "marketgate.cluster.discovery = seeds",
+            "marketgate.cluster.seed-nodes = \"127.0.0.1:" + seedPort + "\"",
+            "marketgate.providers.fmp.rate-limit = " + LIMIT,
+            "marketgate.security.clients = \"" + CLIENT + "=pro\"",
+            "marketgate.security.profiles.pro.rate-limit = " + CLIENT_LIMIT,
+            simulator.providerConfig());
     nodes.add(TestNode.start(config, seedPort, database));
     nodes.add(TestNode.start(config, FreePorts.next(), database));
     nodes.add(TestNode.start(config, FreePorts.next(), database));
@@ -68,12 +70,16 @@ class ClusterLimitsTest {
   }
 
   private static void awaitUp(int n) {
-    Eventually.await(Duration.ofSeconds(30), n + " Up members on every node", () -> nodes.stream().allMatch(node -> upMembers(node) == n));
+    Eventually.await(
+        Duration.ofSeconds(30),
+        n + " Up members on every node",
+        () -> nodes.stream().allMatch(node -> upMembers(node) == n));
   }
 
   private static long upMembers(TestNode node) {
     long up = 0;
-    for (var m : Cluster.get(node.system()).state().getMembers()) if (m.status() == MemberStatus.up()) up++;
+    for (var m : Cluster.get(node.system()).state().getMembers())
+      if (m.status() == MemberStatus.up()) up++;
     return up;
   }
 
@@ -103,11 +109,22 @@ class ClusterLimitsTest {
 
     List<CallLog.Call> fmp = simulator.simulator().callsOf("fmp");
     for (CallLog.Call start : fmp) {
-      long inWindow = fmp.stream().filter(c -> c.startedAtMs() >= start.startedAtMs() && c.startedAtMs() < start.startedAtMs() + 60_000).count();
-      assertTrue(inWindow <= LIMIT, inWindow + " FMP calls in the 60 s from " + start.startedAtMs());
+      long inWindow =
+          fmp.stream()
+              .filter(
+                  c ->
+                      c.startedAtMs() >= start.startedAtMs()
+                          && c.startedAtMs() < start.startedAtMs() + 60_000)
+              .count();
+      assertTrue(
+          inWindow <= LIMIT, inWindow + " FMP calls in the 60 s from " + start.startedAtMs());
     }
-    assertTrue(fmp.size() >= LIMIT - 5, "the quota is used, not only kept: " + fmp.size() + " FMP calls");
-    assertEquals(300 - fmp.size(), simulator.simulator().callsOf("polygon").size(), "every other request fell back to Polygon");
+    assertTrue(
+        fmp.size() >= LIMIT - 5, "the quota is used, not only kept: " + fmp.size() + " FMP calls");
+    assertEquals(
+        300 - fmp.size(),
+        simulator.simulator().callsOf("polygon").size(),
+        "every other request fell back to Polygon");
 
     long refused = nodes.stream().mapToLong(n -> refusedByQuota(n)).sum();
     assertEquals(300 - fmp.size(), refused, "each fallback was a quota refusal without a call");
@@ -123,10 +140,13 @@ class ClusterLimitsTest {
   @Test
   @Order(2)
   void aClientsRateHoldsHoweverManyNodesItAsks() {
-    // Each node's first request for the client finds its limiter entity; if that first ask times out
-    // (the shard is still being allocated), one lease's worth (here 1) passes uncounted: the tolerance.
+    // Each node's first request for the client finds its limiter entity; if that first ask times
+    // out
+    // (the shard is still being allocated), one lease's worth (here 1) passes uncounted: the
+    // tolerance.
     long warmed = 0;
-    for (TestNode node : nodes) if (Http.get(node.url("/api/v1/quotes/CLW"), "X-API-Key", CLIENT).status() == 200) warmed++;
+    for (TestNode node : nodes)
+      if (Http.get(node.url("/api/v1/quotes/CLW"), "X-API-Key", CLIENT).status() == 200) warmed++;
     List<CompletableFuture<Http.Answer>> answers = new ArrayList<>();
     for (int i = 0; i < 3 * CLIENT_LIMIT; i++) {
       TestNode node = nodes.get(i % nodes.size());
@@ -135,13 +155,24 @@ class ClusterLimitsTest {
     }
     long throttled = answers.stream().filter(a -> a.join().status() == 429).count();
     long accepted = warmed + answers.stream().filter(a -> a.join().status() == 200).count();
-    assertEquals(answers.size() + nodes.size(), accepted + throttled, "every request was served or throttled");
+    assertEquals(
+        answers.size() + nodes.size(),
+        accepted + throttled,
+        "every request was served or throttled");
     int tolerance = nodes.size(); // one lease (1 permit at 30/min) per node, as documented
-    assertTrue(accepted <= CLIENT_LIMIT + tolerance, accepted + " requests accepted within the minute, limit " + CLIENT_LIMIT
-        + " + " + tolerance);
+    assertTrue(
+        accepted <= CLIENT_LIMIT + tolerance,
+        accepted
+            + " requests accepted within the minute, limit "
+            + CLIENT_LIMIT
+            + " + "
+            + tolerance);
     // Each node may hold a lease it has not used up yet: that share is refused, never exceeded.
-    assertTrue(accepted >= CLIENT_LIMIT - nodes.size(), "the limit is used, not only kept: " + accepted);
-    answers.stream().filter(a -> a.join().status() == 429)
-        .forEach(a -> assertNotNull(a.join().header("Retry-After"), "every 429 says when to come back"));
+    assertTrue(
+        accepted >= CLIENT_LIMIT - nodes.size(), "the limit is used, not only kept: " + accepted);
+    answers.stream()
+        .filter(a -> a.join().status() == 429)
+        .forEach(
+            a -> assertNotNull(a.join().header("Retry-After"), "every 429 says when to come back"));
   }
 }

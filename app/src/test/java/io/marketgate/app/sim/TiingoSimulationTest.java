@@ -58,18 +58,23 @@ class TiingoSimulationTest {
   @Test
   void iexOfOneTickerByPathOrQueryAndAnUnknownOneIsEmpty() {
     assertEquals("AAPL", Http.get(base + "/iex/aapl", TOKEN).json().get(0).get("ticker").asText());
-    assertEquals("AAPL", Http.get(base + "/iex?tickers=aapl", TOKEN).json().get(0).get("ticker").asText());
+    assertEquals(
+        "AAPL", Http.get(base + "/iex?tickers=aapl", TOKEN).json().get(0).get("ticker").asText());
     Http.Answer unknown = Http.get(base + "/iex/?tickers=zznope", TOKEN);
     assertEquals(200, unknown.status());
     assertEquals("[]", unknown.body());
-    assertEquals(List.of("iex", "iex", "iex"), sim.simulator().callsOf("tiingo").stream().map(CallLog.Call::endpoint).toList());
+    assertEquals(
+        List.of("iex", "iex", "iex"),
+        sim.simulator().callsOf("tiingo").stream().map(CallLog.Call::endpoint).toList());
   }
 
   @Test
   void endOfDayPricesAndMetadata() {
     JsonNode bars = Http.get(base + "/tiingo/daily/aapl/prices", TOKEN).json();
     assertEquals(1, bars.size());
-    assertEquals(0, SimulatedMarket.quote("AAPL").price().compareTo(bars.get(0).get("close").decimalValue()));
+    assertEquals(
+        0,
+        SimulatedMarket.quote("AAPL").price().compareTo(bars.get(0).get("close").decimalValue()));
     assertTrue(bars.get(0).get("date").asText().endsWith("T00:00:00.000Z"));
 
     JsonNode meta = Http.get(base + "/tiingo/daily/aapl", TOKEN).json();
@@ -83,20 +88,27 @@ class TiingoSimulationTest {
     Http.Answer noMeta = Http.get(base + "/tiingo/daily/zznope", TOKEN);
     assertEquals(404, noMeta.status());
     assertEquals("Not found.", noMeta.json().get("detail").asText());
-    assertEquals(List.of("daily_prices", "daily_meta", "daily_prices", "daily_meta"),
+    assertEquals(
+        List.of("daily_prices", "daily_meta", "daily_prices", "daily_meta"),
         sim.simulator().callsOf("tiingo").stream().map(CallLog.Call::endpoint).toList());
   }
 
   @Test
   void aMissingOrInvalidTokenIsRefusedAsTiingoDoes() {
-    assertEquals(200, Http.get(base + "/iex/aapl?token=sim-tiingo-key").status(), "the token may travel in the query too");
+    assertEquals(
+        200,
+        Http.get(base + "/iex/aapl?token=sim-tiingo-key").status(),
+        "the token may travel in the query too");
     Http.Answer none = Http.get(base + "/iex/aapl");
     assertEquals(401, none.status());
     assertEquals("Please supply a token", none.json().get("detail").asText());
-    Http.Answer invalid = Http.get(base + "/tiingo/daily/aapl", "Authorization", "Token invalid-key");
+    Http.Answer invalid =
+        Http.get(base + "/tiingo/daily/aapl", "Authorization", "Token invalid-key");
     assertEquals(401, invalid.status());
     assertEquals("Invalid token.", invalid.json().get("detail").asText());
-    assertFalse(Http.get(sim.simulator().baseUrl() + "/_sim/calls/log").body().contains("sim-tiingo-key"), "the log keeps no keys");
+    assertFalse(
+        Http.get(sim.simulator().baseUrl() + "/_sim/calls/log").body().contains("sim-tiingo-key"),
+        "the log keeps no keys");
   }
 
   @Test
@@ -104,17 +116,26 @@ class TiingoSimulationTest {
     sim.simulator().setFault("tiingo", Fault.of(Fault.Mode.RATE_LIMIT).times(1));
     Http.Answer limited = Http.get(base + "/iex/aapl", TOKEN);
     assertEquals(429, limited.status());
-    assertTrue(limited.json().get("detail").asText().contains("run over your hourly request allocation"), limited.body());
+    assertTrue(
+        limited.json().get("detail").asText().contains("run over your hourly request allocation"),
+        limited.body());
 
     sim.simulator().setFault("tiingo", Fault.of(Fault.Mode.NOT_ENTITLED).times(1));
     Http.Answer refused = Http.get(base + "/iex/aapl", TOKEN);
     assertEquals(403, refused.status());
-    assertTrue(refused.json().get("detail").asText().startsWith("You do not have permission"), refused.body());
+    assertTrue(
+        refused.json().get("detail").asText().startsWith("You do not have permission"),
+        refused.body());
 
     sim.simulator().setFault("tiingo", Fault.of(Fault.Mode.BAD_KEY).times(1));
     assertEquals(401, Http.get(base + "/iex/aapl", TOKEN).status());
 
-    assertEquals(200, Http.put(sim.simulator().baseUrl() + "/_sim/faults/tiingo", "{\"mode\":\"error_body\",\"count\":1}").status());
+    assertEquals(
+        200,
+        Http.put(
+                sim.simulator().baseUrl() + "/_sim/faults/tiingo",
+                "{\"mode\":\"error_body\",\"count\":1}")
+            .status());
     Http.Answer errorBody = Http.get(base + "/iex/aapl", TOKEN);
     assertEquals(200, errorBody.status());
     assertTrue(errorBody.json().has("detail"), errorBody.body());

@@ -26,7 +26,8 @@ class CoalescingTest {
   @BeforeAll
   static void start() {
     node = TestNode.start("");
-    // The node's first fetch starts its shard region and HTTP client: not what a herd test measures,
+    // The node's first fetch starts its shard region and HTTP client: not what a herd test
+    // measures,
     // and on a busy 2-core machine it can outlast the 1.5 s attempt timeout.
     assertEquals(200, Http.get(node.url("/api/v1/quotes/CWARM")).status());
   }
@@ -74,7 +75,8 @@ class CoalescingTest {
 
     assertEquals(50, node.simulator().calls().count("fmp"), "one FMP call per symbol");
     assertEquals(0, node.simulator().calls().count("polygon"));
-    assertEquals(50, node.simulator().callsOf("fmp").stream().map(c -> c.symbol()).distinct().count());
+    assertEquals(
+        50, node.simulator().callsOf("fmp").stream().map(c -> c.symbol()).distinct().count());
   }
 
   @Test
@@ -93,7 +95,8 @@ class CoalescingTest {
     assertEquals("fmp", fresh.json().get("provider_used").asText());
     assertFalse(fresh.json().get("cached").asBoolean());
 
-    Http.Answer withinAge = Http.get(node.url("/api/v1/quotes/ORCL"), "Cache-Control", "max-age=60");
+    Http.Answer withinAge =
+        Http.get(node.url("/api/v1/quotes/ORCL"), "Cache-Control", "max-age=60");
     assertTrue(withinAge.json().get("cached").asBoolean());
     assertEquals(2, node.simulator().calls().count("fmp"));
   }

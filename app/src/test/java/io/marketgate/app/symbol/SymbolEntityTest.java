@@ -9,8 +9,8 @@ import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.persistence.audit.AuditTrail;
-import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
+import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
@@ -48,11 +48,22 @@ class SymbolEntityTest {
   @BeforeAll
   void startProviders() throws Exception {
     var application = ConfigFactory.load();
-    simulator = ProviderSimulator.start(kit.system(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    simulator =
+        ProviderSimulator.start(kit.system(), "127.0.0.1", 0)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     GatewaySettings settings =
-        GatewaySettings.fromConfig(application).withProviders(p -> p.servedBySimulator(simulator.baseUrl()));
+        GatewaySettings.fromConfig(application)
+            .withProviders(p -> p.servedBySimulator(simulator.baseUrl()));
     Metrics metrics = Metrics.start(application);
-    registry = ProviderRegistry.start(kit.system(), settings, Set.of("fmp", "polygon"), metrics, AuditTrail.NONE, p -> ProviderQuota.UNLIMITED);
+    registry =
+        ProviderRegistry.start(
+            kit.system(),
+            settings,
+            Set.of("fmp", "polygon"),
+            metrics,
+            AuditTrail.NONE,
+            p -> ProviderQuota.UNLIMITED);
     deps =
         new SymbolEntity.Dependencies(
             new FetchPlan(registry, kit.system().scheduler()),
@@ -89,7 +100,12 @@ class SymbolEntityTest {
   }
 
   private SymbolProtocol.Get get(String symbol, ActorRef<SymbolProtocol.Reply> replyTo) {
-    return new SymbolProtocol.Get(FetchKey.of(Dataset.QUOTE, symbol), SymbolProtocol.DEFAULT_MAX_AGE, 3000, RequestOrigin.INTERNAL, replyTo);
+    return new SymbolProtocol.Get(
+        FetchKey.of(Dataset.QUOTE, symbol),
+        SymbolProtocol.DEFAULT_MAX_AGE,
+        3000,
+        RequestOrigin.INTERNAL,
+        replyTo);
   }
 
   @Test
@@ -127,7 +143,12 @@ class SymbolEntityTest {
     TestProbe<SymbolProtocol.Reply> probe = kit.createTestProbe();
     entity.tell(get("FAILS", probe.getRef()));
     assertInstanceOf(SymbolProtocol.Unavailable.class, probe.receiveMessage(Duration.ofSeconds(3)));
-    entity.tell(new SymbolProtocol.Refetch(FetchKey.of(Dataset.QUOTE, "FAILS"), 3000, RequestOrigin.DEAD_LETTER_RETRY, probe.getRef()));
+    entity.tell(
+        new SymbolProtocol.Refetch(
+            FetchKey.of(Dataset.QUOTE, "FAILS"),
+            3000,
+            RequestOrigin.DEAD_LETTER_RETRY,
+            probe.getRef()));
     assertInstanceOf(SymbolProtocol.Unavailable.class, probe.receiveMessage(Duration.ofSeconds(3)));
     synchronized (queued) {
       assertEquals(List.of(FetchKey.of(Dataset.QUOTE, "FAILS")), queued);
@@ -154,11 +175,13 @@ class SymbolEntityTest {
     SymbolProtocol.Answer again = (SymbolProtocol.Answer) probe.receiveMessage();
     assertTrue(again.stale());
     assertEquals(stale.errors(), again.errors(), "the failure that made it stale is reported");
-    assertEquals(callsAfterFailure, simulator.calls().total(), "no new provider call within the back-off");
+    assertEquals(
+        callsAfterFailure, simulator.calls().total(), "no new provider call within the back-off");
 
     entity.tell(new SymbolProtocol.Get(key, 0, 3000, RequestOrigin.INTERNAL, probe.getRef()));
     assertTrue(((SymbolProtocol.Answer) probe.receiveMessage()).stale());
-    assertEquals(callsAfterFailure + 2, simulator.calls().total(), "no-cache always asks the providers");
+    assertEquals(
+        callsAfterFailure + 2, simulator.calls().total(), "no-cache always asks the providers");
   }
 
   @Test
@@ -167,7 +190,12 @@ class SymbolEntityTest {
     TestProbe<SymbolProtocol.Reply> probe = kit.createTestProbe();
     entity.tell(get("REFRESH", probe.getRef()));
     long first = ((SymbolProtocol.Answer) probe.receiveMessage()).fetchedAtMillis();
-    entity.tell(new SymbolProtocol.Refetch(FetchKey.of(Dataset.QUOTE, "REFRESH"), 3000, RequestOrigin.DEAD_LETTER_RETRY, probe.getRef()));
+    entity.tell(
+        new SymbolProtocol.Refetch(
+            FetchKey.of(Dataset.QUOTE, "REFRESH"),
+            3000,
+            RequestOrigin.DEAD_LETTER_RETRY,
+            probe.getRef()));
     SymbolProtocol.Answer refreshed = (SymbolProtocol.Answer) probe.receiveMessage();
     assertFalse(refreshed.cached());
     entity.tell(get("REFRESH", probe.getRef()));

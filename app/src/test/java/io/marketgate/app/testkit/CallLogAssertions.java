@@ -12,14 +12,22 @@ import java.util.Map;
 public final class CallLogAssertions {
   private CallLogAssertions() {}
 
-  /** Calls for one symbol never overlap: each starts after the previous one ended (one fetch per key at a time). */
+  /**
+   * Calls for one symbol never overlap: each starts after the previous one ended (one fetch per key
+   * at a time).
+   */
   public static void assertNoOverlappingCallsPerKey(List<CallLog.Call> calls) {
     Map<String, CallLog.Call> last = new HashMap<>();
-    calls.stream().sorted(Comparator.comparingLong(CallLog.Call::startedAtMs)).forEach(c -> {
-      CallLog.Call previous = last.put(c.symbol(), c);
-      if (previous != null) {
-        assertTrue(previous.endedAtMs() > 0 && previous.endedAtMs() <= c.startedAtMs(), "overlapping calls: " + previous + " and " + c);
-      }
-    });
+    calls.stream()
+        .sorted(Comparator.comparingLong(CallLog.Call::startedAtMs))
+        .forEach(
+            c -> {
+              CallLog.Call previous = last.put(c.symbol(), c);
+              if (previous != null) {
+                assertTrue(
+                    previous.endedAtMs() > 0 && previous.endedAtMs() <= c.startedAtMs(),
+                    "overlapping calls: " + previous + " and " + c);
+              }
+            });
   }
 }

@@ -11,13 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Ports free on loopback right now, for settings that must be known before binding (seed nodes,
  * remoting and HTTP ports of gateway processes). They come from below the kernel's ephemeral range:
- * a port from {@code ServerSocket(0)} is an ephemeral one, and between the check and a node's
- * bind any outgoing connection of the machine may take it. Each port is handed out once per JVM.
+ * a port from {@code ServerSocket(0)} is an ephemeral one, and between the check and a node's bind
+ * any outgoing connection of the machine may take it. Each port is handed out once per JVM.
  */
 public final class FreePorts {
   private static final int FIRST = 10_000;
   private static final int LAST = ephemeralRangeStart() - 1;
-  private static final AtomicInteger NEXT = new AtomicInteger(FIRST + ThreadLocalRandom.current().nextInt((LAST - FIRST) / 2));
+  private static final AtomicInteger NEXT =
+      new AtomicInteger(FIRST + ThreadLocalRandom.current().nextInt((LAST - FIRST) / 2));
 
   private FreePorts() {}
 
@@ -38,7 +39,10 @@ public final class FreePorts {
     }
   }
 
-  /** Where Linux starts handing out ephemeral ports (32768 by default, also where it cannot be read). */
+  /**
+   * Where Linux starts handing out ephemeral ports (32768 by default, also where it cannot be
+   * read).
+   */
   private static int ephemeralRangeStart() {
     try {
       String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();

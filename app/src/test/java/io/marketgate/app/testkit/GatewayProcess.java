@@ -36,10 +36,14 @@ public final class GatewayProcess implements AutoCloseable {
    *     {@code MARKETGATE_MANAGEMENT_PORT} or {@code MARKETGATE_REMOTE_PORT} is kept)
    * @param systemProperties {@code -D} settings, e.g. {@code marketgate.dlq.first-retry-after=3s}
    */
-  public static GatewayProcess start(String name, Map<String, String> env, Map<String, String> systemProperties) {
+  public static GatewayProcess start(
+      String name, Map<String, String> env, Map<String, String> systemProperties) {
     GatewayProcess gateway = launch(name, env, systemProperties);
     try {
-      Eventually.await(Duration.ofSeconds(60), "node " + name + " ready (log " + gateway.log + ")", gateway::ready);
+      Eventually.await(
+          Duration.ofSeconds(60),
+          "node " + name + " ready (log " + gateway.log + ")",
+          gateway::ready);
     } catch (RuntimeException | AssertionError notReady) {
       gateway.process.destroyForcibly(); // a node that never became ready must not outlive the test
       throw notReady;
@@ -47,9 +51,13 @@ public final class GatewayProcess implements AutoCloseable {
     return gateway;
   }
 
-  private static GatewayProcess launch(String name, Map<String, String> env, Map<String, String> systemProperties) {
+  private static GatewayProcess launch(
+      String name, Map<String, String> env, Map<String, String> systemProperties) {
     int http = FreePorts.next();
-    int management = env.containsKey("MARKETGATE_MANAGEMENT_PORT") ? Integer.parseInt(env.get("MARKETGATE_MANAGEMENT_PORT")) : FreePorts.next();
+    int management =
+        env.containsKey("MARKETGATE_MANAGEMENT_PORT")
+            ? Integer.parseInt(env.get("MARKETGATE_MANAGEMENT_PORT"))
+            : FreePorts.next();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
@@ -58,15 +66,19 @@ public final class GatewayProcess implements AutoCloseable {
     command.add(jar().toString());
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
-    // As for in-JVM nodes: anonymous callers read everything unthrottled; the admin key runs operations.
+    // As for in-JVM nodes: anonymous callers read everything unthrottled; the admin key runs
+    // operations.
     builder.environment().putIfAbsent("MARKETGATE_ANONYMOUS_PROFILE", "premium");
     builder.environment().putIfAbsent("MARKETGATE_RATE_LIMIT_PREMIUM", "0");
     builder.environment().putIfAbsent("MARKETGATE_CLIENTS", TestNode.ADMIN_KEY + "=admin");
     builder.environment().putIfAbsent("MARKETGATE_SHUTDOWN_DRAIN", "0s");
-    builder.environment().forEach((k, v) -> {
-      if (k.endsWith("_API_KEY") || k.endsWith("_BACKUP_KEYS")) SecretWatch.register(v);
-      if (k.equals("MARKETGATE_CLIENTS")) SecretWatch.register(v.replaceAll("=[^,]*", ""));
-    });
+    builder
+        .environment()
+        .forEach(
+            (k, v) -> {
+              if (k.endsWith("_API_KEY") || k.endsWith("_BACKUP_KEYS")) SecretWatch.register(v);
+              if (k.equals("MARKETGATE_CLIENTS")) SecretWatch.register(v.replaceAll("=[^,]*", ""));
+            });
     builder.environment().put("MARKETGATE_HTTP_PORT", Integer.toString(http));
     builder.environment().put("MARKETGATE_MANAGEMENT_PORT", Integer.toString(management));
     builder.environment().put("MARKETGATE_METRICS_PORT", Integer.toString(FreePorts.next()));
@@ -84,27 +96,43 @@ public final class GatewayProcess implements AutoCloseable {
   /** The shaded jar under test: the {@code marketgate.jar} system property the build sets. */
   public static Path jar() {
     String property = System.getProperty("marketgate.jar");
-    if (property == null) throw new IllegalStateException("marketgate.jar is not set: run the *IT classes through mvn verify (failsafe)");
+    if (property == null)
+      throw new IllegalStateException(
+          "marketgate.jar is not set: run the *IT classes through mvn verify (failsafe)");
     Path jar = Path.of(property);
-    if (!Files.isRegularFile(jar)) throw new IllegalStateException(jar + " is missing: mvn package builds it");
+    if (!Files.isRegularFile(jar))
+      throw new IllegalStateException(jar + " is missing: mvn package builds it");
     return jar;
   }
 
   /**
-   * Runs the jar with {@code args} (a one-off command such as {@code migrate-shards}) in {@code env},
-   * waits for it and returns its exit status and output.
+   * Runs the jar with {@code args} (a one-off command such as {@code migrate-shards}) in {@code
+   * env}, waits for it and returns its exit status and output.
    */
   public static Exit runCommand(Map<String, String> env, Duration within, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     try {
       Process process = builder.start();
-      String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String output =
+          new String(
+              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("java -jar marketgate.jar " + String.join(" ", args) + " did not finish within " + within + ":\n" + output);
+        throw new AssertionError(
+            "java -jar marketgate.jar "
+                + String.join(" ", args)
+                + " did not finish within "
+                + within
+                + ":\n"
+                + output);
       }
       SecretWatch.inspect("output of marketgate.jar " + String.join(" ", args), output);
       return new Exit(process.exitValue(), output);
@@ -124,12 +152,19 @@ public final class GatewayProcess implements AutoCloseable {
    *
    * @return its exit status and log
    */
-  public static Exit startExpectingExit(String name, Map<String, String> env, Map<String, String> systemProperties, Duration within) {
+  public static Exit startExpectingExit(
+      String name, Map<String, String> env, Map<String, String> systemProperties, Duration within) {
     GatewayProcess node = launch(name, env, systemProperties);
     try {
       if (!node.process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         node.process.destroyForcibly();
-        throw new AssertionError("node " + name + " still runs " + within + " after its start, see " + node.log.toAbsolutePath());
+        throw new AssertionError(
+            "node "
+                + name
+                + " still runs "
+                + within
+                + " after its start, see "
+                + node.log.toAbsolutePath());
       }
       return new Exit(node.process.exitValue(), node.logText());
     } catch (InterruptedException e) {
@@ -150,7 +185,8 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   private boolean ready() {
-    if (!process.isAlive()) throw new IllegalStateException("node exited, see " + log.toAbsolutePath());
+    if (!process.isAlive())
+      throw new IllegalStateException("node exited, see " + log.toAbsolutePath());
     return readyNow();
   }
 
@@ -181,7 +217,8 @@ public final class GatewayProcess implements AutoCloseable {
     process.destroy();
     try {
       if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("node did not exit within " + within + " of SIGTERM, see " + log.toAbsolutePath());
+        throw new AssertionError(
+            "node did not exit within " + within + " of SIGTERM, see " + log.toAbsolutePath());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -14,7 +14,10 @@ import java.util.concurrent.CompletableFuture;
 /** A real HTTP client for tests: requests go over loopback sockets to the node under test. */
 public final class Http {
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private Http() {}
 
@@ -45,7 +48,9 @@ public final class Http {
 
   /** Every answer a test reads is checked for provider keys (headers and body). */
   private static Answer watched(HttpResponse<byte[]> r) {
-    SecretWatch.inspect("answer of " + r.uri(), r.headers().map() + "\n" + new String(r.body(), StandardCharsets.UTF_8));
+    SecretWatch.inspect(
+        "answer of " + r.uri(),
+        r.headers().map() + "\n" + new String(r.body(), StandardCharsets.UTF_8));
     return new Answer(r.statusCode(), r);
   }
 
@@ -59,7 +64,10 @@ public final class Http {
 
   public static Answer put(String url, String body) {
     return send(
-        request(url).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+        request(url)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 
   public static Answer delete(String url) {

@@ -32,7 +32,8 @@ public final class MetricsScrape {
     Map<String, String> labels = new HashMap<>();
     int open = series.indexOf('{');
     if (open < 0) return labels;
-    for (String pair : series.substring(open + 1, series.length() - 1).split(",(?=[a-zA-Z_]+=\")")) {
+    for (String pair :
+        series.substring(open + 1, series.length() - 1).split(",(?=[a-zA-Z_]+=\")")) {
       int eq = pair.indexOf('=');
       labels.put(pair.substring(0, eq), pair.substring(eq + 2, pair.length() - 1));
     }

@@ -21,7 +21,9 @@ public final class RawHttp {
   public static Response get(int port, String rawTarget, String... extraHeaderLines) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      StringBuilder request = new StringBuilder("GET " + rawTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+      StringBuilder request =
+          new StringBuilder(
+              "GET " + rawTarget + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
       for (String h : extraHeaderLines) request.append(h).append("\r\n");
       request.append("\r\n");
       OutputStream out = socket.getOutputStream();

@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Watches the whole test run for provider keys where they must never appear: every log event
- * (through {@link SecretWatchAppender}), every HTTP answer the tests read (API responses and
- * {@code /metrics}), and the logs of gateway processes. Test nodes and provider harnesses
- * register the keys they configure; {@link #assertClean} fails the test class that leaked one.
+ * (through {@link SecretWatchAppender}), every HTTP answer the tests read (API responses and {@code
+ * /metrics}), and the logs of gateway processes. Test nodes and provider harnesses register the
+ * keys they configure; {@link #assertClean} fails the test class that leaked one.
  */
 public final class SecretWatch {
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
@@ -30,7 +30,8 @@ public final class SecretWatch {
     if (text == null) return;
     String s = text.toString();
     for (String secret : SECRETS) {
-      if (s.contains(secret)) FINDINGS.add(where + " holds the key ending " + secret.substring(secret.length() - 4));
+      if (s.contains(secret))
+        FINDINGS.add(where + " holds the key ending " + secret.substring(secret.length() - 4));
     }
   }
 

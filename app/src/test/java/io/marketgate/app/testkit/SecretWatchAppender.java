@@ -9,11 +9,13 @@ import ch.qos.logback.core.AppenderBase;
 public final class SecretWatchAppender extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
-    StringBuilder text = new StringBuilder(event.getFormattedMessage() == null ? "" : event.getFormattedMessage());
+    StringBuilder text =
+        new StringBuilder(event.getFormattedMessage() == null ? "" : event.getFormattedMessage());
     event.getMDCPropertyMap().values().forEach(v -> text.append(' ').append(v));
     for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
       text.append('\n').append(t.getClassName()).append(": ").append(t.getMessage());
-      for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray()) text.append('\n').append(frame.getSTEAsString());
+      for (StackTraceElementProxy frame : t.getStackTraceElementProxyArray())
+        text.append('\n').append(frame.getSTEAsString());
     }
     SecretWatch.inspect("log of " + event.getLoggerName(), text);
   }

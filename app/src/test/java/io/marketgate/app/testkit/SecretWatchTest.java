@@ -11,9 +11,13 @@ class SecretWatchTest {
   void aKeyInALogEventOrAnAnswerIsALeak() {
     SecretWatch.assertClean();
     SecretWatch.register("watch-test-key-9999");
-    LoggerFactory.getLogger(SecretWatchTest.class).warn("calling https://provider.example/quote?apikey={}", "watch-test-key-9999");
+    LoggerFactory.getLogger(SecretWatchTest.class)
+        .warn("calling https://provider.example/quote?apikey={}", "watch-test-key-9999");
     AssertionError leak = assertThrows(AssertionError.class, SecretWatch::assertClean);
-    assertTrue(leak.getMessage().contains("log of io.marketgate.app.testkit.SecretWatchTest holds the key ending 9999"), leak.getMessage());
+    assertTrue(
+        leak.getMessage()
+            .contains("log of io.marketgate.app.testkit.SecretWatchTest holds the key ending 9999"),
+        leak.getMessage());
 
     SecretWatch.inspect("answer of /x", "{\"key\":\"watch-test-key-9999\"}");
     assertThrows(AssertionError.class, SecretWatch::assertClean);

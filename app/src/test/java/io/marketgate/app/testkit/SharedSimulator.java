@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 
 /**
- * One provider simulator in its own actor system, shared by several nodes so that call counts
- * and faults are cluster-wide (STACK trap 18).
+ * One provider simulator in its own actor system, shared by several nodes so that call counts and
+ * faults are cluster-wide (STACK trap 18).
  */
 public final class SharedSimulator implements AutoCloseable {
   private final ActorTestKit testKit;
@@ -22,10 +22,15 @@ public final class SharedSimulator implements AutoCloseable {
     ActorTestKit kit =
         ActorTestKit.create(
             "Simulator",
-            ConfigFactory.parseString("pekko.actor.provider = local\npekko.http.server.backlog = 1024")
+            ConfigFactory.parseString(
+                    "pekko.actor.provider = local\npekko.http.server.backlog = 1024")
                 .withFallback(ConfigFactory.load()));
     try {
-      return new SharedSimulator(kit, ProviderSimulator.start(kit.system(), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS));
+      return new SharedSimulator(
+          kit,
+          ProviderSimulator.start(kit.system(), "127.0.0.1", 0)
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS));
     } catch (Exception e) {
       kit.shutdownTestKit();
       throw new IllegalStateException("simulator did not start", e);

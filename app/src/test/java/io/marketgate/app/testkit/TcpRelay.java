@@ -78,21 +78,25 @@ public final class TcpRelay implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException ignored) {
-        // The other side closed, or the relay was cut.
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "relay-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  out.write(buffer, 0, n);
+                  out.flush();
+                }
+              } catch (IOException ignored) {
+                // The other side closed, or the relay was cut.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "relay-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -41,10 +41,12 @@ public final class TestDatabase implements AutoCloseable {
     String user = envOr("DATABASE_USER", "postgres");
     String password = envOr("DATABASE_PASSWORD", "");
     String schema = "mg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection c = DriverManager.getConnection(baseUrl, user, password); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(baseUrl, user, password);
+        Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      throw new IllegalStateException("DATABASE_URL is set but PostgreSQL is not usable: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "DATABASE_URL is set but PostgreSQL is not usable: " + e.getMessage(), e);
     }
     String url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     return new TestDatabase(url, user, password, schema, dir);
@@ -54,18 +56,23 @@ public final class TestDatabase implements AutoCloseable {
     return url != null;
   }
 
-  /** HOCON pointing a node at this PostgreSQL database through another port on 127.0.0.1 (a relay). */
+  /**
+   * HOCON pointing a node at this PostgreSQL database through another port on 127.0.0.1 (a relay).
+   */
   public String configVia(int port) {
-    if (url == null) throw new IllegalStateException("only a PostgreSQL database can be reached through a relay");
+    if (url == null)
+      throw new IllegalStateException("only a PostgreSQL database can be reached through a relay");
     String relayed = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + port + "/");
     return config().replace(url, relayed);
   }
 
   /** Host and port of the PostgreSQL server. */
   public java.net.InetSocketAddress server() {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^:/]+)(?::(\\d+))?/").matcher(url);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("//([^:/]+)(?::(\\d+))?/").matcher(url);
     if (!m.find()) throw new IllegalStateException("cannot read host and port from " + url);
-    return new java.net.InetSocketAddress(m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)));
+    return new java.net.InetSocketAddress(
+        m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)));
   }
 
   /** HOCON for a node using this database. */
@@ -73,17 +80,28 @@ public final class TestDatabase implements AutoCloseable {
     String dir = "marketgate.data-dir = \"" + dataDir.toString().replace('\\', '/') + "\"\n";
     if (url == null) return dir;
     return dir
-        + "marketgate.database.url = \"" + url + "\"\n"
-        + "marketgate.database.user = \"" + user + "\"\n"
-        + "marketgate.database.password = \"" + password + "\"\n";
+        + "marketgate.database.url = \""
+        + url
+        + "\"\n"
+        + "marketgate.database.user = \""
+        + user
+        + "\"\n"
+        + "marketgate.database.password = \""
+        + password
+        + "\"\n";
   }
 
   /** A plain JDBC connection, for tests that look into the tables. */
   public Connection connect() throws SQLException {
     if (url != null) return DriverManager.getConnection(url, user, password);
-    if (h2Server != null) return DriverManager.getConnection(sharedEnvironment().get("DATABASE_URL"), "sa", "");
-    return DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("marketgate").toString().replace('\\', '/')
-        + ";DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    if (h2Server != null)
+      return DriverManager.getConnection(sharedEnvironment().get("DATABASE_URL"), "sa", "");
+    return DriverManager.getConnection(
+        "jdbc:h2:file:"
+            + dataDir.toAbsolutePath().resolve("marketgate").toString().replace('\\', '/')
+            + ";DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE",
+        "sa",
+        "");
   }
 
   /** Environment variables that point a separate gateway process at this database. */
@@ -99,21 +117,25 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * Environment variables that point several gateway processes at this one database: PostgreSQL,
-   * or without it an H2 server over this test's H2 directory (separate processes cannot share a
-   * file).
+   * Environment variables that point several gateway processes at this one database: PostgreSQL, or
+   * without it an H2 server over this test's H2 directory (separate processes cannot share a file).
    */
   public synchronized java.util.Map<String, String> sharedEnvironment() {
     if (url != null) return environment();
     try {
       if (h2Server == null) {
-        h2Server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dataDir.toString()).start();
+        h2Server =
+            org.h2.tools.Server.createTcpServer(
+                    "-tcpPort", "0", "-ifNotExists", "-baseDir", dataDir.toString())
+                .start();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot start an H2 server", e);
     }
     java.util.Map<String, String> env = new java.util.HashMap<>(environment());
-    env.put("DATABASE_URL", "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/marketgate;DATABASE_TO_LOWER=TRUE");
+    env.put(
+        "DATABASE_URL",
+        "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/marketgate;DATABASE_TO_LOWER=TRUE");
     return env;
   }
 
@@ -121,7 +143,8 @@ public final class TestDatabase implements AutoCloseable {
   public void close() {
     if (h2Server != null) h2Server.stop();
     if (url != null) {
-      try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(url, user, password);
+          Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA " + schema + " CASCADE");
       } catch (SQLException e) {
         throw new IllegalStateException("could not drop test schema " + schema, e);

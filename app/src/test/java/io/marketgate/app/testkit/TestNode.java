@@ -13,11 +13,12 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * A complete Marketgate node in this JVM: free ports, its own data directory, messages
- * serialized as between nodes, and the same {@link Main#init} the jar runs.
+ * A complete Marketgate node in this JVM: free ports, its own data directory, messages serialized
+ * as between nodes, and the same {@link Main#init} the jar runs.
  */
 public final class TestNode implements AutoCloseable {
   public static final String SYSTEM_NAME = "Marketgate";
+
   /** The admin client every test node knows (operations endpoints). */
   public static final String ADMIN_KEY = "test-admin-key-0000000007";
 
@@ -51,10 +52,15 @@ public final class TestNode implements AutoCloseable {
             // Tests not about rights read every dataset, unthrottled; rights tests set their own.
             "marketgate.security.anonymous-profile = premium",
             "marketgate.security.profiles.premium.rate-limit = 0",
-            "marketgate.security.client-list = [{ key = \"" + ADMIN_KEY + "\", profile = admin, name = test-admin }]"));
+            "marketgate.security.client-list = [{ key = \""
+                + ADMIN_KEY
+                + "\", profile = admin, name = test-admin }]"));
   }
 
-  /** A one-node cluster with the built-in simulator and a database of its own, plus {@code overrides} (HOCON). */
+  /**
+   * A one-node cluster with the built-in simulator and a database of its own, plus {@code
+   * overrides} (HOCON).
+   */
   public static TestNode start(String overrides) {
     TestDatabase db = TestDatabase.create();
     return start(overrides, 0, db, db);
@@ -65,7 +71,8 @@ public final class TestNode implements AutoCloseable {
     return start(overrides, remotePort, database, null);
   }
 
-  private static TestNode start(String overrides, int remotePort, TestDatabase database, TestDatabase owned) {
+  private static TestNode start(
+      String overrides, int remotePort, TestDatabase database, TestDatabase owned) {
     Config config =
         Main.withDatabase(
             ConfigFactory.parseString(overrides)
@@ -76,7 +83,9 @@ public final class TestNode implements AutoCloseable {
     ActorTestKit kit = ActorTestKit.create(SYSTEM_NAME, config);
     try {
       Main.RunningNode node =
-          Main.init(kit.system(), GatewaySettings.fromConfig(config)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+          Main.init(kit.system(), GatewaySettings.fromConfig(config))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       TestNode testNode = new TestNode(kit, node, owned);
       Eventually.await(Duration.ofSeconds(20), "node to be Up", testNode::isUp);
       return testNode;
@@ -100,7 +109,8 @@ public final class TestNode implements AutoCloseable {
   }
 
   public ProviderSimulator simulator() {
-    return node.simulator().orElseThrow(() -> new IllegalStateException("this node runs no simulator"));
+    return node.simulator()
+        .orElseThrow(() -> new IllegalStateException("this node runs no simulator"));
   }
 
   public Main.RunningNode node() {
@@ -121,7 +131,8 @@ public final class TestNode implements AutoCloseable {
       SecretWatch.register(providers.getString(name + ".api-key"));
       SecretWatch.register(providers.getString(name + ".backup-keys"));
     }
-    for (Config client : config.getConfigList("marketgate.security.client-list")) SecretWatch.register(client.getString("key"));
+    for (Config client : config.getConfigList("marketgate.security.client-list"))
+      SecretWatch.register(client.getString("key"));
     SecretWatch.register(config.getString("marketgate.security.clients").replaceAll("=[^,]*", ""));
   }
 

@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The response envelope around a cached quote: spliced around the pre-encoded data bytes (what
- * the gateway does), against encoding the record each time and building a JSON tree each time.
+ * The response envelope around a cached quote: spliced around the pre-encoded data bytes (what the
+ * gateway does), against encoding the record each time and building a JSON tree each time.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -42,12 +42,33 @@ public class EncodingBenchmark {
   @Setup
   public void setup() {
     quote =
-        new Quote("AAPL", new BigDecimal("232.8"), new BigDecimal("4.79"), new BigDecimal("2.1008"), new BigDecimal("227.2"),
-            new BigDecimal("233.13"), new BigDecimal("226.65"), new BigDecimal("228.01"), 44489128L, "USD",
-            Instant.ofEpochSecond(1738702801), false);
+        new Quote(
+            "AAPL",
+            new BigDecimal("232.8"),
+            new BigDecimal("4.79"),
+            new BigDecimal("2.1008"),
+            new BigDecimal("227.2"),
+            new BigDecimal("233.13"),
+            new BigDecimal("226.65"),
+            new BigDecimal("228.01"),
+            44489128L,
+            "USD",
+            Instant.ofEpochSecond(1738702801),
+            false);
     answer =
-        new Answer(FetchKey.of(Dataset.QUOTE, "AAPL"), Json.encode(quote), "fmp", false, true, false,
-            System.currentTimeMillis(), 0.95, List.of(), false, false, List.of());
+        new Answer(
+            FetchKey.of(Dataset.QUOTE, "AAPL"),
+            Json.encode(quote),
+            "fmp",
+            false,
+            true,
+            false,
+            System.currentTimeMillis(),
+            0.95,
+            List.of(),
+            false,
+            false,
+            List.of());
     mapper = Json.mapper();
   }
 
@@ -60,8 +81,21 @@ public class EncodingBenchmark {
   public byte[] encodeRecordEachTime() {
     byte[] data = Json.encode(quote);
     return AnswerEncoder.encode(
-        new Answer(answer.key(), data, "fmp", false, true, false, answer.fetchedAtMillis(), 0.95, List.of(), false, false, List.of()),
-        1234, 0);
+        new Answer(
+            answer.key(),
+            data,
+            "fmp",
+            false,
+            true,
+            false,
+            answer.fetchedAtMillis(),
+            0.95,
+            List.of(),
+            false,
+            false,
+            List.of()),
+        1234,
+        0);
   }
 
   @Benchmark

@@ -30,15 +30,17 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The in-process hit path of a whole node (Main.init on free ports, built-in simulator): a
- * sharded ask to a symbol entity holding the answer, and the node-local near-cache lookup, each
- * followed by the envelope encoding the HTTP layer does.
+ * The in-process hit path of a whole node (Main.init on free ports, built-in simulator): a sharded
+ * ask to a symbol entity holding the answer, and the node-local near-cache lookup, each followed by
+ * the envelope encoding the HTTP layer does.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2"})
 @State(Scope.Benchmark)
 public class HitPathBenchmark {
   private static final int SYMBOLS = 100;
@@ -53,25 +55,31 @@ public class HitPathBenchmark {
   public void start() throws Exception {
     Config config =
         ConfigFactory.parseString(
-                String.join("\n",
+                String.join(
+                    "\n",
                     "pekko.remote.artery.canonical.port = 0",
                     "pekko.management.http.port = 0",
                     "pekko.loglevel = WARNING",
                     "marketgate.http.port = 0",
                     "marketgate.metrics.port = 0",
                     "marketgate.simulator.mode = on",
-                    "marketgate.data-dir = \"" + System.getProperty("java.io.tmpdir") + "/marketgate-jmh\""))
+                    "marketgate.data-dir = \""
+                        + System.getProperty("java.io.tmpdir")
+                        + "/marketgate-jmh\""))
             .withFallback(ConfigFactory.load())
             .resolve();
     system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
-    Main.init(system, GatewaySettings.fromConfig(config)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Main.init(system, GatewaySettings.fromConfig(config))
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     sharding = ClusterSharding.get(system);
     nearCache = new NearCache(k -> Duration.ofMinutes(5).toMillis(), 10_000, Clock.systemUTC());
     keys = new FetchKey[SYMBOLS];
     for (int i = 0; i < SYMBOLS; i++) {
       keys[i] = FetchKey.of(Dataset.QUOTE, "JMH" + i);
       SymbolProtocol.Reply reply = ask(keys[i]);
-      if (!(reply instanceof Answer a)) throw new IllegalStateException("could not warm " + keys[i] + ": " + reply);
+      if (!(reply instanceof Answer a))
+        throw new IllegalStateException("could not warm " + keys[i] + ": " + reply);
       nearCache.offer(a);
     }
   }
@@ -84,7 +92,11 @@ public class HitPathBenchmark {
   private SymbolProtocol.Reply ask(FetchKey key) throws Exception {
     return sharding
         .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-        .<SymbolProtocol.Reply>ask(replyTo -> new SymbolProtocol.Get(key, -1, 3000, io.marketgate.protocol.RequestOrigin.INTERNAL, replyTo), Duration.ofSeconds(3))
+        .<SymbolProtocol.Reply>ask(
+            replyTo ->
+                new SymbolProtocol.Get(
+                    key, -1, 3000, io.marketgate.protocol.RequestOrigin.INTERNAL, replyTo),
+            Duration.ofSeconds(3))
         .toCompletableFuture()
         .get(3, TimeUnit.SECONDS);
   }

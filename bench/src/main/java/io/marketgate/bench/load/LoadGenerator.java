@@ -29,8 +29,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@link #openLoop}: requests due at a fixed rate whatever the answers do, latency measured
  *       from when each request was <em>due</em>, so a stall shows up in every request it delayed
  *       (no coordinated omission, like wrk2);
- *   <li>{@link #burst}: N connections opened first, then one request on each at the same moment
- *       (a thundering herd).
+ *   <li>{@link #burst}: N connections opened first, then one request on each at the same moment (a
+ *       thundering herd).
  * </ul>
  */
 public final class LoadGenerator {
@@ -48,39 +48,53 @@ public final class LoadGenerator {
 
   /** A GET request as written on the wire; {@code headers} are name, value pairs. */
   public static byte[] get(Target target, String path, String... headers) {
-    StringBuilder sb = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: ")
-        .append(target.host()).append(':').append(target.port()).append("\r\n");
-    for (int i = 0; i < headers.length; i += 2) sb.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    StringBuilder sb =
+        new StringBuilder("GET ")
+            .append(path)
+            .append(" HTTP/1.1\r\nHost: ")
+            .append(target.host())
+            .append(':')
+            .append(target.port())
+            .append("\r\n");
+    for (int i = 0; i < headers.length; i += 2)
+      sb.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
     return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  public static LoadResult closedLoop(Target target, List<byte[]> requests, int connections, int threads, Duration warmup, Duration duration) {
+  public static LoadResult closedLoop(
+      Target target,
+      List<byte[]> requests,
+      int connections,
+      int threads,
+      Duration warmup,
+      Duration duration) {
     long start = System.nanoTime();
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
     List<Worker> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int share = connections / threads + (t < connections % threads ? 1 : 0);
-      workers.add(new Worker(target, requests, share, t) {
-        @Override
-        void run0() throws IOException {
-          connectAll();
-          while (System.nanoTime() < end) {
-            pump(10);
-          }
-        }
+      workers.add(
+          new Worker(target, requests, share, t) {
+            @Override
+            void run0() throws IOException {
+              connectAll();
+              while (System.nanoTime() < end) {
+                pump(10);
+              }
+            }
 
-        @Override
-        void onConnected(Conn c) throws IOException {
-          if (System.nanoTime() < end) send(c, System.nanoTime());
-        }
+            @Override
+            void onConnected(Conn c) throws IOException {
+              if (System.nanoTime() < end) send(c, System.nanoTime());
+            }
 
-        @Override
-        void onResponse(Conn c, int status, long now) throws IOException {
-          if (c.startNanos >= recordFrom && now <= end) record(status, now - c.startNanos, now);
-          if (now < end) send(c, System.nanoTime());
-        }
-      });
+            @Override
+            void onResponse(Conn c, int status, long now) throws IOException {
+              if (c.startNanos >= recordFrom && now <= end) record(status, now - c.startNanos, now);
+              if (now < end) send(c, System.nanoTime());
+            }
+          });
     }
     return runAll(workers, Duration.ofNanos(end - recordFrom));
   }
@@ -89,142 +103,165 @@ public final class LoadGenerator {
   public static LoadResult each(Target target, List<byte[]> requests, int connections) {
     long start = System.nanoTime();
     int[] nextIndex = {0};
-    Worker worker = new Worker(target, requests, Math.min(connections, requests.size()), 0) {
-      private int answered;
+    Worker worker =
+        new Worker(target, requests, Math.min(connections, requests.size()), 0) {
+          private int answered;
 
-      @Override
-      void run0() throws IOException {
-        connectAll();
-        while (answered + errors < requests.size()) pump(10);
-      }
+          @Override
+          void run0() throws IOException {
+            connectAll();
+            while (answered + errors < requests.size()) pump(10);
+          }
 
-      @Override
-      void onConnected(Conn c) throws IOException {
-        sendNext(c);
-      }
+          @Override
+          void onConnected(Conn c) throws IOException {
+            sendNext(c);
+          }
 
-      @Override
-      void onResponse(Conn c, int status, long now) throws IOException {
-        record(status, now - c.startNanos, now);
-        answered++;
-        sendNext(c);
-      }
+          @Override
+          void onResponse(Conn c, int status, long now) throws IOException {
+            record(status, now - c.startNanos, now);
+            answered++;
+            sendNext(c);
+          }
 
-      private void sendNext(Conn c) throws IOException {
-        if (nextIndex[0] < requests.size()) {
-          c.next = nextIndex[0]++;
-          send(c, System.nanoTime());
-        }
-      }
-    };
+          private void sendNext(Conn c) throws IOException {
+            if (nextIndex[0] < requests.size()) {
+              c.next = nextIndex[0]++;
+              send(c, System.nanoTime());
+            }
+          }
+        };
     LoadResult r = runAll(List.of(worker), Duration.ZERO);
-    return new LoadResult(r.histogram(), r.statuses(), r.errors(), Duration.ofNanos(System.nanoTime() - start), r.lastCompletionNanos());
+    return new LoadResult(
+        r.histogram(),
+        r.statuses(),
+        r.errors(),
+        Duration.ofNanos(System.nanoTime() - start),
+        r.lastCompletionNanos());
   }
 
   /**
-   * @param rate requests per second over all connections; a request is due every 1/rate seconds
-   *     and waits for an idle connection if none is free, its wait counted in its latency
+   * @param rate requests per second over all connections; a request is due every 1/rate seconds and
+   *     waits for an idle connection if none is free, its wait counted in its latency
    */
-  public static LoadResult openLoop(Target target, List<byte[]> requests, int connections, double rate, Duration warmup, Duration duration) {
+  public static LoadResult openLoop(
+      Target target,
+      List<byte[]> requests,
+      int connections,
+      double rate,
+      Duration warmup,
+      Duration duration) {
     long start = System.nanoTime() + Duration.ofMillis(200).toNanos();
     long recordFrom = start + warmup.toNanos();
     long end = recordFrom + duration.toNanos();
     long interval = Math.round(1e9 / rate);
-    Worker worker = new Worker(target, requests, connections, 0) {
-      private final ArrayDeque<Long> due = new ArrayDeque<>();
-      private final ArrayDeque<Conn> idle = new ArrayDeque<>();
-      private long next = start;
+    Worker worker =
+        new Worker(target, requests, connections, 0) {
+          private final ArrayDeque<Long> due = new ArrayDeque<>();
+          private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+          private long next = start;
 
-      @Override
-      void run0() throws IOException {
-        connectAll();
-        long drainUntil = end + Duration.ofSeconds(10).toNanos();
-        while (true) {
-          long now = System.nanoTime();
-          while (next <= now && next < end) {
-            due.add(next);
-            next += interval;
+          @Override
+          void run0() throws IOException {
+            connectAll();
+            long drainUntil = end + Duration.ofSeconds(10).toNanos();
+            while (true) {
+              long now = System.nanoTime();
+              while (next <= now && next < end) {
+                due.add(next);
+                next += interval;
+              }
+              while (!due.isEmpty() && !idle.isEmpty()) {
+                Conn c = idle.poll();
+                c.idle = false;
+                if (c.connected) send(c, due.poll());
+              }
+              if (next >= end && due.isEmpty() && inFlight() == 0) break;
+              if (now > drainUntil) break;
+              long wait = next - System.nanoTime();
+              if (next < end && wait < 1_000_000) {
+                if (wait > 0) LockSupport.parkNanos(Math.min(wait, 50_000));
+                pumpNow();
+              } else {
+                pump(Math.max(1, Math.min(10, wait / 1_000_000)));
+              }
+            }
           }
-          while (!due.isEmpty() && !idle.isEmpty()) {
-            Conn c = idle.poll();
-            c.idle = false;
-            if (c.connected) send(c, due.poll());
+
+          @Override
+          void onConnected(Conn c) {
+            makeIdle(c);
           }
-          if (next >= end && due.isEmpty() && inFlight() == 0) break;
-          if (now > drainUntil) break;
-          long wait = next - System.nanoTime();
-          if (next < end && wait < 1_000_000) {
-            if (wait > 0) LockSupport.parkNanos(Math.min(wait, 50_000));
-            pumpNow();
-          } else {
-            pump(Math.max(1, Math.min(10, wait / 1_000_000)));
+
+          @Override
+          void onResponse(Conn c, int status, long now) {
+            if (c.startNanos >= recordFrom) record(status, now - c.startNanos, now);
+            makeIdle(c);
           }
-        }
-      }
 
-      @Override
-      void onConnected(Conn c) {
-        makeIdle(c);
-      }
-
-      @Override
-      void onResponse(Conn c, int status, long now) {
-        if (c.startNanos >= recordFrom) record(status, now - c.startNanos, now);
-        makeIdle(c);
-      }
-
-      private void makeIdle(Conn c) {
-        if (!c.idle) {
-          c.idle = true;
-          idle.add(c);
-        }
-      }
-    };
+          private void makeIdle(Conn c) {
+            if (!c.idle) {
+              c.idle = true;
+              idle.add(c);
+            }
+          }
+        };
     return runAll(List.of(worker), duration);
   }
 
   /**
    * Opens {@code count} keep-alive connections and sends {@code priming} once on each (so the
-   * server has accepted them and set them up, as for a client's pooled connections); then sends
-   * one of {@code requests} on every connection at the same moment and waits for all answers.
+   * server has accepted them and set them up, as for a client's pooled connections); then sends one
+   * of {@code requests} on every connection at the same moment and waits for all answers.
    */
-  public static LoadResult burst(Target target, byte[] priming, List<byte[]> requests, int count, Duration timeout) {
-    Worker worker = new Worker(target, requests, count, 0) {
-      private boolean primed;
-      private int answered;
+  public static LoadResult burst(
+      Target target, byte[] priming, List<byte[]> requests, int count, Duration timeout) {
+    Worker worker =
+        new Worker(target, requests, count, 0) {
+          private boolean primed;
+          private int answered;
 
-      @Override
-      void run0() throws IOException {
-        connectAll();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (answered + errors < conns.size() && System.nanoTime() < deadline) pump(10);
-        if (answered < conns.size()) throw new IOException("only " + answered + " of " + conns.size() + " connections primed");
-        primed = true;
-        answered = 0;
-        burstStart = System.nanoTime();
-        for (Conn c : conns) send(c, System.nanoTime());
-        long until = System.nanoTime() + timeout.toNanos();
-        while (answered + errors < conns.size() && System.nanoTime() < until) pump(10);
-      }
+          @Override
+          void run0() throws IOException {
+            connectAll();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (answered + errors < conns.size() && System.nanoTime() < deadline) pump(10);
+            if (answered < conns.size())
+              throw new IOException(
+                  "only " + answered + " of " + conns.size() + " connections primed");
+            primed = true;
+            answered = 0;
+            burstStart = System.nanoTime();
+            for (Conn c : conns) send(c, System.nanoTime());
+            long until = System.nanoTime() + timeout.toNanos();
+            while (answered + errors < conns.size() && System.nanoTime() < until) pump(10);
+          }
 
-      @Override
-      void onConnected(Conn c) throws IOException {
-        c.startNanos = System.nanoTime();
-        c.busy = true;
-        c.out = ByteBuffer.wrap(priming);
-        c.channel.write(c.out);
-        c.channel.keyFor(selector).interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-      }
+          @Override
+          void onConnected(Conn c) throws IOException {
+            c.startNanos = System.nanoTime();
+            c.busy = true;
+            c.out = ByteBuffer.wrap(priming);
+            c.channel.write(c.out);
+            c.channel
+                .keyFor(selector)
+                .interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+          }
 
-      @Override
-      void onResponse(Conn c, int status, long now) {
-        if (primed) record(status, now - c.startNanos, now);
-        answered++;
-      }
-    };
+          @Override
+          void onResponse(Conn c, int status, long now) {
+            if (primed) record(status, now - c.startNanos, now);
+            answered++;
+          }
+        };
     LoadResult r = runAll(List.of(worker), Duration.ZERO);
-    return new LoadResult(r.histogram(), r.statuses(), r.errors(),
-        Duration.ofNanos(Math.max(0, r.lastCompletionNanos() - worker.burstStart)), r.lastCompletionNanos());
+    return new LoadResult(
+        r.histogram(),
+        r.statuses(),
+        r.errors(),
+        Duration.ofNanos(Math.max(0, r.lastCompletionNanos() - worker.burstStart)),
+        r.lastCompletionNanos());
   }
 
   private static LoadResult runAll(List<Worker> workers, Duration window) {
@@ -335,7 +372,9 @@ public final class LoadGenerator {
       c.busy = true;
       c.out = ByteBuffer.wrap(requests.get(Math.floorMod(c.next++, requests.size())));
       c.channel.write(c.out);
-      c.channel.keyFor(selector).interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+      c.channel
+          .keyFor(selector)
+          .interestOps(c.out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 
     void pump(long timeoutMillis) throws IOException {

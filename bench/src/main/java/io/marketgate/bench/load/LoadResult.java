@@ -16,7 +16,12 @@ public final class LoadResult {
   private final Duration window;
   private final long lastCompletionNanos;
 
-  LoadResult(Histogram latencyMicros, Map<Integer, Long> statuses, long errors, Duration window, long lastCompletionNanos) {
+  LoadResult(
+      Histogram latencyMicros,
+      Map<Integer, Long> statuses,
+      long errors,
+      Duration window,
+      long lastCompletionNanos) {
     this.latencyMicros = latencyMicros;
     this.statuses = new TreeMap<>(statuses);
     this.errors = errors;
@@ -71,7 +76,14 @@ public final class LoadResult {
   public String toString() {
     return String.format(
         "%d responses in %.1f s (%.0f/s), p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms, statuses %s, errors %d",
-        completed(), window.toNanos() / 1e9, throughput(), percentileMillis(50), percentileMillis(99),
-        percentileMillis(99.9), maxMillis(), statuses, errors);
+        completed(),
+        window.toNanos() / 1e9,
+        throughput(),
+        percentileMillis(50),
+        percentileMillis(99),
+        percentileMillis(99.9),
+        maxMillis(),
+        statuses,
+        errors);
   }
 }

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * Incremental HTTP/1.1 response framing: feeds arrive as they come off the socket, in any split;
- * {@link #feed} reports when one whole response (status line, headers, body by Content-Length
- * or chunked encoding) has been read. The body is kept only when asked for.
+ * {@link #feed} reports when one whole response (status line, headers, body by Content-Length or
+ * chunked encoding) has been read. The body is kept only when asked for.
  */
 final class ResponseParser {
   static final int INCOMPLETE = -1;
@@ -49,7 +49,9 @@ final class ResponseParser {
     int p = bodyStart;
     while (p < end) {
       int lineEnd = indexOf(acc, p, end, (byte) '\r');
-      int size = Integer.parseInt(new String(acc, p, lineEnd - p, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
+      int size =
+          Integer.parseInt(
+              new String(acc, p, lineEnd - p, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
       if (size == 0) break;
       sb.append(new String(acc, lineEnd + 2, size, StandardCharsets.UTF_8));
       p = lineEnd + 2 + size + 2;
@@ -92,8 +94,15 @@ final class ResponseParser {
 
   /** Reads the status code and the framing headers straight from the bytes, without allocating. */
   private void readHead(int end) {
-    if (end < 12 || acc[0] != 'H' || acc[1] != 'T' || acc[2] != 'T' || acc[3] != 'P' || acc[8] != ' ') {
-      throw new IllegalStateException("not an HTTP response: " + new String(acc, 0, Math.min(end, 40), StandardCharsets.ISO_8859_1));
+    if (end < 12
+        || acc[0] != 'H'
+        || acc[1] != 'T'
+        || acc[2] != 'T'
+        || acc[3] != 'P'
+        || acc[8] != ' ') {
+      throw new IllegalStateException(
+          "not an HTTP response: "
+              + new String(acc, 0, Math.min(end, 40), StandardCharsets.ISO_8859_1));
     }
     status = (acc[9] - '0') * 100 + (acc[10] - '0') * 10 + (acc[11] - '0');
     int line = indexOf(acc, 0, end, (byte) '\n') + 1;
@@ -106,12 +115,19 @@ final class ResponseParser {
         while (value < lineEnd && acc[value] == ' ') value++;
         if (nameIs(line, colon, "content-length")) {
           long n = 0;
-          for (int i = value; i < lineEnd && acc[i] >= '0' && acc[i] <= '9'; i++) n = n * 10 + (acc[i] - '0');
+          for (int i = value; i < lineEnd && acc[i] >= '0' && acc[i] <= '9'; i++)
+            n = n * 10 + (acc[i] - '0');
           contentLength = n;
         } else if (nameIs(line, colon, "transfer-encoding")) {
-          chunked = new String(acc, value, lineEnd - value, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("chunked");
+          chunked =
+              new String(acc, value, lineEnd - value, StandardCharsets.ISO_8859_1)
+                  .toLowerCase(Locale.ROOT)
+                  .contains("chunked");
         } else if (nameIs(line, colon, "connection")) {
-          connectionClose = new String(acc, value, lineEnd - value, StandardCharsets.ISO_8859_1).trim().equalsIgnoreCase("close");
+          connectionClose =
+              new String(acc, value, lineEnd - value, StandardCharsets.ISO_8859_1)
+                  .trim()
+                  .equalsIgnoreCase("close");
         }
       }
       line = lineEnd + 2;
@@ -132,7 +148,9 @@ final class ResponseParser {
     while (true) {
       int lineEnd = indexOf(acc, chunkScan, len, (byte) '\r');
       if (lineEnd < 0 || lineEnd + 1 >= len) return INCOMPLETE;
-      String sizeText = new String(acc, chunkScan, lineEnd - chunkScan, StandardCharsets.US_ASCII).split(";")[0].trim();
+      String sizeText =
+          new String(acc, chunkScan, lineEnd - chunkScan, StandardCharsets.US_ASCII)
+              .split(";")[0].trim();
       int size = Integer.parseInt(sizeText, 16);
       int next = lineEnd + 2 + size + 2;
       if (size == 0) {
@@ -148,7 +166,8 @@ final class ResponseParser {
 
   private int indexOfCrlfCrlf() {
     for (int i = Math.max(0, scanned - 3); i + 3 < len; i++) {
-      if (acc[i] == '\r' && acc[i + 1] == '\n' && acc[i + 2] == '\r' && acc[i + 3] == '\n') return i;
+      if (acc[i] == '\r' && acc[i + 1] == '\n' && acc[i + 2] == '\r' && acc[i + 3] == '\n')
+        return i;
     }
     return -1;
   }

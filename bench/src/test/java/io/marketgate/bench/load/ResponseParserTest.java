@@ -12,7 +12,8 @@ class ResponseParserTest {
 
   @Test
   void contentLengthResponseFedByteByByte() {
-    String response = "HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello";
+    String response =
+        "HTTP/1.1 200 OK\r\nServer: x\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello";
     ResponseParser parser = new ResponseParser();
     byte[] all = bytes(response);
     for (int i = 0; i < all.length - 1; i++) {
@@ -26,7 +27,11 @@ class ResponseParserTest {
   @Test
   void chunkedResponseAndHeaderCaseAreHandled() {
     ResponseParser parser = new ResponseParser();
-    assertEquals(ResponseParser.INCOMPLETE, parser.feed(bytes("HTTP/1.1 503 Service Unavailable\r\nTRANSFER-ENCODING: chunked\r\nconnection: close\r\n\r\n4\r\nWiki\r\n")));
+    assertEquals(
+        ResponseParser.INCOMPLETE,
+        parser.feed(
+            bytes(
+                "HTTP/1.1 503 Service Unavailable\r\nTRANSFER-ENCODING: chunked\r\nconnection: close\r\n\r\n4\r\nWiki\r\n")));
     assertEquals(503, parser.feed(bytes("5\r\npedia\r\n0\r\n\r\n")));
     assertEquals("Wikipedia", parser.body());
     assertTrue(parser.connectionClose());
@@ -35,7 +40,11 @@ class ResponseParserTest {
   @Test
   void twoResponsesInOneReadAreSeparated() {
     ResponseParser parser = new ResponseParser();
-    assertEquals(404, parser.feed(bytes("HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nnoHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")));
+    assertEquals(
+        404,
+        parser.feed(
+            bytes(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nnoHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")));
     assertEquals("no", parser.body());
     parser.reset();
     assertEquals(200, parser.feed(new byte[0]));
@@ -44,11 +53,15 @@ class ResponseParserTest {
 
   @Test
   void emptyBodyIsComplete() {
-    assertEquals(204, new ResponseParser().feed(bytes("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")));
+    assertEquals(
+        204,
+        new ResponseParser().feed(bytes("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")));
   }
 
   @Test
   void garbageIsRejected() {
-    assertThrows(IllegalStateException.class, () -> new ResponseParser().feed(bytes("SSH-2.0-OpenSSH\r\n\r\n")));
+    assertThrows(
+        IllegalStateException.class,
+        () -> new ResponseParser().feed(bytes("SSH-2.0-OpenSSH\r\n\r\n")));
   }
 }

@@ -27,18 +27,33 @@ public final class AuditLog implements AuditTrail {
   private final Database database;
   private final BatchWriter<AuditEvent> writer;
 
-  public AuditLog(ActorSystem<?> system, Database database, BatchWriter.Settings settings, BatchWriter.Metrics metrics) {
+  public AuditLog(
+      ActorSystem<?> system,
+      Database database,
+      BatchWriter.Settings settings,
+      BatchWriter.Metrics metrics) {
     this.database = database;
-    String insert = database.dialect().insertIgnoringDuplicates("audit_log", COLUMNS, "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?", "id");
-    this.writer = new BatchWriter<>("audit", system, database, (c, batch) -> {
-      try (PreparedStatement ps = c.prepareStatement(insert)) {
-        for (AuditEvent e : batch) {
-          bind(ps, e);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }, settings, metrics);
+    String insert =
+        database
+            .dialect()
+            .insertIgnoringDuplicates(
+                "audit_log", COLUMNS, "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?", "id");
+    this.writer =
+        new BatchWriter<>(
+            "audit",
+            system,
+            database,
+            (c, batch) -> {
+              try (PreparedStatement ps = c.prepareStatement(insert)) {
+                for (AuditEvent e : batch) {
+                  bind(ps, e);
+                  ps.addBatch();
+                }
+                ps.executeBatch();
+              }
+            },
+            settings,
+            metrics);
   }
 
   /** Queues an event; false when the buffer was full and it was dropped (counted). */
@@ -52,53 +67,60 @@ public final class AuditLog implements AuditTrail {
   }
 
   public CompletionStage<Page> search(AuditQuery q) {
-    return database.run(c -> {
-      StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-      List<Object> args = new ArrayList<>();
-      if (q.from() != null) {
-        where.append(" AND at >= ?");
-        args.add(Timestamp.from(q.from()));
-      }
-      if (q.to() != null) {
-        where.append(" AND at < ?");
-        args.add(Timestamp.from(q.to()));
-      }
-      if (q.action() != null) {
-        where.append(" AND action = ?");
-        args.add(q.action());
-      }
-      if (q.provider() != null) {
-        where.append(" AND provider = ?");
-        args.add(q.provider());
-      }
-      if (q.client() != null) {
-        where.append(" AND client = ?");
-        args.add(q.client());
-      }
-      if (q.allowed() != null) {
-        where.append(" AND allowed = ?");
-        args.add(q.allowed());
-      }
-      long total;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM audit_log" + where)) {
-        bindAll(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          total = rs.getLong(1);
-        }
-      }
-      List<AuditEvent> events = new ArrayList<>();
-      try (PreparedStatement ps =
-          c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log" + where + " ORDER BY at DESC, id LIMIT ? OFFSET ?")) {
-        bindAll(ps, args);
-        ps.setInt(args.size() + 1, q.size());
-        ps.setLong(args.size() + 2, (long) q.page() * q.size());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) events.add(read(rs));
-        }
-      }
-      return new Page(events, total);
-    });
+    return database.run(
+        c -> {
+          StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+          List<Object> args = new ArrayList<>();
+          if (q.from() != null) {
+            where.append(" AND at >= ?");
+            args.add(Timestamp.from(q.from()));
+          }
+          if (q.to() != null) {
+            where.append(" AND at < ?");
+            args.add(Timestamp.from(q.to()));
+          }
+          if (q.action() != null) {
+            where.append(" AND action = ?");
+            args.add(q.action());
+          }
+          if (q.provider() != null) {
+            where.append(" AND provider = ?");
+            args.add(q.provider());
+          }
+          if (q.client() != null) {
+            where.append(" AND client = ?");
+            args.add(q.client());
+          }
+          if (q.allowed() != null) {
+            where.append(" AND allowed = ?");
+            args.add(q.allowed());
+          }
+          long total;
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT COUNT(*) FROM audit_log" + where)) {
+            bindAll(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              total = rs.getLong(1);
+            }
+          }
+          List<AuditEvent> events = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM audit_log"
+                      + where
+                      + " ORDER BY at DESC, id LIMIT ? OFFSET ?")) {
+            bindAll(ps, args);
+            ps.setInt(args.size() + 1, q.size());
+            ps.setLong(args.size() + 2, (long) q.page() * q.size());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) events.add(read(rs));
+            }
+          }
+          return new Page(events, total);
+        });
   }
 
   private static void bindAll(PreparedStatement ps, List<Object> args) throws SQLException {

@@ -19,8 +19,8 @@ import slick.jdbc.hikaricp.HikariCPJdbcDataSource;
 /**
  * The node's database: the HikariCP pool pekko-persistence-jdbc created for its shared database
  * (one pool for the journal, snapshots, queries and Marketgate's own tables), the blocking
- * dispatcher every JDBC call runs on, and the schema migrations, retried until the database
- * answers so that a node starts serving while its database is still down.
+ * dispatcher every JDBC call runs on, and the schema migrations, retried until the database answers
+ * so that a node starts serving while its database is still down.
  */
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -47,9 +47,14 @@ public final class Database {
 
   /** Takes the shared pool of the persistence plugin and starts migrating in the background. */
   public static Database start(ActorSystem<?> system, DatabaseSettings settings) {
-    SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension$.MODULE$.get(system.classicSystem());
+    SlickExtensionImpl slick =
+        (SlickExtensionImpl) SlickExtension$.MODULE$.get(system.classicSystem());
     HikariCPJdbcDataSource source =
-        (HikariCPJdbcDataSource) slick.database(system.settings().config().getConfig("jdbc-journal")).database().source();
+        (HikariCPJdbcDataSource)
+            slick
+                .database(system.settings().config().getConfig("jdbc-journal"))
+                .database()
+                .source();
     Executor jdbc = system.dispatchers().lookup(DispatcherSelector.fromConfig(DISPATCHER));
     Database db = new Database(settings, source.ds(), jdbc);
     db.migrateUntilDone(system, Duration.ofSeconds(1));
@@ -64,9 +69,16 @@ public final class Database {
                 LOG.info("Database schema is up to date ({})", settings.kind());
                 migrated.complete(null);
               } else {
-                Duration next = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
-                LOG.warn("Database not ready ({}); migrating again in {}", rootMessage(error), backoff);
-                Patterns.after(backoff, system.classicSystem().scheduler(), system.executionContext(),
+                Duration next =
+                    backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+                        ? Duration.ofSeconds(30)
+                        : backoff.multipliedBy(2);
+                LOG.warn(
+                    "Database not ready ({}); migrating again in {}", rootMessage(error), backoff);
+                Patterns.after(
+                    backoff,
+                    system.classicSystem().scheduler(),
+                    system.executionContext(),
                     () -> {
                       migrateUntilDone(system, next);
                       return CompletableFuture.completedFuture(null);

@@ -44,7 +44,10 @@ public final class PersistenceJdbcSchema implements JavaMigration {
 
   @Override
   public void migrate(Context context) throws Exception {
-    String script = kind == DatabaseSettings.Kind.POSTGRES ? "schema/postgres/postgres-create-schema.sql" : "schema/h2/h2-create-schema.sql";
+    String script =
+        kind == DatabaseSettings.Kind.POSTGRES
+            ? "schema/postgres/postgres-create-schema.sql"
+            : "schema/h2/h2-create-schema.sql";
     String ddl = read(script);
     if (kind == DatabaseSettings.Kind.POSTGRES) ddl = ddl.replace("public.", "");
     else ddl = ddl.replace("PUBLIC.", "");
@@ -56,7 +59,8 @@ public final class PersistenceJdbcSchema implements JavaMigration {
   }
 
   private static String read(String resource) throws IOException {
-    try (InputStream in = PersistenceJdbcSchema.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        PersistenceJdbcSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) throw new IOException("pekko-persistence-jdbc does not ship " + resource);
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

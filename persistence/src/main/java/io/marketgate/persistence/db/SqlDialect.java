@@ -7,32 +7,71 @@ package io.marketgate.persistence.db;
 public enum SqlDialect {
   POSTGRES {
     @Override
-    public String insertIgnoringDuplicates(String table, String columns, String placeholders, String keyColumn) {
-      return "INSERT INTO " + table + " (" + columns + ") VALUES (" + placeholders + ") ON CONFLICT (" + keyColumn + ") DO NOTHING";
+    public String insertIgnoringDuplicates(
+        String table, String columns, String placeholders, String keyColumn) {
+      return "INSERT INTO "
+          + table
+          + " ("
+          + columns
+          + ") VALUES ("
+          + placeholders
+          + ") ON CONFLICT ("
+          + keyColumn
+          + ") DO NOTHING";
     }
 
     @Override
-    public String upsertIfNewer(String table, String[] columns, String keyColumns, String versionColumn) {
+    public String upsertIfNewer(
+        String table, String[] columns, String keyColumns, String versionColumn) {
       StringBuilder set = new StringBuilder();
       for (String c : columns) {
         if (keyColumns.contains(c)) continue;
         if (set.length() > 0) set.append(", ");
         set.append(c).append(" = EXCLUDED.").append(c);
       }
-      return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders(columns.length) + ")"
-          + " ON CONFLICT (" + keyColumns + ") DO UPDATE SET " + set
-          + " WHERE " + table + "." + versionColumn + " < EXCLUDED." + versionColumn;
+      return "INSERT INTO "
+          + table
+          + " ("
+          + String.join(", ", columns)
+          + ") VALUES ("
+          + placeholders(columns.length)
+          + ")"
+          + " ON CONFLICT ("
+          + keyColumns
+          + ") DO UPDATE SET "
+          + set
+          + " WHERE "
+          + table
+          + "."
+          + versionColumn
+          + " < EXCLUDED."
+          + versionColumn;
     }
   },
   H2 {
     @Override
-    public String insertIgnoringDuplicates(String table, String columns, String placeholders, String keyColumn) {
-      return "MERGE INTO " + table + " t USING (VALUES (" + placeholders + ")) AS s(" + columns + ") ON t." + keyColumn + " = s." + keyColumn
-          + " WHEN NOT MATCHED THEN INSERT (" + columns + ") VALUES (" + prefixed("s.", columns.split(",\\s*")) + ")";
+    public String insertIgnoringDuplicates(
+        String table, String columns, String placeholders, String keyColumn) {
+      return "MERGE INTO "
+          + table
+          + " t USING (VALUES ("
+          + placeholders
+          + ")) AS s("
+          + columns
+          + ") ON t."
+          + keyColumn
+          + " = s."
+          + keyColumn
+          + " WHEN NOT MATCHED THEN INSERT ("
+          + columns
+          + ") VALUES ("
+          + prefixed("s.", columns.split(",\\s*"))
+          + ")";
     }
 
     @Override
-    public String upsertIfNewer(String table, String[] columns, String keyColumns, String versionColumn) {
+    public String upsertIfNewer(
+        String table, String[] columns, String keyColumns, String versionColumn) {
       StringBuilder on = new StringBuilder();
       for (String k : keyColumns.split(",\\s*")) {
         if (on.length() > 0) on.append(" AND ");
@@ -44,10 +83,26 @@ public enum SqlDialect {
         if (set.length() > 0) set.append(", ");
         set.append(c).append(" = s.").append(c);
       }
-      return "MERGE INTO " + table + " t USING (VALUES (" + placeholders(columns.length) + ")) AS s(" + String.join(", ", columns) + ")"
-          + " ON " + on
-          + " WHEN MATCHED AND t." + versionColumn + " < s." + versionColumn + " THEN UPDATE SET " + set
-          + " WHEN NOT MATCHED THEN INSERT (" + String.join(", ", columns) + ") VALUES (" + prefixed("s.", columns) + ")";
+      return "MERGE INTO "
+          + table
+          + " t USING (VALUES ("
+          + placeholders(columns.length)
+          + ")) AS s("
+          + String.join(", ", columns)
+          + ")"
+          + " ON "
+          + on
+          + " WHEN MATCHED AND t."
+          + versionColumn
+          + " < s."
+          + versionColumn
+          + " THEN UPDATE SET "
+          + set
+          + " WHEN NOT MATCHED THEN INSERT ("
+          + String.join(", ", columns)
+          + ") VALUES ("
+          + prefixed("s.", columns)
+          + ")";
     }
   };
 
@@ -56,10 +111,12 @@ public enum SqlDialect {
   }
 
   /** Inserts a row unless one with the same key exists (a retried batch never duplicates). */
-  public abstract String insertIgnoringDuplicates(String table, String columns, String placeholders, String keyColumn);
+  public abstract String insertIgnoringDuplicates(
+      String table, String columns, String placeholders, String keyColumn);
 
   /** Inserts a row, or replaces the one with the same key when {@code versionColumn} grew. */
-  public abstract String upsertIfNewer(String table, String[] columns, String keyColumns, String versionColumn);
+  public abstract String upsertIfNewer(
+      String table, String[] columns, String keyColumns, String versionColumn);
 
   static String placeholders(int n) {
     return String.join(", ", java.util.Collections.nCopies(n, "?"));

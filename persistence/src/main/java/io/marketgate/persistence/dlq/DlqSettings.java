@@ -14,8 +14,10 @@ public record DlqSettings(
     int deliveryBuffer) {
 
   public DlqSettings {
-    if (maxRetries < 1) throw new IllegalArgumentException("marketgate.dlq.max-retries must be at least 1");
-    if (jitter < 0 || jitter > 1) throw new IllegalArgumentException("marketgate.dlq.jitter must be in [0, 1]");
+    if (maxRetries < 1)
+      throw new IllegalArgumentException("marketgate.dlq.max-retries must be at least 1");
+    if (jitter < 0 || jitter > 1)
+      throw new IllegalArgumentException("marketgate.dlq.jitter must be in [0, 1]");
   }
 
   public static DlqSettings fromConfig(Config root) {
@@ -30,7 +32,9 @@ public record DlqSettings(
         c.getInt("delivery-buffer"));
   }
 
-  /** The wait before retry {@code n} (1-based): first-retry-after doubled per retry, without jitter. */
+  /**
+   * The wait before retry {@code n} (1-based): first-retry-after doubled per retry, without jitter.
+   */
   public Duration backoff(int n) {
     return firstRetryAfter.multipliedBy(1L << Math.max(0, n - 1));
   }

@@ -4,8 +4,8 @@ import io.marketgate.protocol.FetchKey;
 import java.time.Duration;
 
 /**
- * The share of the providers' quotas that retries may use. A retry that gets no permit waits
- * {@link #retryAfter()} and asks again instead of calling.
+ * The share of the providers' quotas that retries may use. A retry that gets no permit waits {@link
+ * #retryAfter()} and asks again instead of calling.
  */
 public interface RetryBudget {
 

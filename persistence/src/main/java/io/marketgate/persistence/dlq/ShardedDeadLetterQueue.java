@@ -28,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable dead-letter queue: failed fetches go to their sharded {@link DlqEntity}, delivered
- * at least once (retried until the entity has persisted them) through a bounded buffer, so a
- * journal outage delays entries rather than losing them. The entities start once the schema is
- * migrated; remembered ones then resume their retries by themselves.
+ * The durable dead-letter queue: failed fetches go to their sharded {@link DlqEntity}, delivered at
+ * least once (retried until the entity has persisted them) through a bounded buffer, so a journal
+ * outage delays entries rather than losing them. The entities start once the schema is migrated;
+ * remembered ones then resume their retries by themselves.
  */
 public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDeadLetterQueue.class);
@@ -46,7 +46,8 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   private final DlqStore store;
   private final DlqMetrics metrics;
 
-  private ShardedDeadLetterQueue(ActorSystem<?> system, DlqSettings settings, DlqStore store, DlqMetrics metrics) {
+  private ShardedDeadLetterQueue(
+      ActorSystem<?> system, DlqSettings settings, DlqStore store, DlqMetrics metrics) {
     this.sharding = ClusterSharding.get(system);
     this.store = store;
     this.metrics = metrics;
@@ -71,35 +72,60 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
       DlqMetrics metrics,
       String shardRole) {
     ActorRef<Topic.Command<DeadLetterEvents.Escalated>> topic =
-        system.systemActorOf(Topic.create(DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC), "dlq-failed-topic", Props.empty());
+        system.systemActorOf(
+            Topic.create(DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC),
+            "dlq-failed-topic",
+            Props.empty());
     ShardedDeadLetterQueue queue = new ShardedDeadLetterQueue(system, settings, store, metrics);
     DlqEntity.Dependencies deps =
-        new DlqEntity.Dependencies(settings, queue.sharding, budget, store, audit, topic, metrics, Clock.systemUTC());
-    ClusterShardingSettings shardingSettings = ClusterShardingSettings.create(system).withRole(shardRole).withRememberEntities(true);
+        new DlqEntity.Dependencies(
+            settings, queue.sharding, budget, store, audit, topic, metrics, Clock.systemUTC());
+    ClusterShardingSettings shardingSettings =
+        ClusterShardingSettings.create(system).withRole(shardRole).withRememberEntities(true);
     Entity<DlqEntity.Command, ?> entity =
-        Entity.of(DlqEntity.ENTITY_KEY, ctx -> DlqEntity.create(ctx, deps)).withRole(shardRole).withSettings(shardingSettings);
-    database.ready().thenRun(() -> queue.startWhenSafe(system, database, entity, shardingSettings.numberOfShards()));
+        Entity.of(DlqEntity.ENTITY_KEY, ctx -> DlqEntity.create(ctx, deps))
+            .withRole(shardRole)
+            .withSettings(shardingSettings);
+    database
+        .ready()
+        .thenRun(
+            () -> queue.startWhenSafe(system, database, entity, shardingSettings.numberOfShards()));
     return queue;
   }
 
   /** Starts the entities unless the journal remembers them under another number of shards. */
-  private void startWhenSafe(ActorSystem<?> system, Database database, Entity<DlqEntity.Command, ?> entity, int shards) {
-    database.run(c -> DlqShardCount.refusal(c, database.dialect(), shards)).whenComplete((refusal, error) -> {
-      if (error != null) {
-        LOG.warn("Dead-letter queue not started yet: its shards cannot be checked ({}); trying again in {}", error.getMessage(), RECHECK);
-        system.scheduler().scheduleOnce(RECHECK, () -> startWhenSafe(system, database, entity, shards), system.executionContext());
-      } else if (refusal.isPresent()) {
-        started.completeExceptionally(new ShardCountMismatch(refusal.get()));
-      } else {
-        sharding.init(entity);
-        started.complete(null);
-        LOG.info("Dead-letter queue started");
-        resumeMigrated(system, database);
-      }
-    });
+  private void startWhenSafe(
+      ActorSystem<?> system, Database database, Entity<DlqEntity.Command, ?> entity, int shards) {
+    database
+        .run(c -> DlqShardCount.refusal(c, database.dialect(), shards))
+        .whenComplete(
+            (refusal, error) -> {
+              if (error != null) {
+                LOG.warn(
+                    "Dead-letter queue not started yet: its shards cannot be checked ({}); trying again in {}",
+                    error.getMessage(),
+                    RECHECK);
+                system
+                    .scheduler()
+                    .scheduleOnce(
+                        RECHECK,
+                        () -> startWhenSafe(system, database, entity, shards),
+                        system.executionContext());
+              } else if (refusal.isPresent()) {
+                started.completeExceptionally(new ShardCountMismatch(refusal.get()));
+              } else {
+                sharding.init(entity);
+                started.complete(null);
+                LOG.info("Dead-letter queue started");
+                resumeMigrated(system, database);
+              }
+            });
   }
 
-  /** The journal remembers dead-letter entities under another number of shards: see {@link DlqShardCount}. */
+  /**
+   * The journal remembers dead-letter entities under another number of shards: see {@link
+   * DlqShardCount}.
+   */
   public static final class ShardCountMismatch extends IllegalStateException {
     ShardCountMismatch(String message) {
       super(message);
@@ -108,24 +134,46 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
 
   /** Wakes the entries the shard-count migration listed, so that they are remembered again. */
   private void resumeMigrated(ActorSystem<?> system, Database database) {
-    database.run(DlqShardCount::toResume).thenAccept(ids -> {
-      if (!ids.isEmpty()) LOG.info("Resuming {} dead-letter entries after the shard-count migration", ids.size());
-      for (String id : ids) {
-        Patterns.retry(
-                () -> sharding.entityRefFor(DlqEntity.ENTITY_KEY, id).<Done>ask(DlqEntity.Resume::new, ASK_TIMEOUT),
-                30, Duration.ofMillis(500), Duration.ofSeconds(30), 0.2, system.classicSystem())
-            .thenCompose(done -> database.run(c -> {
-              DlqShardCount.resumed(c, id);
-              return done;
-            }))
-            .whenComplete((done, error) -> {
-              if (error != null) LOG.error("Dead-letter entry {} not resumed (it is tried again at the next start): {}", id, error.getMessage());
+    database
+        .run(DlqShardCount::toResume)
+        .thenAccept(
+            ids -> {
+              if (!ids.isEmpty())
+                LOG.info(
+                    "Resuming {} dead-letter entries after the shard-count migration", ids.size());
+              for (String id : ids) {
+                Patterns.retry(
+                        () ->
+                            sharding
+                                .entityRefFor(DlqEntity.ENTITY_KEY, id)
+                                .<Done>ask(DlqEntity.Resume::new, ASK_TIMEOUT),
+                        30,
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(30),
+                        0.2,
+                        system.classicSystem())
+                    .thenCompose(
+                        done ->
+                            database.run(
+                                c -> {
+                                  DlqShardCount.resumed(c, id);
+                                  return done;
+                                }))
+                    .whenComplete(
+                        (done, error) -> {
+                          if (error != null)
+                            LOG.error(
+                                "Dead-letter entry {} not resumed (it is tried again at the next start): {}",
+                                id,
+                                error.getMessage());
+                        });
+              }
+            })
+        .exceptionally(
+            error -> {
+              LOG.error("Could not read the dead-letter entries to resume: {}", error.getMessage());
+              return null;
             });
-      }
-    }).exceptionally(error -> {
-      LOG.error("Could not read the dead-letter entries to resume: {}", error.getMessage());
-      return null;
-    });
   }
 
   @Override
@@ -138,25 +186,35 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
 
   private CompletionStage<Done> deliver(ActorSystem<?> system, Delivery d) {
     return started
-        .thenCompose(v -> Patterns.retry(
-            () -> sharding.entityRefFor(DlqEntity.ENTITY_KEY, DlqEntity.entryId(d.key()))
-                .<Done>ask(replyTo -> new DlqEntity.Enqueue(d.key(), d.errors(), replyTo), ASK_TIMEOUT),
-            30,
-            Duration.ofMillis(500),
-            Duration.ofSeconds(30),
-            0.2,
-            system.classicSystem()))
-        .exceptionally(error -> {
-          metrics.undelivered();
-          LOG.error("Dead letter {} could not be persisted: {}", d.key(), error.getMessage());
-          return Done.getInstance();
-        });
+        .thenCompose(
+            v ->
+                Patterns.retry(
+                    () ->
+                        sharding
+                            .entityRefFor(DlqEntity.ENTITY_KEY, DlqEntity.entryId(d.key()))
+                            .<Done>ask(
+                                replyTo -> new DlqEntity.Enqueue(d.key(), d.errors(), replyTo),
+                                ASK_TIMEOUT),
+                    30,
+                    Duration.ofMillis(500),
+                    Duration.ofSeconds(30),
+                    0.2,
+                    system.classicSystem()))
+        .exceptionally(
+            error -> {
+              metrics.undelivered();
+              LOG.error("Dead letter {} could not be persisted: {}", d.key(), error.getMessage());
+              return Done.getInstance();
+            });
   }
 
   /** Re-arms a failed entry. */
   public CompletionStage<DlqEntity.ReplayResult> replay(String entryId, RequestOrigin by) {
-    return started.thenCompose(v -> sharding.entityRefFor(DlqEntity.ENTITY_KEY, entryId)
-        .ask(replyTo -> new DlqEntity.Replay(by, replyTo), ASK_TIMEOUT));
+    return started.thenCompose(
+        v ->
+            sharding
+                .entityRefFor(DlqEntity.ENTITY_KEY, entryId)
+                .ask(replyTo -> new DlqEntity.Replay(by, replyTo), ASK_TIMEOUT));
   }
 
   public CompletionStage<DlqStore.Page> list(String status, int page, int size) {

@@ -22,31 +22,48 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * JDBC dispatcher and are used off the hit path only.
  */
 public final class LastGoodStore implements LastGoodRepository {
-  private static final String[] COLUMNS = {"dataset", "symbol", "params", "data", "source", "fallback", "fetched_at", "confidence"};
-  private static final String SELECT = "SELECT dataset, symbol, params, data, source, fallback, fetched_at, confidence FROM last_good";
+  private static final String[] COLUMNS = {
+    "dataset", "symbol", "params", "data", "source", "fallback", "fetched_at", "confidence"
+  };
+  private static final String SELECT =
+      "SELECT dataset, symbol, params, data, source, fallback, fetched_at, confidence FROM last_good";
 
   private final Database database;
   private final BatchWriter<LastGood> writer;
 
-  public LastGoodStore(ActorSystem<?> system, Database database, BatchWriter.Settings settings, BatchWriter.Metrics metrics) {
+  public LastGoodStore(
+      ActorSystem<?> system,
+      Database database,
+      BatchWriter.Settings settings,
+      BatchWriter.Metrics metrics) {
     this.database = database;
-    String upsert = database.dialect().upsertIfNewer("last_good", COLUMNS, "dataset, symbol, params", "fetched_at");
-    this.writer = new BatchWriter<>("last_good", system, database, (c, batch) -> {
-      try (PreparedStatement ps = c.prepareStatement(upsert)) {
-        for (LastGood g : newestPerKey(batch)) {
-          ps.setString(1, g.key().dataset().wireName());
-          ps.setString(2, g.key().symbol());
-          ps.setString(3, g.key().params());
-          ps.setBytes(4, g.data());
-          ps.setString(5, g.source());
-          ps.setBoolean(6, g.fallback());
-          ps.setLong(7, g.fetchedAtMillis());
-          ps.setDouble(8, g.confidence());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }, settings, metrics);
+    String upsert =
+        database
+            .dialect()
+            .upsertIfNewer("last_good", COLUMNS, "dataset, symbol, params", "fetched_at");
+    this.writer =
+        new BatchWriter<>(
+            "last_good",
+            system,
+            database,
+            (c, batch) -> {
+              try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                for (LastGood g : newestPerKey(batch)) {
+                  ps.setString(1, g.key().dataset().wireName());
+                  ps.setString(2, g.key().symbol());
+                  ps.setString(3, g.key().params());
+                  ps.setBytes(4, g.data());
+                  ps.setString(5, g.source());
+                  ps.setBoolean(6, g.fallback());
+                  ps.setLong(7, g.fetchedAtMillis());
+                  ps.setDouble(8, g.confidence());
+                  ps.addBatch();
+                }
+                ps.executeBatch();
+              }
+            },
+            settings,
+            metrics);
   }
 
   /** Queues a value to be stored; never blocks. */
@@ -58,24 +75,27 @@ public final class LastGoodStore implements LastGoodRepository {
   /** Every stored value of one symbol (all datasets and parameters). */
   @Override
   public CompletionStage<List<LastGood>> load(String symbol) {
-    return database.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE symbol = ?")) {
-        ps.setString(1, symbol);
-        return readAll(ps);
-      }
-    });
+    return database.run(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE symbol = ?")) {
+            ps.setString(1, symbol);
+            return readAll(ps);
+          }
+        });
   }
 
   @Override
   public CompletionStage<Optional<LastGood>> find(FetchKey key) {
-    return database.run(c -> {
-      try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE dataset = ? AND symbol = ? AND params = ?")) {
-        ps.setString(1, key.dataset().wireName());
-        ps.setString(2, key.symbol());
-        ps.setString(3, key.params());
-        return readAll(ps).stream().findFirst();
-      }
-    });
+    return database.run(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(SELECT + " WHERE dataset = ? AND symbol = ? AND params = ?")) {
+            ps.setString(1, key.dataset().wireName());
+            ps.setString(2, key.symbol());
+            ps.setString(3, key.params());
+            return readAll(ps).stream().findFirst();
+          }
+        });
   }
 
   public BatchWriter<LastGood> writer() {
@@ -84,7 +104,8 @@ public final class LastGoodStore implements LastGoodRepository {
 
   private static Collection<LastGood> newestPerKey(List<LastGood> batch) {
     Map<FetchKey, LastGood> newest = new LinkedHashMap<>();
-    for (LastGood g : batch) newest.merge(g.key(), g, (a, b) -> b.fetchedAtMillis() >= a.fetchedAtMillis() ? b : a);
+    for (LastGood g : batch)
+      newest.merge(g.key(), g, (a, b) -> b.fetchedAtMillis() >= a.fetchedAtMillis() ? b : a);
     return newest.values();
   }
 

@@ -38,21 +38,41 @@ public final class LeaseHolder {
   private int permits;
   private long validUntil;
   private long refusedUntil;
+
   /** Until when a fail-closed holder takes the entity as unreachable (no ask meanwhile). */
   private long unreachableUntil;
+
   /** Permits a fail-open holder gave out while its entity could not answer. */
   private long uncounted;
-  /** When the entity last said a permit frees up (what a refused caller is told), 0 once leasing again. */
+
+  /**
+   * When the entity last said a permit frees up (what a refused caller is told), 0 once leasing
+   * again.
+   */
   private long freesAt;
+
   private CompletableFuture<Void> refill;
 
   /** A fail-closed holder: no permit, no call. */
-  public LeaseHolder(Lessor lessor, int leaseSize, QuotaSettings settings, CompletionStage<Void> started, Clock clock) {
+  public LeaseHolder(
+      Lessor lessor,
+      int leaseSize,
+      QuotaSettings settings,
+      CompletionStage<Void> started,
+      Clock clock) {
     this(lessor, leaseSize, settings, started, clock, false);
   }
 
-  /** @param failOpen whether callers pass while the entity cannot be reached (see the class comment) */
-  public LeaseHolder(Lessor lessor, int leaseSize, QuotaSettings settings, CompletionStage<Void> started, Clock clock, boolean failOpen) {
+  /**
+   * @param failOpen whether callers pass while the entity cannot be reached (see the class comment)
+   */
+  public LeaseHolder(
+      Lessor lessor,
+      int leaseSize,
+      QuotaSettings settings,
+      CompletionStage<Void> started,
+      Clock clock,
+      boolean failOpen) {
     this.lessor = lessor;
     this.leaseSize = leaseSize;
     this.settings = settings;
@@ -61,7 +81,9 @@ public final class LeaseHolder {
     this.failOpen = failOpen;
   }
 
-  /** Takes a permit held on this node, if one is left: the hot path, without allocation or waiting. */
+  /**
+   * Takes a permit held on this node, if one is left: the hot path, without allocation or waiting.
+   */
   public synchronized boolean tryTakeLocal() {
     if (permits > 0 && clock.millis() < validUntil) {
       permits--;
@@ -88,9 +110,13 @@ public final class LeaseHolder {
         permits--;
         return CompletableFuture.completedFuture(Decision.GRANTED);
       }
-      if (now < refusedUntil) return CompletableFuture.completedFuture(new Decision(false, Math.max(refusedUntil, freesAt)));
-      if (now < unreachableUntil) return CompletableFuture.completedFuture(unreachable(unreachableUntil));
-      if (!started.toCompletableFuture().isDone()) return CompletableFuture.completedFuture(unreachable(now + 1000));
+      if (now < refusedUntil)
+        return CompletableFuture.completedFuture(
+            new Decision(false, Math.max(refusedUntil, freesAt)));
+      if (now < unreachableUntil)
+        return CompletableFuture.completedFuture(unreachable(unreachableUntil));
+      if (!started.toCompletableFuture().isDone())
+        return CompletableFuture.completedFuture(unreachable(now + 1000));
       long waitNanos = Math.min(deadlineNanos - System.nanoTime(), settings.askTimeout().toNanos());
       if (waitNanos <= 0) return CompletableFuture.completedFuture(unreachable(now + 1000));
       if (refill == null) refill = askForLease(Duration.ofNanos(waitNanos));
@@ -112,33 +138,37 @@ public final class LeaseHolder {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
-    reply.whenComplete((r, error) -> {
-      synchronized (this) {
-        long now = clock.millis();
-        if (r instanceof QuotaEntity.Leased leased) {
-          if (now >= validUntil) permits = 0;
-          permits += leased.permits();
-          validUntil = leased.validUntilMillis();
-          freesAt = 0;
-        } else if (r instanceof QuotaEntity.Exhausted exhausted) {
-          // Ask again soon (another node's unused lease may expire), but tell callers the entity's time.
-          refusedUntil = Math.min(exhausted.retryAtMillis(), now + settings.recheckAfter().toMillis());
-          freesAt = exhausted.retryAtMillis();
-        } else if (failOpen) {
-          // Unreachable entity (starting, moving): one lease's worth passes unchecked, then it is
-          // asked again, so what passes uncounted is at most a lease per failed ask.
-          if (now >= validUntil) permits = 0;
-          permits += leaseSize;
-          validUntil = now + settings.recheckAfter().toMillis();
-          uncounted += leaseSize;
-        } else {
-          // Unreachable entity (moving, journal down): do not storm it; refuse briefly.
-          unreachableUntil = now + Math.min(200, settings.recheckAfter().toMillis());
-        }
-        refill = null;
-      }
-      done.complete(null);
-    });
+    reply.whenComplete(
+        (r, error) -> {
+          synchronized (this) {
+            long now = clock.millis();
+            if (r instanceof QuotaEntity.Leased leased) {
+              if (now >= validUntil) permits = 0;
+              permits += leased.permits();
+              validUntil = leased.validUntilMillis();
+              freesAt = 0;
+            } else if (r instanceof QuotaEntity.Exhausted exhausted) {
+              // Ask again soon (another node's unused lease may expire), but tell callers the
+              // entity's time.
+              refusedUntil =
+                  Math.min(exhausted.retryAtMillis(), now + settings.recheckAfter().toMillis());
+              freesAt = exhausted.retryAtMillis();
+            } else if (failOpen) {
+              // Unreachable entity (starting, moving): one lease's worth passes unchecked, then it
+              // is
+              // asked again, so what passes uncounted is at most a lease per failed ask.
+              if (now >= validUntil) permits = 0;
+              permits += leaseSize;
+              validUntil = now + settings.recheckAfter().toMillis();
+              uncounted += leaseSize;
+            } else {
+              // Unreachable entity (moving, journal down): do not storm it; refuse briefly.
+              unreachableUntil = now + Math.min(200, settings.recheckAfter().toMillis());
+            }
+            refill = null;
+          }
+          done.complete(null);
+        });
     return done;
   }
 }

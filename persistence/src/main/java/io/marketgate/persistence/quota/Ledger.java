@@ -35,7 +35,8 @@ public final class Ledger implements CborSerializable {
   /** Permits granted after {@code sinceMillis}. */
   public int countedSince(long sinceMillis) {
     int sum = 0;
-    for (int i = grants.size() - 1; i >= 0 && grants.get(i).atMillis() > sinceMillis; i--) sum += grants.get(i).permits();
+    for (int i = grants.size() - 1; i >= 0 && grants.get(i).atMillis() > sinceMillis; i--)
+      sum += grants.get(i).permits();
     return sum;
   }
 
@@ -56,7 +57,9 @@ public final class Ledger implements CborSerializable {
     return new Allowance(0, now + spanMillis);
   }
 
-  /** This ledger with {@code grant} added and grants at or before {@code keepAfterMillis} dropped. */
+  /**
+   * This ledger with {@code grant} added and grants at or before {@code keepAfterMillis} dropped.
+   */
   public Ledger add(Grant grant, long keepAfterMillis) {
     List<Grant> kept = new ArrayList<>(grants.size() + 1);
     for (Grant old : grants) if (old.atMillis() > keepAfterMillis) kept.add(old);

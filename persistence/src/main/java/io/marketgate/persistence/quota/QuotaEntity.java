@@ -18,9 +18,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * is persisted before it is answered, so the count survives the entity moving to another node;
  * snapshots keep the journal short.
  */
-public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command, QuotaEntity.Granted, QuotaEntity.State> {
+public final class QuotaEntity
+    extends EventSourcedBehavior<QuotaEntity.Command, QuotaEntity.Granted, QuotaEntity.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "ProviderQuota");
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "ProviderQuota");
 
   public sealed interface Command extends CborSerializable {}
 
@@ -52,7 +54,8 @@ public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command,
     this.clock = clock;
   }
 
-  public static QuotaEntity create(String provider, QuotaLimits limits, QuotaSettings settings, Clock clock) {
+  public static QuotaEntity create(
+      String provider, QuotaLimits limits, QuotaSettings settings, Clock clock) {
     return new QuotaEntity(provider, limits, settings, clock);
   }
 
@@ -79,12 +82,23 @@ public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command,
     int granted = Math.max(1, acquire.permits());
     long retryAt = now;
     if (limits.perMinute() > 0) {
-      Ledger.Allowance a = state.ledger().allows(granted, limits.perMinute(), settings.countedOver(QuotaLimits.MINUTE).toMillis(), now);
+      Ledger.Allowance a =
+          state
+              .ledger()
+              .allows(
+                  granted,
+                  limits.perMinute(),
+                  settings.countedOver(QuotaLimits.MINUTE).toMillis(),
+                  now);
       granted = a.permits();
       retryAt = Math.max(retryAt, a.retryAtMillis());
     }
     if (granted > 0 && limits.perDay() > 0) {
-      Ledger.Allowance a = state.ledger().allows(granted, limits.perDay(), settings.countedOver(QuotaLimits.DAY).toMillis(), now);
+      Ledger.Allowance a =
+          state
+              .ledger()
+              .allows(
+                  granted, limits.perDay(), settings.countedOver(QuotaLimits.DAY).toMillis(), now);
       granted = a.permits();
       retryAt = Math.max(retryAt, a.retryAtMillis());
     }
@@ -94,19 +108,30 @@ public final class QuotaEntity extends EventSourcedBehavior<QuotaEntity.Command,
     }
     int permits = granted;
     long validUntil = now + settings.leaseTtl().toMillis();
-    return Effect().persist(new Granted(now, permits)).thenRun(s -> acquire.replyTo().tell(new Leased(permits, validUntil)));
+    return Effect()
+        .persist(new Granted(now, permits))
+        .thenRun(s -> acquire.replyTo().tell(new Leased(permits, validUntil)));
   }
 
   @Override
   public EventHandler<State, Granted> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(Granted.class, (state, granted) -> new State(
-            state.ledger().add(new Ledger.Grant(granted.atMillis(), granted.permits()), granted.atMillis() - longestSpanMillis())))
+        .onEvent(
+            Granted.class,
+            (state, granted) ->
+                new State(
+                    state
+                        .ledger()
+                        .add(
+                            new Ledger.Grant(granted.atMillis(), granted.permits()),
+                            granted.atMillis() - longestSpanMillis())))
         .build();
   }
 
   private long longestSpanMillis() {
-    return settings.countedOver(limits.perDay() > 0 ? QuotaLimits.DAY : QuotaLimits.MINUTE).toMillis();
+    return settings
+        .countedOver(limits.perDay() > 0 ? QuotaLimits.DAY : QuotaLimits.MINUTE)
+        .toMillis();
   }
 }

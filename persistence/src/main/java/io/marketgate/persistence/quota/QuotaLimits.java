@@ -11,7 +11,8 @@ public record QuotaLimits(int perMinute, int perDay) {
   public static final Duration DAY = Duration.ofDays(1);
 
   public QuotaLimits {
-    if (perMinute < 0 || perDay < 0) throw new IllegalArgumentException("request limits must not be negative");
+    if (perMinute < 0 || perDay < 0)
+      throw new IllegalArgumentException("request limits must not be negative");
   }
 
   public boolean unlimited() {
@@ -19,8 +20,8 @@ public record QuotaLimits(int perMinute, int perDay) {
   }
 
   /**
-   * Permits one lease carries: a small share of the minute's limit, so that nodes share the
-   * limit closely while busy nodes ask rarely.
+   * Permits one lease carries: a small share of the minute's limit, so that nodes share the limit
+   * closely while busy nodes ask rarely.
    */
   public int leaseSize() {
     int basis = perMinute > 0 ? perMinute / 30 : perDay / 1000;

@@ -9,11 +9,15 @@ import java.time.Duration;
  * that calls made with leased permits stay within the limit in any window of the provider's own
  * length; a node asks the quota entity at most {@code ask-timeout} long.
  */
-public record QuotaSettings(Duration leaseTtl, Duration margin, Duration askTimeout, Duration recheckAfter) {
+public record QuotaSettings(
+    Duration leaseTtl, Duration margin, Duration askTimeout, Duration recheckAfter) {
 
   public static QuotaSettings fromConfig(Config c) {
     return new QuotaSettings(
-        c.getDuration("lease-ttl"), c.getDuration("margin"), c.getDuration("ask-timeout"), c.getDuration("recheck-after"));
+        c.getDuration("lease-ttl"),
+        c.getDuration("margin"),
+        c.getDuration("ask-timeout"),
+        c.getDuration("recheck-after"));
   }
 
   /** The span over which grants are counted against a limit of window {@code window}. */

@@ -19,23 +19,41 @@ public final class ShardedQuotas {
   private final Map<String, QuotaLimits> limits;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
 
-  private ShardedQuotas(ActorSystem<?> system, QuotaSettings settings, Map<String, QuotaLimits> limits) {
+  private ShardedQuotas(
+      ActorSystem<?> system, QuotaSettings settings, Map<String, QuotaLimits> limits) {
     this.system = system;
     this.settings = settings;
     this.limits = Map.copyOf(limits);
   }
 
-  /** @param limits each provider's limits; providers without limits get no entity and no checks */
+  /**
+   * @param limits each provider's limits; providers without limits get no entity and no checks
+   */
   public static ShardedQuotas start(
-      ActorSystem<?> system, Database database, QuotaSettings settings, Map<String, QuotaLimits> limits, String shardRole) {
+      ActorSystem<?> system,
+      Database database,
+      QuotaSettings settings,
+      Map<String, QuotaLimits> limits,
+      String shardRole) {
     ShardedQuotas quotas = new ShardedQuotas(system, settings, limits);
-    database.ready().thenRun(() -> {
-      ClusterSharding.get(system).init(
-          Entity.of(QuotaEntity.ENTITY_KEY, ctx -> QuotaEntity.create(ctx.getEntityId(),
-                  quotas.limits.getOrDefault(ctx.getEntityId(), new QuotaLimits(0, 0)), settings, Clock.systemUTC()))
-              .withRole(shardRole));
-      quotas.started.complete(null);
-    });
+    database
+        .ready()
+        .thenRun(
+            () -> {
+              ClusterSharding.get(system)
+                  .init(
+                      Entity.of(
+                              QuotaEntity.ENTITY_KEY,
+                              ctx ->
+                                  QuotaEntity.create(
+                                      ctx.getEntityId(),
+                                      quotas.limits.getOrDefault(
+                                          ctx.getEntityId(), new QuotaLimits(0, 0)),
+                                      settings,
+                                      Clock.systemUTC()))
+                          .withRole(shardRole));
+              quotas.started.complete(null);
+            });
     return quotas;
   }
 
@@ -44,10 +62,18 @@ public final class ShardedQuotas {
     QuotaLimits l = limits.get(provider);
     if (l == null || l.unlimited()) return ProviderQuota.UNLIMITED;
     ClusterSharding sharding = ClusterSharding.get(system);
-    LeaseHolder holder = new LeaseHolder(
-        (permits, timeout) -> AskPattern.ask(sharding.entityRefFor(QuotaEntity.ENTITY_KEY, provider),
-            replyTo -> new QuotaEntity.Acquire(permits, replyTo), timeout, system.scheduler()),
-        l.leaseSize(), settings, started, Clock.systemUTC());
+    LeaseHolder holder =
+        new LeaseHolder(
+            (permits, timeout) ->
+                AskPattern.ask(
+                    sharding.entityRefFor(QuotaEntity.ENTITY_KEY, provider),
+                    replyTo -> new QuotaEntity.Acquire(permits, replyTo),
+                    timeout,
+                    system.scheduler()),
+            l.leaseSize(),
+            settings,
+            started,
+            Clock.systemUTC());
     return maxWait -> holder.acquire(maxWait).thenApply(LeaseHolder.Decision::granted);
   }
 }

@@ -13,10 +13,10 @@ import org.apache.pekko.protobufv3.internal.InvalidProtocolBufferException;
 
 /**
  * What Pekko's {@code eventsourced} remember-entities store keeps of one entity type in the JDBC
- * journal: per shard, a persistence id {@code /sharding/<type>Shard/<shard id>} whose snapshot
- * and events name the entities the shard restarts by itself; and the coordinator's
- * {@code /sharding/<type>Coordinator}, which names the shards. Read with plain JDBC (no actor
- * system), so a one-off command can inspect and migrate them while the cluster is stopped.
+ * journal: per shard, a persistence id {@code /sharding/<type>Shard/<shard id>} whose snapshot and
+ * events name the entities the shard restarts by itself; and the coordinator's {@code
+ * /sharding/<type>Coordinator}, which names the shards. Read with plain JDBC (no actor system), so
+ * a one-off command can inspect and migrate them while the cluster is stopped.
  */
 public final class RememberedEntities {
   /** Pekko's ClusterShardingMessageSerializer. */
@@ -32,13 +32,20 @@ public final class RememberedEntities {
     return "/sharding/" + typeName + "Coordinator";
   }
 
-  /** The shard ids that have records in the journal or the snapshot store, remembered entities or not. */
+  /**
+   * The shard ids that have records in the journal or the snapshot store, remembered entities or
+   * not.
+   */
   public static Set<String> shardIds(Connection c, String typeName) throws SQLException {
     String prefix = shardPersistenceIdPrefix(typeName);
     Set<String> ids = new LinkedHashSet<>();
     for (String table : new String[] {"event_journal", "snapshot"}) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT DISTINCT persistence_id FROM " + table + " WHERE persistence_id LIKE ?" + (table.equals("event_journal") ? " AND deleted = FALSE" : ""))) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT DISTINCT persistence_id FROM "
+                  + table
+                  + " WHERE persistence_id LIKE ?"
+                  + (table.equals("event_journal") ? " AND deleted = FALSE" : ""))) {
         ps.setString(1, prefix + "%");
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) ids.add(rs.getString(1).substring(prefix.length()));
@@ -48,8 +55,11 @@ public final class RememberedEntities {
     return ids;
   }
 
-  /** The entities each shard would restart by itself: its latest snapshot plus the events after it. */
-  public static Map<String, Set<String>> entitiesByShard(Connection c, String typeName) throws SQLException {
+  /**
+   * The entities each shard would restart by itself: its latest snapshot plus the events after it.
+   */
+  public static Map<String, Set<String>> entitiesByShard(Connection c, String typeName)
+      throws SQLException {
     Map<String, Set<String>> byShard = new TreeMap<>();
     for (String shard : shardIds(c, typeName)) {
       Set<String> entities = entities(c, shardPersistenceIdPrefix(typeName) + shard);
@@ -61,9 +71,10 @@ public final class RememberedEntities {
   private static Set<String> entities(Connection c, String persistenceId) throws SQLException {
     Set<String> entities = new LinkedHashSet<>();
     long fromSequenceNr = 0;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT sequence_number, snapshot_ser_id, snapshot_ser_manifest, snapshot_payload FROM snapshot"
-            + " WHERE persistence_id = ? ORDER BY sequence_number DESC")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT sequence_number, snapshot_ser_id, snapshot_ser_manifest, snapshot_payload FROM snapshot"
+                + " WHERE persistence_id = ? ORDER BY sequence_number DESC")) {
       ps.setString(1, persistenceId);
       ps.setMaxRows(1);
       try (ResultSet rs = ps.executeQuery()) {
@@ -71,35 +82,61 @@ public final class RememberedEntities {
           fromSequenceNr = rs.getLong(1);
           expect(persistenceId, rs.getInt(2), rs.getString(3), "CA");
           byte[] snapshot = rs.getBytes(4);
-          entities.addAll(parse(() -> ClusterShardingMessages.EntityState.parseFrom(snapshot).getEntitiesList()));
+          entities.addAll(
+              parse(
+                  () -> ClusterShardingMessages.EntityState.parseFrom(snapshot).getEntitiesList()));
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT event_ser_id, event_ser_manifest, event_payload FROM event_journal"
-            + " WHERE persistence_id = ? AND sequence_number > ? AND deleted = FALSE ORDER BY sequence_number")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT event_ser_id, event_ser_manifest, event_payload FROM event_journal"
+                + " WHERE persistence_id = ? AND sequence_number > ? AND deleted = FALSE ORDER BY sequence_number")) {
       ps.setString(1, persistenceId);
       ps.setLong(2, fromSequenceNr);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) apply(persistenceId, rs.getInt(1), rs.getString(2), rs.getBytes(3), entities);
+        while (rs.next())
+          apply(persistenceId, rs.getInt(1), rs.getString(2), rs.getBytes(3), entities);
       }
     }
     return entities;
   }
 
-  private static void apply(String persistenceId, int serializer, String manifest, byte[] payload, Set<String> entities) {
+  private static void apply(
+      String persistenceId, int serializer, String manifest, byte[] payload, Set<String> entities) {
     expect(persistenceId, serializer, manifest, "CB", "CD", "CE", "CF");
     switch (manifest) {
-      case "CB" -> entities.add(parse(() -> ClusterShardingMessages.EntityStarted.parseFrom(payload).getEntityId()));
-      case "CD" -> entities.remove(parse(() -> ClusterShardingMessages.EntityStopped.parseFrom(payload).getEntityId()));
-      case "CE" -> entities.addAll(parse(() -> ClusterShardingMessages.EntitiesStarted.parseFrom(payload).getEntityIdList()));
-      default -> entities.removeAll(parse(() -> ClusterShardingMessages.EntitiesStopped.parseFrom(payload).getEntityIdList()));
+      case "CB" ->
+          entities.add(
+              parse(() -> ClusterShardingMessages.EntityStarted.parseFrom(payload).getEntityId()));
+      case "CD" ->
+          entities.remove(
+              parse(() -> ClusterShardingMessages.EntityStopped.parseFrom(payload).getEntityId()));
+      case "CE" ->
+          entities.addAll(
+              parse(
+                  () ->
+                      ClusterShardingMessages.EntitiesStarted.parseFrom(payload)
+                          .getEntityIdList()));
+      default ->
+          entities.removeAll(
+              parse(
+                  () ->
+                      ClusterShardingMessages.EntitiesStopped.parseFrom(payload)
+                          .getEntityIdList()));
     }
   }
 
-  private static void expect(String persistenceId, int serializer, String manifest, String... manifests) {
+  private static void expect(
+      String persistenceId, int serializer, String manifest, String... manifests) {
     if (serializer != SHARDING_SERIALIZER || !Set.of(manifests).contains(manifest)) {
-      throw new IllegalStateException("unexpected record in " + persistenceId + ": serializer " + serializer + ", manifest " + manifest);
+      throw new IllegalStateException(
+          "unexpected record in "
+              + persistenceId
+              + ": serializer "
+              + serializer
+              + ", manifest "
+              + manifest);
     }
   }
 
@@ -111,7 +148,8 @@ public final class RememberedEntities {
     try {
       return parse.run();
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("unreadable remembered-entities record: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "unreadable remembered-entities record: " + e.getMessage(), e);
     }
   }
 }

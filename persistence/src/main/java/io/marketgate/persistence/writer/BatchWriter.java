@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes rows to the database in batches, never blocking whoever produces them: {@link #offer}
- * puts a row in a bounded buffer (Pekko Streams {@code Source.queue}), batches form by size or
- * time ({@code groupedWithin}) and are written one at a time ({@code mapAsync(1)}) on the JDBC
+ * Writes rows to the database in batches, never blocking whoever produces them: {@link #offer} puts
+ * a row in a bounded buffer (Pekko Streams {@code Source.queue}), batches form by size or time
+ * ({@code groupedWithin}) and are written one at a time ({@code mapAsync(1)}) on the JDBC
  * dispatcher. A batch that fails is retried with backoff until it is written, so the buffer fills
  * while the database is away and catches up when it returns; a row offered to a full buffer is
  * dropped and counted. Sinks must be idempotent (a retried batch may have been written).
@@ -64,7 +64,13 @@ public final class BatchWriter<T> {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
 
-  public BatchWriter(String name, ActorSystem<?> system, Database database, BatchSink<T> sink, Settings settings, Metrics metrics) {
+  public BatchWriter(
+      String name,
+      ActorSystem<?> system,
+      Database database,
+      BatchSink<T> sink,
+      Settings settings,
+      Metrics metrics) {
     this.name = name;
     this.metrics = metrics;
     Pair<BoundedSourceQueue<T>, CompletionStage<Done>> running =
@@ -76,10 +82,13 @@ public final class BatchWriter<T> {
     this.queue = running.first();
     this.done = running.second();
     CoordinatedShutdown.get(system)
-        .addTask(CoordinatedShutdown.PhaseServiceStop(), "flush-" + name, () -> {
-          queue.complete();
-          return done;
-        });
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "flush-" + name,
+            () -> {
+              queue.complete();
+              return done;
+            });
   }
 
   /** Queues a row for writing; false when the buffer is full and the row was dropped. */
@@ -92,37 +101,46 @@ public final class BatchWriter<T> {
     return false;
   }
 
-  private CompletionStage<Integer> writeUntilDone(ActorSystem<?> system, Database database, BatchSink<T> sink, List<T> batch) {
+  private CompletionStage<Integer> writeUntilDone(
+      ActorSystem<?> system, Database database, BatchSink<T> sink, List<T> batch) {
     return Patterns.retry(
             () ->
                 database
-                    .run(c -> {
-                      boolean autoCommit = c.getAutoCommit();
-                      c.setAutoCommit(false);
-                      try {
-                        sink.write(c, batch);
-                        c.commit();
-                      } catch (SQLException e) {
-                        c.rollback();
-                        throw e;
-                      } finally {
-                        c.setAutoCommit(autoCommit);
-                      }
-                      return batch.size();
-                    })
-                    .whenComplete((n, error) -> {
-                      if (error != null) LOG.warn("{}: a batch of {} rows was not written ({}); retrying", name, batch.size(), error.getMessage());
-                    }),
+                    .run(
+                        c -> {
+                          boolean autoCommit = c.getAutoCommit();
+                          c.setAutoCommit(false);
+                          try {
+                            sink.write(c, batch);
+                            c.commit();
+                          } catch (SQLException e) {
+                            c.rollback();
+                            throw e;
+                          } finally {
+                            c.setAutoCommit(autoCommit);
+                          }
+                          return batch.size();
+                        })
+                    .whenComplete(
+                        (n, error) -> {
+                          if (error != null)
+                            LOG.warn(
+                                "{}: a batch of {} rows was not written ({}); retrying",
+                                name,
+                                batch.size(),
+                                error.getMessage());
+                        }),
             Integer.MAX_VALUE,
             Duration.ofMillis(200),
             Duration.ofSeconds(10),
             0.2,
             system.classicSystem())
-        .thenApply(n -> {
-          written.addAndGet(n);
-          metrics.written(name, n);
-          return n;
-        });
+        .thenApply(
+            n -> {
+              written.addAndGet(n);
+              metrics.written(name, n);
+              return n;
+            });
   }
 
   /** Rows offered so far, written so far, and dropped because the buffer was full. */

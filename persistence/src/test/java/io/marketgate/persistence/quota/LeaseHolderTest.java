@@ -16,18 +16,24 @@ import org.junit.jupiter.api.Test;
 /** The node's side of a leased limit, with a lessor the test answers by hand and a fixed clock. */
 class LeaseHolderTest {
   private static final QuotaSettings SETTINGS =
-      new QuotaSettings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+      new QuotaSettings(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1));
   private static final long NOW = 1_000_000;
   private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
   private final List<CompletableFuture<QuotaEntity.Reply>> asks = new ArrayList<>();
-  private final LeaseHolder.Lessor lessor = (permits, timeout) -> {
-    CompletableFuture<QuotaEntity.Reply> reply = new CompletableFuture<>();
-    asks.add(reply);
-    return reply;
-  };
+  private final LeaseHolder.Lessor lessor =
+      (permits, timeout) -> {
+        CompletableFuture<QuotaEntity.Reply> reply = new CompletableFuture<>();
+        asks.add(reply);
+        return reply;
+      };
 
   private LeaseHolder holder(boolean failOpen) {
-    return new LeaseHolder(lessor, 3, SETTINGS, CompletableFuture.completedFuture(null), clock, failOpen);
+    return new LeaseHolder(
+        lessor, 3, SETTINGS, CompletableFuture.completedFuture(null), clock, failOpen);
   }
 
   private static LeaseHolder.Decision decided(CompletionStage<LeaseHolder.Decision> decision) {
@@ -57,7 +63,10 @@ class LeaseHolderTest {
     LeaseHolder.Decision decision = decided(refused);
     assertFalse(decision.granted());
     assertEquals(NOW + 40_000, decision.retryAtMillis());
-    assertEquals(NOW + 40_000, decided(holder.acquire(Duration.ofSeconds(1))).retryAtMillis(), "refused locally meanwhile");
+    assertEquals(
+        NOW + 40_000,
+        decided(holder.acquire(Duration.ofSeconds(1))).retryAtMillis(),
+        "refused locally meanwhile");
     assertEquals(1, asks.size(), "without asking again before the recheck");
   }
 
@@ -72,7 +81,9 @@ class LeaseHolderTest {
     var openDecision = open.acquire(Duration.ofSeconds(1));
     asks.get(1).completeExceptionally(new TimeoutException("no answer"));
     assertTrue(decided(openDecision).granted(), "a client is not refused for a slow limiter");
-    assertTrue(decided(open.acquire(Duration.ofSeconds(1))).granted(), "nor right after, without a new ask");
+    assertTrue(
+        decided(open.acquire(Duration.ofSeconds(1))).granted(),
+        "nor right after, without a new ask");
     assertEquals(2, asks.size());
     assertTrue(open.tryTakeLocal(), "the third of the lease's worth");
     assertEquals(3, open.uncounted(), "what passed uncounted is one lease");
@@ -85,8 +96,16 @@ class LeaseHolderTest {
   @Test
   void beforeTheLimitIsStartedOnlyAFailOpenHolderGrants() {
     CompletableFuture<Void> notStarted = new CompletableFuture<>();
-    assertFalse(decided(new LeaseHolder(lessor, 3, SETTINGS, notStarted, clock, false).acquire(Duration.ofSeconds(1))).granted());
-    assertTrue(decided(new LeaseHolder(lessor, 3, SETTINGS, notStarted, clock, true).acquire(Duration.ofSeconds(1))).granted());
+    assertFalse(
+        decided(
+                new LeaseHolder(lessor, 3, SETTINGS, notStarted, clock, false)
+                    .acquire(Duration.ofSeconds(1)))
+            .granted());
+    assertTrue(
+        decided(
+                new LeaseHolder(lessor, 3, SETTINGS, notStarted, clock, true)
+                    .acquire(Duration.ofSeconds(1)))
+            .granted());
     assertEquals(0, asks.size());
   }
 }

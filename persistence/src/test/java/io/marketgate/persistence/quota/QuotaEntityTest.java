@@ -17,7 +17,12 @@ import org.junit.jupiter.api.Test;
 
 /** The quota entity's sliding windows, with a clock the test moves. */
 class QuotaEntityTest {
-  private static final QuotaSettings SETTINGS = new QuotaSettings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+  private static final QuotaSettings SETTINGS =
+      new QuotaSettings(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1));
   private static final long MINUTE_SPAN = SETTINGS.countedOver(QuotaLimits.MINUTE).toMillis();
   private static final ActorTestKit kit =
       ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.load()));
@@ -56,12 +61,16 @@ class QuotaEntityTest {
     }
   }
 
-  private static EventSourcedBehaviorTestKit<QuotaEntity.Command, QuotaEntity.Granted, QuotaEntity.State> entity(
-      String provider, QuotaLimits limits, Clock clock) {
-    return EventSourcedBehaviorTestKit.create(kit.system(), QuotaEntity.create(provider, limits, SETTINGS, clock));
+  private static EventSourcedBehaviorTestKit<
+          QuotaEntity.Command, QuotaEntity.Granted, QuotaEntity.State>
+      entity(String provider, QuotaLimits limits, Clock clock) {
+    return EventSourcedBehaviorTestKit.create(
+        kit.system(), QuotaEntity.create(provider, limits, SETTINGS, clock));
   }
 
-  private static QuotaEntity.Reply acquire(EventSourcedBehaviorTestKit<QuotaEntity.Command, QuotaEntity.Granted, QuotaEntity.State> e, int n) {
+  private static QuotaEntity.Reply acquire(
+      EventSourcedBehaviorTestKit<QuotaEntity.Command, QuotaEntity.Granted, QuotaEntity.State> e,
+      int n) {
     return e.<QuotaEntity.Reply>runCommand(replyTo -> new QuotaEntity.Acquire(n, replyTo)).reply();
   }
 
@@ -75,11 +84,15 @@ class QuotaEntityTest {
       clock.advance(Duration.ofSeconds(1));
     }
     QuotaEntity.Exhausted exhausted = assertInstanceOf(QuotaEntity.Exhausted.class, acquire(e, 1));
-    assertEquals(first + MINUTE_SPAN + 1, exhausted.retryAtMillis(), "when the oldest grant leaves the counted window");
+    assertEquals(
+        first + MINUTE_SPAN + 1,
+        exhausted.retryAtMillis(),
+        "when the oldest grant leaves the counted window");
 
     clock.advance(Duration.ofMillis(exhausted.retryAtMillis() - clock.millis()));
     assertInstanceOf(QuotaEntity.Leased.class, acquire(e, 1));
-    assertInstanceOf(QuotaEntity.Exhausted.class, acquire(e, 1), "the second grant is still counted");
+    assertInstanceOf(
+        QuotaEntity.Exhausted.class, acquire(e, 1), "the second grant is still counted");
   }
 
   @Test
@@ -96,7 +109,8 @@ class QuotaEntityTest {
     var e = entity("daily", new QuotaLimits(0, 3), clock);
     for (int i = 0; i < 3; i++) assertInstanceOf(QuotaEntity.Leased.class, acquire(e, 1));
     clock.advance(Duration.ofHours(12));
-    assertInstanceOf(QuotaEntity.Exhausted.class, acquire(e, 1), "12 hours later the day is not over");
+    assertInstanceOf(
+        QuotaEntity.Exhausted.class, acquire(e, 1), "12 hours later the day is not over");
     clock.advance(Duration.ofHours(12).plus(SETTINGS.leaseTtl()).plus(SETTINGS.margin()));
     assertInstanceOf(QuotaEntity.Leased.class, acquire(e, 1));
   }
@@ -108,7 +122,10 @@ class QuotaEntityTest {
     for (int i = 0; i < 4; i++) acquire(e, 1);
     e.restart();
     assertEquals(4, e.getState().ledger().countedSince(clock.millis() - MINUTE_SPAN));
-    assertInstanceOf(QuotaEntity.Exhausted.class, acquire(e, 1), "grants persisted before the restart still count");
+    assertInstanceOf(
+        QuotaEntity.Exhausted.class,
+        acquire(e, 1),
+        "grants persisted before the restart still count");
   }
 
   @Test
@@ -120,14 +137,21 @@ class QuotaEntityTest {
     List<long[]> grants = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
       clock.advance(Duration.ofMillis(random.nextInt(400)));
-      if (acquire(e, 1 + random.nextInt(3)) instanceof QuotaEntity.Leased l) grants.add(new long[] {clock.millis(), l.permits()});
+      if (acquire(e, 1 + random.nextInt(3)) instanceof QuotaEntity.Leased l)
+        grants.add(new long[] {clock.millis(), l.permits()});
     }
     for (long[] start : grants) {
-      long inWindow = grants.stream().filter(g -> g[0] >= start[0] && g[0] < start[0] + MINUTE_SPAN).mapToLong(g -> g[1]).sum();
+      long inWindow =
+          grants.stream()
+              .filter(g -> g[0] >= start[0] && g[0] < start[0] + MINUTE_SPAN)
+              .mapToLong(g -> g[1])
+              .sum();
       assertTrue(inWindow <= limit, "grants in the window from " + start[0] + ": " + inWindow);
     }
     long total = grants.stream().mapToLong(g -> g[1]).sum();
     long minutes = (clock.millis() - grants.get(0)[0]) / MINUTE_SPAN + 1;
-    assertTrue(total >= (minutes - 1) * limit, "the limit is also used, not only kept: " + total + " in " + minutes + " windows");
+    assertTrue(
+        total >= (minutes - 1) * limit,
+        "the limit is also used, not only kept: " + total + " in " + minutes + " windows");
   }
 }

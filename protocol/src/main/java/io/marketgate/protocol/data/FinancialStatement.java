@@ -7,12 +7,13 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Reports of one financial statement (SPEC §3 fundamentals): each report carries the fields of
- * the statement asked for. {@code statement} is income, balance or cash_flow; {@code period}
- * annual or quarterly.
+ * Reports of one financial statement (SPEC §3 fundamentals): each report carries the fields of the
+ * statement asked for. {@code statement} is income, balance or cash_flow; {@code period} annual or
+ * quarterly.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record FinancialStatement(String symbol, String statement, String period, String currency, List<Report> reports) {
+public record FinancialStatement(
+    String symbol, String statement, String period, String currency, List<Report> reports) {
 
   /** One period's figures. */
   public sealed interface Report permits Income, Balance, CashFlow {
@@ -36,7 +37,11 @@ public record FinancialStatement(String symbol, String statement, String period,
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Balance(
-      LocalDate fiscalDateEnding, String fiscalPeriod, BigDecimal totalAssets, BigDecimal totalLiabilities, BigDecimal totalEquity)
+      LocalDate fiscalDateEnding,
+      String fiscalPeriod,
+      BigDecimal totalAssets,
+      BigDecimal totalLiabilities,
+      BigDecimal totalEquity)
       implements Report {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -10,5 +10,6 @@ import java.util.List;
 public record News(String symbol, List<Article> articles) {
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Article(String title, String source, String url, Instant publishedAt, String description) {}
+  public record Article(
+      String title, String source, String url, Instant publishedAt, String description) {}
 }

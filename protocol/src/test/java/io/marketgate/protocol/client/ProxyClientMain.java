@@ -16,50 +16,66 @@ import org.apache.pekko.cluster.Cluster;
 
 /**
  * Another JVM of the cluster, as a service beside the gateway would be: started on the protocol
- * module's classpath alone (no gateway classes or configuration), with the role {@code client}
- * (so it hosts no shards), asking through {@link MarketgateClient}'s sharding proxy. Its
- * configuration includes {@code marketgate-cluster.conf} as the README tells services to, unless
- * the fourth argument is {@code without-cluster-conf} (Pekko's defaults only: the gateways must
- * refuse such a JVM). Prints the quote's data and exits 0, or exits 1.
+ * module's classpath alone (no gateway classes or configuration), with the role {@code client} (so
+ * it hosts no shards), asking through {@link MarketgateClient}'s sharding proxy. Its configuration
+ * includes {@code marketgate-cluster.conf} as the README tells services to, unless the fourth
+ * argument is {@code without-cluster-conf} (Pekko's defaults only: the gateways must refuse such a
+ * JVM). Prints the quote's data and exits 0, or exits 1.
  *
- * <p>Arguments: the seed's {@code host:port}, this JVM's remoting port, the symbol, and
- * optionally {@code without-cluster-conf}.
+ * <p>Arguments: the seed's {@code host:port}, this JVM's remoting port, the symbol, and optionally
+ * {@code without-cluster-conf}.
  */
 public final class ProxyClientMain {
   private ProxyClientMain() {}
 
   public static void main(String[] args) throws Exception {
     boolean shared = args.length < 4 || !args[3].equals("without-cluster-conf");
-    Config config = ConfigFactory.parseString(String.join("\n",
-            shared ? "include classpath(\"marketgate-cluster.conf\")" : "",
-            "pekko.actor.provider = cluster",
-            "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"",
-            "pekko.remote.artery.canonical.port = " + args[1],
-            "pekko.cluster.roles = [client]",
-            "pekko.cluster.seed-nodes = [\"pekko://Marketgate@" + args[0] + "\"]",
-            "pekko.coordinated-shutdown.exit-jvm = off"))
-        .withFallback(ConfigFactory.defaultReference())
-        .resolve();
-    System.out.println("EFFECTIVE number-of-shards=" + config.getInt("pekko.cluster.sharding.number-of-shards")
-        + " downing-provider-class=" + config.getString("pekko.cluster.downing-provider-class"));
+    Config config =
+        ConfigFactory.parseString(
+                String.join(
+                    "\n",
+                    shared ? "include classpath(\"marketgate-cluster.conf\")" : "",
+                    "pekko.actor.provider = cluster",
+                    "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"",
+                    "pekko.remote.artery.canonical.port = " + args[1],
+                    "pekko.cluster.roles = [client]",
+                    "pekko.cluster.seed-nodes = [\"pekko://Marketgate@" + args[0] + "\"]",
+                    "pekko.coordinated-shutdown.exit-jvm = off"))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve();
+    System.out.println(
+        "EFFECTIVE number-of-shards="
+            + config.getInt("pekko.cluster.sharding.number-of-shards")
+            + " downing-provider-class="
+            + config.getString("pekko.cluster.downing-provider-class"));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
     int status = 1;
     try {
       CompletableFuture<Void> up = new CompletableFuture<>();
       Cluster.get(system.classicSystem()).registerOnMemberUp(() -> up.complete(null));
-      system.getWhenTerminated().thenRun(() -> up.completeExceptionally(new IllegalStateException("the actor system stopped before joining")));
+      system
+          .getWhenTerminated()
+          .thenRun(
+              () ->
+                  up.completeExceptionally(
+                      new IllegalStateException("the actor system stopped before joining")));
       up.get(30, TimeUnit.SECONDS);
       System.out.println("JOINED");
       MarketgateClient client = MarketgateClient.create(system, Duration.ofSeconds(3));
       // The proxy buffers until it has found the shard coordinator: the first ask may time out.
       for (int attempt = 1; attempt <= 3 && status != 0; attempt++) {
         try {
-          SymbolProtocol.Reply reply = client.quote(args[2]).toCompletableFuture().get(10, TimeUnit.SECONDS);
+          SymbolProtocol.Reply reply =
+              client.quote(args[2]).toCompletableFuture().get(10, TimeUnit.SECONDS);
           if (!(reply instanceof SymbolProtocol.Answer answer)) {
             System.out.println("REPLY " + reply);
             break;
           }
-          System.out.println("ANSWER " + answer.source() + " " + new String(answer.data(), StandardCharsets.UTF_8));
+          System.out.println(
+              "ANSWER "
+                  + answer.source()
+                  + " "
+                  + new String(answer.data(), StandardCharsets.UTF_8));
           status = 0;
         } catch (ExecutionException | TimeoutException e) {
           System.out.println("attempt " + attempt + " failed: " + e);

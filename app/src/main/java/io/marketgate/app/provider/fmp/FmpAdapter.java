@@ -35,11 +35,12 @@ import java.util.Set;
  * layout ({@code /api/v3/quote/AAPL}, selected by a base URL ending in {@code /api/v3}) differ in
  * paths and in some field names ({@code changePercentage}/{@code changesPercentage}, {@code
  * filingDate}/{@code fillingDate}, {@code epsDiluted}/{@code epsdiluted}). Errors come as {@code
- * {"Error Message": …}}, sometimes with status 200; 402/403 "Restricted"/"Legacy" answers are
- * plan refusals; an unknown symbol is {@code []}.
+ * {"Error Message": …}}, sometimes with status 200; 402/403 "Restricted"/"Legacy" answers are plan
+ * refusals; an unknown symbol is {@code []}.
  */
 public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
-  private static final Set<String> US_EXCHANGES = Set.of("NASDAQ", "NYSE", "AMEX", "NYSEARCA", "BATS", "OTC", "CBOE");
+  private static final Set<String> US_EXCHANGES =
+      Set.of("NASDAQ", "NYSE", "AMEX", "NYSEARCA", "BATS", "OTC", "CBOE");
   private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
   private static final int STATEMENT_LIMIT = 8;
   private static final int LIST_LIMIT = 20;
@@ -54,7 +55,13 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
 
   @Override
   public Set<Dataset> datasets() {
-    return Set.of(Dataset.QUOTE, Dataset.FUNDAMENTALS, Dataset.COMPANY, Dataset.EARNINGS, Dataset.SEARCH, Dataset.NEWS);
+    return Set.of(
+        Dataset.QUOTE,
+        Dataset.FUNDAMENTALS,
+        Dataset.COMPANY,
+        Dataset.EARNINGS,
+        Dataset.SEARCH,
+        Dataset.NEWS);
   }
 
   @Override
@@ -68,26 +75,39 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     String k = "apikey=" + encode(apiKey);
     return switch (key.dataset()) {
       case QUOTE -> get(legacy ? "/quote/" + s + "?" + k : "/quote?symbol=" + s + "&" + k, "quote");
-      case COMPANY -> get(legacy ? "/profile/" + s + "?" + k : "/profile?symbol=" + s + "&" + k, "profile");
+      case COMPANY ->
+          get(legacy ? "/profile/" + s + "?" + k : "/profile?symbol=" + s + "&" + k, "profile");
       case FUNDAMENTALS -> {
-        String path = switch (key.param("statement", "income")) {
-          case "balance" -> "/balance-sheet-statement";
-          case "cash_flow" -> "/cash-flow-statement";
-          default -> "/income-statement";
-        };
+        String path =
+            switch (key.param("statement", "income")) {
+              case "balance" -> "/balance-sheet-statement";
+              case "cash_flow" -> "/cash-flow-statement";
+              default -> "/income-statement";
+            };
         String period = "quarterly".equals(key.param("period", "annual")) ? "quarter" : "annual";
         String query = "period=" + period + "&limit=" + STATEMENT_LIMIT + "&" + k;
-        yield get(legacy ? path + "/" + s + "?" + query : path + "?symbol=" + s + "&" + query, path.substring(1));
+        yield get(
+            legacy ? path + "/" + s + "?" + query : path + "?symbol=" + s + "&" + query,
+            path.substring(1));
       }
-      case EARNINGS -> get(
-          legacy ? "/historical/earning_calendar/" + s + "?limit=" + LIST_LIMIT + "&" + k : "/earnings?symbol=" + s + "&limit=" + LIST_LIMIT + "&" + k,
-          "earnings");
-      case SEARCH -> get(
-          legacy ? "/search?query=" + s + "&limit=" + LIST_LIMIT + "&" + k : "/search-symbol?query=" + s + "&limit=" + LIST_LIMIT + "&" + k,
-          "search");
-      case NEWS -> get(
-          legacy ? "/stock_news?tickers=" + s + "&limit=" + LIST_LIMIT + "&" + k : "/news/stock?symbols=" + s + "&limit=" + LIST_LIMIT + "&" + k,
-          "news");
+      case EARNINGS ->
+          get(
+              legacy
+                  ? "/historical/earning_calendar/" + s + "?limit=" + LIST_LIMIT + "&" + k
+                  : "/earnings?symbol=" + s + "&limit=" + LIST_LIMIT + "&" + k,
+              "earnings");
+      case SEARCH ->
+          get(
+              legacy
+                  ? "/search?query=" + s + "&limit=" + LIST_LIMIT + "&" + k
+                  : "/search-symbol?query=" + s + "&limit=" + LIST_LIMIT + "&" + k,
+              "search");
+      case NEWS ->
+          get(
+              legacy
+                  ? "/stock_news?tickers=" + s + "&limit=" + LIST_LIMIT + "&" + k
+                  : "/news/stock?symbols=" + s + "&limit=" + LIST_LIMIT + "&" + k,
+              "news");
       default -> throw new IllegalArgumentException("FMP does not serve " + key.dataset());
     };
   }
@@ -95,7 +115,11 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
   @Override
   public ProviderRequest batchRequest(List<String> symbols, String apiKey) {
     String list = encode(String.join(",", symbols));
-    return get(legacy ? "/quote/" + list + "?apikey=" + encode(apiKey) : "/batch-quote?symbols=" + list + "&apikey=" + encode(apiKey), "batch_quote");
+    return get(
+        legacy
+            ? "/quote/" + list + "?apikey=" + encode(apiKey)
+            : "/batch-quote?symbols=" + list + "&apikey=" + encode(apiKey),
+        "batch_quote");
   }
 
   private static ProviderRequest get(String pathAndQuery, String endpoint) {
@@ -106,48 +130,78 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
   public AdapterResult parse(FetchKey key, int status, byte[] body) {
     Optional<AdapterResult> refusal = plainTextRefusal(status, body);
     if (refusal.isPresent()) return refusal.get();
-    return AdapterSupport.parseJson(status, body, FmpAdapter::errorOf, json -> {
-      if (!json.isArray()) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "expected a JSON array");
-      return switch (key.dataset()) {
-        case QUOTE -> json.isEmpty() ? notFound(key) : quote(json.get(0), key.symbol());
-        case COMPANY -> json.isEmpty() ? notFound(key) : company(json.get(0), key.symbol());
-        case FUNDAMENTALS -> json.isEmpty() ? notFound(key) : statement(json, key);
-        case EARNINGS -> json.isEmpty() ? notFound(key) : earnings(json, key.symbol());
-        case SEARCH -> search(json, key.symbol());
-        case NEWS -> news(json, key.symbol());
-        default -> AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "FMP does not serve " + key.dataset());
-      };
-    });
+    return AdapterSupport.parseJson(
+        status,
+        body,
+        FmpAdapter::errorOf,
+        json -> {
+          if (!json.isArray())
+            return AdapterResult.failure(
+                ProviderErrorCode.INVALID_RESPONSE, "expected a JSON array");
+          return switch (key.dataset()) {
+            case QUOTE -> json.isEmpty() ? notFound(key) : quote(json.get(0), key.symbol());
+            case COMPANY -> json.isEmpty() ? notFound(key) : company(json.get(0), key.symbol());
+            case FUNDAMENTALS -> json.isEmpty() ? notFound(key) : statement(json, key);
+            case EARNINGS -> json.isEmpty() ? notFound(key) : earnings(json, key.symbol());
+            case SEARCH -> search(json, key.symbol());
+            case NEWS -> news(json, key.symbol());
+            default ->
+                AdapterResult.failure(
+                    ProviderErrorCode.NOT_FOUND, "FMP does not serve " + key.dataset());
+          };
+        });
   }
 
   @Override
   public Map<String, AdapterResult> parseBatch(List<String> symbols, int status, byte[] body) {
     Map<String, AdapterResult> results = new LinkedHashMap<>();
-    AdapterResult whole = plainTextRefusal(status, body).orElseGet(() -> AdapterSupport.parseJson(status, body, FmpAdapter::errorOf, json -> {
-      if (!json.isArray()) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "expected a JSON array");
-      for (JsonNode q : json) {
-        String symbol = JsonFields.text(q, "symbol");
-        if (symbol == null) continue;
-        String asked = symbols.stream().filter(s -> s.equalsIgnoreCase(symbol)).findFirst().orElse(null);
-        if (asked != null) {
-          try {
-            results.put(asked, quote(q, asked));
-          } catch (RuntimeException e) {
-            results.put(asked, AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "unreadable quote: " + e.getMessage()));
-          }
-        }
-      }
-      return null;
-    }));
+    AdapterResult whole =
+        plainTextRefusal(status, body)
+            .orElseGet(
+                () ->
+                    AdapterSupport.parseJson(
+                        status,
+                        body,
+                        FmpAdapter::errorOf,
+                        json -> {
+                          if (!json.isArray())
+                            return AdapterResult.failure(
+                                ProviderErrorCode.INVALID_RESPONSE, "expected a JSON array");
+                          for (JsonNode q : json) {
+                            String symbol = JsonFields.text(q, "symbol");
+                            if (symbol == null) continue;
+                            String asked =
+                                symbols.stream()
+                                    .filter(s -> s.equalsIgnoreCase(symbol))
+                                    .findFirst()
+                                    .orElse(null);
+                            if (asked != null) {
+                              try {
+                                results.put(asked, quote(q, asked));
+                              } catch (RuntimeException e) {
+                                results.put(
+                                    asked,
+                                    AdapterResult.failure(
+                                        ProviderErrorCode.INVALID_RESPONSE,
+                                        "unreadable quote: " + e.getMessage()));
+                              }
+                            }
+                          }
+                          return null;
+                        }));
     for (String s : symbols) {
       if (whole != null) results.put(s, whole);
-      else results.putIfAbsent(s, AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "FMP knows no symbol " + s));
+      else
+        results.putIfAbsent(
+            s, AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "FMP knows no symbol " + s));
     }
     return results;
   }
 
   private static AdapterResult notFound(FetchKey key) {
-    return AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "FMP has no " + key.dataset().wireName() + " for " + key.symbol());
+    return AdapterResult.failure(
+        ProviderErrorCode.NOT_FOUND,
+        "FMP has no " + key.dataset().wireName() + " for " + key.symbol());
   }
 
   private AdapterResult quote(JsonNode q, String symbol) {
@@ -169,7 +223,9 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
   }
 
   private static String usdWhenUsListed(String exchange) {
-    return exchange != null && US_EXCHANGES.contains(exchange.toUpperCase(Locale.ROOT)) ? "USD" : null;
+    return exchange != null && US_EXCHANGES.contains(exchange.toUpperCase(Locale.ROOT))
+        ? "USD"
+        : null;
   }
 
   private static AdapterResult company(JsonNode p, String symbol) {
@@ -179,7 +235,8 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
             JsonFields.text(p, "companyName"),
             // v3 profiles carry the full exchange name in "exchange" and the code in
             // "exchangeShortName"; /stable ones only "exchange", already the code.
-            Optional.ofNullable(JsonFields.text(p, "exchangeShortName")).orElse(JsonFields.text(p, "exchange")),
+            Optional.ofNullable(JsonFields.text(p, "exchangeShortName"))
+                .orElse(JsonFields.text(p, "exchange")),
             JsonFields.text(p, "sector"),
             JsonFields.text(p, "industry"),
             JsonFields.text(p, "country"),
@@ -199,27 +256,48 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     for (JsonNode r : array) {
       String symbol = JsonFields.text(r, "symbol");
       if (symbol != null && !symbol.equalsIgnoreCase(key.symbol())) {
-        return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "answered symbol " + symbol + " for " + key.symbol());
+        return AdapterResult.failure(
+            ProviderErrorCode.INVALID_RESPONSE,
+            "answered symbol " + symbol + " for " + key.symbol());
       }
       if (currency == null) currency = JsonFields.text(r, "reportedCurrency");
       var date = JsonFields.date(r, "date");
-      if (date == null) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "report without a date");
+      if (date == null)
+        return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "report without a date");
       String period = JsonFields.text(r, "period");
-      reports.add(switch (statement) {
-        case "balance" -> new FinancialStatement.Balance(date, period,
-            JsonFields.decimal(r, "totalAssets"), JsonFields.decimal(r, "totalLiabilities"),
-            JsonFields.decimal(r, "totalStockholdersEquity", "totalEquity"));
-        case "cash_flow" -> new FinancialStatement.CashFlow(date, period,
-            JsonFields.decimal(r, "operatingCashFlow", "netCashProvidedByOperatingActivities"),
-            JsonFields.decimal(r, "capitalExpenditure"), JsonFields.decimal(r, "freeCashFlow"));
-        default -> new FinancialStatement.Income(date, period,
-            JsonFields.decimal(r, "revenue"), JsonFields.decimal(r, "costOfRevenue"), JsonFields.decimal(r, "grossProfit"),
-            JsonFields.decimal(r, "operatingIncome"), JsonFields.decimal(r, "netIncome"),
-            JsonFields.decimal(r, "eps"), JsonFields.decimal(r, "epsDiluted", "epsdiluted"));
-      });
+      reports.add(
+          switch (statement) {
+            case "balance" ->
+                new FinancialStatement.Balance(
+                    date,
+                    period,
+                    JsonFields.decimal(r, "totalAssets"),
+                    JsonFields.decimal(r, "totalLiabilities"),
+                    JsonFields.decimal(r, "totalStockholdersEquity", "totalEquity"));
+            case "cash_flow" ->
+                new FinancialStatement.CashFlow(
+                    date,
+                    period,
+                    JsonFields.decimal(
+                        r, "operatingCashFlow", "netCashProvidedByOperatingActivities"),
+                    JsonFields.decimal(r, "capitalExpenditure"),
+                    JsonFields.decimal(r, "freeCashFlow"));
+            default ->
+                new FinancialStatement.Income(
+                    date,
+                    period,
+                    JsonFields.decimal(r, "revenue"),
+                    JsonFields.decimal(r, "costOfRevenue"),
+                    JsonFields.decimal(r, "grossProfit"),
+                    JsonFields.decimal(r, "operatingIncome"),
+                    JsonFields.decimal(r, "netIncome"),
+                    JsonFields.decimal(r, "eps"),
+                    JsonFields.decimal(r, "epsDiluted", "epsdiluted"));
+          });
     }
     return new AdapterResult.Success(
-        new FinancialStatement(key.symbol(), statement, key.param("period", "annual"), currency, reports));
+        new FinancialStatement(
+            key.symbol(), statement, key.param("period", "annual"), currency, reports));
   }
 
   private static AdapterResult earnings(JsonNode array, String symbol) {
@@ -227,17 +305,21 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     for (JsonNode e : array) {
       String answered = JsonFields.text(e, "symbol");
       if (answered != null && !answered.equalsIgnoreCase(symbol)) {
-        return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "answered symbol " + answered + " for " + symbol);
+        return AdapterResult.failure(
+            ProviderErrorCode.INVALID_RESPONSE, "answered symbol " + answered + " for " + symbol);
       }
       var date = JsonFields.date(e, "date");
-      if (date == null) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "earnings event without a date");
-      events.add(new Earnings.Event(
-          date,
-          JsonFields.text(e, "fiscalDateEnding"),
-          JsonFields.decimal(e, "epsActual", "eps"),
-          JsonFields.decimal(e, "epsEstimated"),
-          JsonFields.decimal(e, "revenueActual", "revenue"),
-          JsonFields.decimal(e, "revenueEstimated")));
+      if (date == null)
+        return AdapterResult.failure(
+            ProviderErrorCode.INVALID_RESPONSE, "earnings event without a date");
+      events.add(
+          new Earnings.Event(
+              date,
+              JsonFields.text(e, "fiscalDateEnding"),
+              JsonFields.decimal(e, "epsActual", "eps"),
+              JsonFields.decimal(e, "epsEstimated"),
+              JsonFields.decimal(e, "revenueActual", "revenue"),
+              JsonFields.decimal(e, "revenueEstimated")));
     }
     events.sort((a, b) -> b.date().compareTo(a.date()));
     return new AdapterResult.Success(new Earnings(symbol, events));
@@ -247,13 +329,16 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     List<SymbolSearch.Match> matches = new ArrayList<>();
     for (JsonNode m : array) {
       String symbol = JsonFields.text(m, "symbol");
-      if (symbol == null) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "match without a symbol");
-      matches.add(new SymbolSearch.Match(
-          symbol,
-          JsonFields.text(m, "name"),
-          Optional.ofNullable(JsonFields.text(m, "exchange")).orElse(JsonFields.text(m, "exchangeShortName")),
-          null,
-          JsonFields.text(m, "currency")));
+      if (symbol == null)
+        return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "match without a symbol");
+      matches.add(
+          new SymbolSearch.Match(
+              symbol,
+              JsonFields.text(m, "name"),
+              Optional.ofNullable(JsonFields.text(m, "exchange"))
+                  .orElse(JsonFields.text(m, "exchangeShortName")),
+              null,
+              JsonFields.text(m, "currency")));
     }
     return new AdapterResult.Success(new SymbolSearch(query, matches));
   }
@@ -263,12 +348,14 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     for (JsonNode a : array) {
       String url = JsonFields.text(a, "url");
       if (url == null || JsonFields.text(a, "title") == null) continue;
-      articles.add(new News.Article(
-          JsonFields.text(a, "title"),
-          Optional.ofNullable(JsonFields.text(a, "publisher")).orElse(JsonFields.text(a, "site")),
-          url,
-          JsonFields.localDateTime(a, "publishedDate", NEW_YORK),
-          JsonFields.text(a, "text")));
+      articles.add(
+          new News.Article(
+              JsonFields.text(a, "title"),
+              Optional.ofNullable(JsonFields.text(a, "publisher"))
+                  .orElse(JsonFields.text(a, "site")),
+              url,
+              JsonFields.localDateTime(a, "publishedDate", NEW_YORK),
+              JsonFields.text(a, "text")));
     }
     return new AdapterResult.Success(new News(symbol, articles));
   }
@@ -282,12 +369,20 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     int i = 0;
     while (i < body.length && Character.isWhitespace(body[i])) i++;
     if (i == body.length || body[i] == '{' || body[i] == '[') return Optional.empty();
-    String text = new String(body, i, Math.min(body.length - i, 1000), java.nio.charset.StandardCharsets.UTF_8).strip();
+    String text =
+        new String(
+                body, i, Math.min(body.length - i, 1000), java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
     String lower = text.toLowerCase(Locale.ROOT);
-    boolean refusal = status == 402 || lower.startsWith("restricted endpoint") || lower.startsWith("premium query parameter")
-        || lower.startsWith("legacy endpoint") || lower.contains("not available under your current subscription");
+    boolean refusal =
+        status == 402
+            || lower.startsWith("restricted endpoint")
+            || lower.startsWith("premium query parameter")
+            || lower.startsWith("legacy endpoint")
+            || lower.contains("not available under your current subscription");
     if (!refusal) return Optional.empty();
-    return Optional.of(AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED, AdapterSupport.truncate(text)));
+    return Optional.of(
+        AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED, AdapterSupport.truncate(text)));
   }
 
   /** FMP's error answers: an "Error Message" object (any status), or a non-2xx status. */
@@ -296,9 +391,12 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     if (message == null && json.isObject()) message = JsonFields.text(json, "error");
     if (message == null) {
       if (status == 402 || status == 403) {
-        return Optional.of(AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED, "HTTP " + status + ": not in this plan"));
+        return Optional.of(
+            AdapterResult.failure(
+                ProviderErrorCode.NOT_ENTITLED, "HTTP " + status + ": not in this plan"));
       }
-      return StatusClassifier.classify(status).map(code -> AdapterResult.failure(code, "HTTP " + status));
+      return StatusClassifier.classify(status)
+          .map(code -> AdapterResult.failure(code, "HTTP " + status));
     }
     String lower = message.toLowerCase(Locale.ROOT);
     ProviderErrorCode code;
@@ -306,7 +404,10 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
       code = ProviderErrorCode.RATE_LIMIT;
     } else if (lower.contains("invalid api key") || status == 401) {
       code = ProviderErrorCode.UNAUTHORIZED;
-    } else if (status == 402 || status == 403 || lower.contains("restricted endpoint") || lower.contains("legacy endpoint")
+    } else if (status == 402
+        || status == 403
+        || lower.contains("restricted endpoint")
+        || lower.contains("legacy endpoint")
         || lower.contains("subscription")) {
       code = ProviderErrorCode.NOT_ENTITLED;
     } else {

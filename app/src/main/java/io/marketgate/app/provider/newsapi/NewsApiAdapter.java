@@ -21,9 +21,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * NewsAPI.org: {@code /everything?q=AAPL} (default) or {@code /top-headlines?q=AAPL&category=business}
- * ({@code NEWS_ENDPOINT=top-headlines}). The key goes in the {@code X-Api-Key} header. Errors are
- * {@code {"status":"error","code":"apiKeyInvalid"|"rateLimited"|…,"message":…}}.
+ * NewsAPI.org: {@code /everything?q=AAPL} (default) or {@code
+ * /top-headlines?q=AAPL&category=business} ({@code NEWS_ENDPOINT=top-headlines}). The key goes in
+ * the {@code X-Api-Key} header. Errors are {@code
+ * {"status":"error","code":"apiKeyInvalid"|"rateLimited"|…,"message":…}}.
  */
 public final class NewsApiAdapter implements ProviderAdapter {
   private static final int PAGE_SIZE = 20;
@@ -44,7 +45,9 @@ public final class NewsApiAdapter implements ProviderAdapter {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "everything" -> Endpoint.EVERYTHING;
       case "top-headlines" -> Endpoint.TOP_HEADLINES;
-      default -> throw new IllegalArgumentException("NEWS_ENDPOINT must be everything or top-headlines, not " + value);
+      default ->
+          throw new IllegalArgumentException(
+              "NEWS_ENDPOINT must be everything or top-headlines, not " + value);
     };
   }
 
@@ -58,26 +61,42 @@ public final class NewsApiAdapter implements ProviderAdapter {
     Map<String, String> auth = apiKey.isEmpty() ? Map.of() : Map.of("X-Api-Key", apiKey);
     String q = encode(key.symbol());
     return endpoint == Endpoint.EVERYTHING
-        ? new ProviderRequest("/everything?q=" + q + "&sortBy=publishedAt&language=en&pageSize=" + PAGE_SIZE, auth, "everything")
-        : new ProviderRequest("/top-headlines?q=" + q + "&category=business&pageSize=" + PAGE_SIZE, auth, "top_headlines");
+        ? new ProviderRequest(
+            "/everything?q=" + q + "&sortBy=publishedAt&language=en&pageSize=" + PAGE_SIZE,
+            auth,
+            "everything")
+        : new ProviderRequest(
+            "/top-headlines?q=" + q + "&category=business&pageSize=" + PAGE_SIZE,
+            auth,
+            "top_headlines");
   }
 
   @Override
   public AdapterResult parse(FetchKey key, int status, byte[] body) {
-    return AdapterSupport.parseJson(status, body, NewsApiAdapter::errorOf, json -> {
-      JsonNode articles = json.get("articles");
-      if (articles == null || !articles.isArray()) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "no articles array");
-      List<News.Article> list = new ArrayList<>();
-      for (JsonNode a : articles) {
-        String url = JsonFields.text(a, "url");
-        String title = JsonFields.text(a, "title");
-        // NewsAPI marks articles taken down since as "[Removed]".
-        if (url == null || title == null || "[Removed]".equals(title)) continue;
-        list.add(new News.Article(title, JsonFields.text(a.path("source"), "name"), url, JsonFields.instant(a, "publishedAt"),
-            JsonFields.text(a, "description")));
-      }
-      return new AdapterResult.Success(new News(key.symbol(), list));
-    });
+    return AdapterSupport.parseJson(
+        status,
+        body,
+        NewsApiAdapter::errorOf,
+        json -> {
+          JsonNode articles = json.get("articles");
+          if (articles == null || !articles.isArray())
+            return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "no articles array");
+          List<News.Article> list = new ArrayList<>();
+          for (JsonNode a : articles) {
+            String url = JsonFields.text(a, "url");
+            String title = JsonFields.text(a, "title");
+            // NewsAPI marks articles taken down since as "[Removed]".
+            if (url == null || title == null || "[Removed]".equals(title)) continue;
+            list.add(
+                new News.Article(
+                    title,
+                    JsonFields.text(a.path("source"), "name"),
+                    url,
+                    JsonFields.instant(a, "publishedAt"),
+                    JsonFields.text(a, "description")));
+          }
+          return new AdapterResult.Success(new News(key.symbol(), list));
+        });
   }
 
   static Optional<AdapterResult> errorOf(int status, JsonNode json) {
@@ -89,16 +108,21 @@ public final class NewsApiAdapter implements ProviderAdapter {
     if (code == null) {
       mapped = StatusClassifier.classify(status).orElse(ProviderErrorCode.INVALID_RESPONSE);
     } else {
-      mapped = switch (code) {
-        case "rateLimited" -> ProviderErrorCode.RATE_LIMIT;
-        case "apiKeyExhausted" -> ProviderErrorCode.RATE_LIMIT;
-        case "apiKeyInvalid", "apiKeyMissing", "apiKeyDisabled" -> ProviderErrorCode.UNAUTHORIZED;
-        case "sourcesTooMany", "sourceDoesNotExist", "parametersMissing", "parameterInvalid" -> ProviderErrorCode.INVALID_RESPONSE;
-        case "maximumResultsReached", "corsNotAllowed" -> ProviderErrorCode.NOT_ENTITLED;
-        case "unexpectedError" -> ProviderErrorCode.NETWORK_ERROR;
-        default -> StatusClassifier.classify(status).orElse(ProviderErrorCode.INVALID_RESPONSE);
-      };
+      mapped =
+          switch (code) {
+            case "rateLimited" -> ProviderErrorCode.RATE_LIMIT;
+            case "apiKeyExhausted" -> ProviderErrorCode.RATE_LIMIT;
+            case "apiKeyInvalid", "apiKeyMissing", "apiKeyDisabled" ->
+                ProviderErrorCode.UNAUTHORIZED;
+            case "sourcesTooMany", "sourceDoesNotExist", "parametersMissing", "parameterInvalid" ->
+                ProviderErrorCode.INVALID_RESPONSE;
+            case "maximumResultsReached", "corsNotAllowed" -> ProviderErrorCode.NOT_ENTITLED;
+            case "unexpectedError" -> ProviderErrorCode.NETWORK_ERROR;
+            default -> StatusClassifier.classify(status).orElse(ProviderErrorCode.INVALID_RESPONSE);
+          };
     }
-    return Optional.of(AdapterResult.failure(mapped, AdapterSupport.truncate(code == null ? message : code + ": " + message)));
+    return Optional.of(
+        AdapterResult.failure(
+            mapped, AdapterSupport.truncate(code == null ? message : code + ": " + message)));
   }
 }

@@ -36,11 +36,11 @@ import java.util.stream.Collectors;
 
 /**
  * Tiingo. Quotes from IEX top of book ({@code /iex/?tickers=aapl,msft}, many tickers in one call)
- * or the latest end-of-day bar ({@code /tiingo/daily/aapl/prices}, delayed); company from the
- * daily metadata ({@code /tiingo/daily/aapl}). The key travels as {@code Authorization: Token …},
- * never in the URL. Errors come as {@code {"detail": …}} with any status (the monthly symbol cap
- * as plain text with status 200); an unknown IEX ticker is {@code []}. A rate-limited key rests
- * until the allocation it ran over resets: the next full hour, UTC midnight or month.
+ * or the latest end-of-day bar ({@code /tiingo/daily/aapl/prices}, delayed); company from the daily
+ * metadata ({@code /tiingo/daily/aapl}). The key travels as {@code Authorization: Token …}, never
+ * in the URL. Errors come as {@code {"detail": …}} with any status (the monthly symbol cap as plain
+ * text with status 200); an unknown IEX ticker is {@code []}. A rate-limited key rests until the
+ * allocation it ran over resets: the next full hour, UTC midnight or month.
  */
 public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
 
@@ -54,9 +54,13 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
   private final int maxBatchSize;
   private final Clock clock;
 
-  /** @param clock tells when a rate-limit window resets */
+  /**
+   * @param clock tells when a rate-limit window resets
+   */
   public TiingoAdapter(QuoteEndpoint quoteEndpoint, int maxBatchSize, Clock clock) {
-    if (maxBatchSize < 1) throw new IllegalArgumentException("TIINGO_MAX_BATCH_SIZE must be positive, not " + maxBatchSize);
+    if (maxBatchSize < 1)
+      throw new IllegalArgumentException(
+          "TIINGO_MAX_BATCH_SIZE must be positive, not " + maxBatchSize);
     this.quoteEndpoint = quoteEndpoint;
     this.maxBatchSize = maxBatchSize;
     this.clock = clock;
@@ -66,7 +70,9 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "iex" -> QuoteEndpoint.IEX;
       case "daily" -> QuoteEndpoint.DAILY;
-      default -> throw new IllegalArgumentException("TIINGO_QUOTE_ENDPOINT must be iex or daily, not " + value);
+      default ->
+          throw new IllegalArgumentException(
+              "TIINGO_QUOTE_ENDPOINT must be iex or daily, not " + value);
     };
   }
 
@@ -75,7 +81,9 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
     return Set.of(Dataset.QUOTE, Dataset.COMPANY);
   }
 
-  /** The end-of-day endpoint takes one ticker, so a batch of daily quotes is one call per symbol. */
+  /**
+   * The end-of-day endpoint takes one ticker, so a batch of daily quotes is one call per symbol.
+   */
   @Override
   public int maxBatchSize() {
     return quoteEndpoint == QuoteEndpoint.IEX ? maxBatchSize : 1;
@@ -85,9 +93,10 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
   public ProviderRequest request(FetchKey key, String apiKey) {
     String t = ticker(key.symbol());
     return switch (key.dataset()) {
-      case QUOTE -> quoteEndpoint == QuoteEndpoint.IEX
-          ? new ProviderRequest("/iex/?tickers=" + t, auth(apiKey), "iex")
-          : new ProviderRequest("/tiingo/daily/" + t + "/prices", auth(apiKey), "daily_prices");
+      case QUOTE ->
+          quoteEndpoint == QuoteEndpoint.IEX
+              ? new ProviderRequest("/iex/?tickers=" + t, auth(apiKey), "iex")
+              : new ProviderRequest("/tiingo/daily/" + t + "/prices", auth(apiKey), "daily_prices");
       case COMPANY -> new ProviderRequest("/tiingo/daily/" + t, auth(apiKey), "daily_meta");
       default -> throw new IllegalArgumentException("Tiingo does not serve " + key.dataset());
     };
@@ -96,7 +105,8 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
   @Override
   public ProviderRequest batchRequest(List<String> symbols, String apiKey) {
     if (quoteEndpoint == QuoteEndpoint.DAILY) {
-      if (symbols.size() != 1) throw new IllegalArgumentException("the daily endpoint takes one ticker");
+      if (symbols.size() != 1)
+        throw new IllegalArgumentException("the daily endpoint takes one ticker");
       return request(FetchKey.of(Dataset.QUOTE, symbols.get(0)), apiKey);
     }
     String tickers = symbols.stream().map(TiingoAdapter::ticker).collect(Collectors.joining(","));
@@ -113,20 +123,31 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
 
   @Override
   public AdapterResult parse(FetchKey key, int status, byte[] body) {
-    return read(status, body, json -> switch (key.dataset()) {
-      case QUOTE -> quoteEndpoint == QuoteEndpoint.IEX ? iex(json, key.symbol()) : daily(json, key.symbol());
-      case COMPANY -> company(json, key.symbol());
-      default -> AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "Tiingo does not serve " + key.dataset());
-    });
+    return read(
+        status,
+        body,
+        json ->
+            switch (key.dataset()) {
+              case QUOTE ->
+                  quoteEndpoint == QuoteEndpoint.IEX
+                      ? iex(json, key.symbol())
+                      : daily(json, key.symbol());
+              case COMPANY -> company(json, key.symbol());
+              default ->
+                  AdapterResult.failure(
+                      ProviderErrorCode.NOT_FOUND, "Tiingo does not serve " + key.dataset());
+            });
   }
 
   @Override
   public Map<String, AdapterResult> parseBatch(List<String> symbols, int status, byte[] body) {
     if (quoteEndpoint == QuoteEndpoint.DAILY) {
-      return Map.of(symbols.get(0), parse(FetchKey.of(Dataset.QUOTE, symbols.get(0)), status, body));
+      return Map.of(
+          symbols.get(0), parse(FetchKey.of(Dataset.QUOTE, symbols.get(0)), status, body));
     }
     Map<String, AdapterResult> results = new LinkedHashMap<>();
-    AdapterResult whole = read(status, body, json -> json.isArray() ? new AdapterResult.Success(json) : notAnArray());
+    AdapterResult whole =
+        read(status, body, json -> json.isArray() ? new AdapterResult.Success(json) : notAnArray());
     if (!(whole instanceof AdapterResult.Success answer)) {
       for (String s : symbols) results.put(s, whole);
       return results;
@@ -134,7 +155,8 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
     for (JsonNode q : (JsonNode) answer.record()) {
       String ticker = JsonFields.text(q, "ticker");
       for (String asked : symbols) {
-        if (asked.equalsIgnoreCase(ticker) && !results.containsKey(asked)) results.put(asked, readableIexQuote(q, asked));
+        if (asked.equalsIgnoreCase(ticker) && !results.containsKey(asked))
+          results.put(asked, readableIexQuote(q, asked));
       }
     }
     for (String s : symbols) results.putIfAbsent(s, notFound("IEX quote", s));
@@ -159,7 +181,8 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
   }
 
   private static AdapterResult notFound(String what, String symbol) {
-    return AdapterResult.failure(ProviderErrorCode.NOT_FOUND, "Tiingo has no " + what + " for " + symbol);
+    return AdapterResult.failure(
+        ProviderErrorCode.NOT_FOUND, "Tiingo has no " + what + " for " + symbol);
   }
 
   private static AdapterResult iex(JsonNode json, String symbol) {
@@ -173,69 +196,87 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
     try {
       return iexQuote(q, symbol);
     } catch (RuntimeException e) {
-      return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "unreadable quote: " + e.getMessage());
+      return AdapterResult.failure(
+          ProviderErrorCode.INVALID_RESPONSE, "unreadable quote: " + e.getMessage());
     }
   }
 
   /**
-   * {@code tngoLast} is Tiingo's reference price, given on every plan; {@code last} (IEX's own
-   * last trade) only to those with an IEX agreement. The change is reckoned from {@code prevClose}.
+   * {@code tngoLast} is Tiingo's reference price, given on every plan; {@code last} (IEX's own last
+   * trade) only to those with an IEX agreement. The change is reckoned from {@code prevClose}.
    */
   private static AdapterResult iexQuote(JsonNode q, String symbol) {
     BigDecimal price = JsonFields.decimal(q, "tngoLast", "last");
     BigDecimal previousClose = JsonFields.decimal(q, "prevClose");
-    BigDecimal change = price != null && previousClose != null && previousClose.signum() > 0 ? price.subtract(previousClose) : null;
+    BigDecimal change =
+        price != null && previousClose != null && previousClose.signum() > 0
+            ? price.subtract(previousClose)
+            : null;
     BigDecimal changePercent =
-        change == null ? null : change.multiply(BigDecimal.valueOf(100)).divide(previousClose, 4, RoundingMode.HALF_UP);
-    Quote quote = new Quote(
-        upper(JsonFields.text(q, "ticker")),
-        price,
-        change,
-        changePercent,
-        JsonFields.decimal(q, "open"),
-        JsonFields.decimal(q, "high"),
-        JsonFields.decimal(q, "low"),
-        previousClose,
-        JsonFields.wholeNumber(q, "volume"),
-        "USD", // IEX is a US exchange
-        JsonFields.instant(q, "timestamp"),
-        false);
+        change == null
+            ? null
+            : change
+                .multiply(BigDecimal.valueOf(100))
+                .divide(previousClose, 4, RoundingMode.HALF_UP);
+    Quote quote =
+        new Quote(
+            upper(JsonFields.text(q, "ticker")),
+            price,
+            change,
+            changePercent,
+            JsonFields.decimal(q, "open"),
+            JsonFields.decimal(q, "high"),
+            JsonFields.decimal(q, "low"),
+            previousClose,
+            JsonFields.wholeNumber(q, "volume"),
+            "USD", // IEX is a US exchange
+            JsonFields.instant(q, "timestamp"),
+            false);
     return AdapterSupport.validated(quote, QuoteValidator.violation(quote, symbol));
   }
 
   /**
-   * The latest bar (the last of the array). It names no ticker and no currency (the end-of-day
-   * feed also covers listings outside the US), and the previous close is not part of it.
+   * The latest bar (the last of the array). It names no ticker and no currency (the end-of-day feed
+   * also covers listings outside the US), and the previous close is not part of it.
    */
   private static AdapterResult daily(JsonNode json, String symbol) {
     if (!json.isArray()) return notAnArray();
     if (json.isEmpty()) return notFound("end-of-day price", symbol);
     JsonNode bar = json.get(json.size() - 1);
-    Quote quote = new Quote(
-        symbol,
-        JsonFields.decimal(bar, "close"),
-        null,
-        null,
-        JsonFields.decimal(bar, "open"),
-        JsonFields.decimal(bar, "high"),
-        JsonFields.decimal(bar, "low"),
-        null,
-        JsonFields.wholeNumber(bar, "volume"),
-        null,
-        JsonFields.instant(bar, "date"),
-        true);
+    Quote quote =
+        new Quote(
+            symbol,
+            JsonFields.decimal(bar, "close"),
+            null,
+            null,
+            JsonFields.decimal(bar, "open"),
+            JsonFields.decimal(bar, "high"),
+            JsonFields.decimal(bar, "low"),
+            null,
+            JsonFields.wholeNumber(bar, "volume"),
+            null,
+            JsonFields.instant(bar, "date"),
+            true);
     return AdapterSupport.validated(quote, QuoteValidator.violation(quote, symbol));
   }
 
   private static AdapterResult company(JsonNode m, String symbol) {
-    if (!m.isObject()) return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "expected a JSON object");
-    CompanyProfile profile = new CompanyProfile(
-        upper(JsonFields.text(m, "ticker")),
-        JsonFields.text(m, "name"),
-        JsonFields.text(m, "exchangeCode"),
-        null, null, null, null, null,
-        JsonFields.text(m, "description"),
-        null, null, null);
+    if (!m.isObject())
+      return AdapterResult.failure(ProviderErrorCode.INVALID_RESPONSE, "expected a JSON object");
+    CompanyProfile profile =
+        new CompanyProfile(
+            upper(JsonFields.text(m, "ticker")),
+            JsonFields.text(m, "name"),
+            JsonFields.text(m, "exchangeCode"),
+            null,
+            null,
+            null,
+            null,
+            null,
+            JsonFields.text(m, "description"),
+            null,
+            null,
+            null);
     return AdapterSupport.validated(profile, Validation.company(profile, symbol));
   }
 
@@ -243,19 +284,26 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
     return s == null ? null : s.toUpperCase(Locale.ROOT);
   }
 
-  /** A {@code detail} object (or a JSON string) is an error whatever the status; so is a non-2xx status. */
+  /**
+   * A {@code detail} object (or a JSON string) is an error whatever the status; so is a non-2xx
+   * status.
+   */
   private Optional<AdapterResult> errorOf(int status, JsonNode json) {
-    String message = json.isObject() ? JsonFields.text(json, "detail") : json.isTextual() ? json.asText() : null;
+    String message =
+        json.isObject() ? JsonFields.text(json, "detail") : json.isTextual() ? json.asText() : null;
     if (message != null) return Optional.of(classify(status, message));
-    if (status == 403) return Optional.of(AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED, "HTTP 403: not in this plan"));
-    return StatusClassifier.classify(status).map(code -> AdapterResult.failure(code, "HTTP " + status));
+    if (status == 403)
+      return Optional.of(
+          AdapterResult.failure(ProviderErrorCode.NOT_ENTITLED, "HTTP 403: not in this plan"));
+    return StatusClassifier.classify(status)
+        .map(code -> AdapterResult.failure(code, "HTTP " + status));
   }
 
   /**
    * Tiingo's messages: "You have run over your hourly request allocation…" (also daily, monthly
    * bandwidth, "…your 500 symbol look up for this month…"), "Invalid token." / "Please supply a
-   * token", "You do not have permission to access the … API", "Not found." / "Error: Ticker 'X'
-   * not found". Phrases, not words, so that a ticker named in a message cannot change its meaning.
+   * token", "You do not have permission to access the … API", "Not found." / "Error: Ticker 'X' not
+   * found". Phrases, not words, so that a ticker named in a message cannot change its meaning.
    */
   private AdapterResult classify(int status, String message) {
     String lower = message.toLowerCase(Locale.ROOT);
@@ -266,7 +314,9 @@ public final class TiingoAdapter implements ProviderAdapter, BatchQuotes {
     ProviderErrorCode code;
     if (status == 401 || lower.contains("invalid token") || lower.contains("supply a token")) {
       code = ProviderErrorCode.UNAUTHORIZED;
-    } else if (status == 403 || lower.contains("do not have permission") || lower.contains("add-on service")) {
+    } else if (status == 403
+        || lower.contains("do not have permission")
+        || lower.contains("add-on service")) {
       code = ProviderErrorCode.NOT_ENTITLED;
     } else if (status == 404 || lower.contains("not found")) {
       code = ProviderErrorCode.NOT_FOUND;
