@@ -1,6 +1,6 @@
 package io.marketgate.protocol;
 
-/** Why one provider attempt did not produce data (SPEC §3 error codes). */
+/** Why one provider attempt did not produce data (the {@code errors[].code} of problem answers). */
 public enum ProviderErrorCode {
   /** The attempt ran out of its time budget. */
   TIMEOUT,
@@ -18,8 +18,8 @@ public enum ProviderErrorCode {
   UNAUTHORIZED,
   /**
    * The key is good but the plan does not include this data (Polygon {@code NOT_AUTHORIZED}, FMP
-   * 402/403 restricted or legacy endpoints): an extension of SPEC §3's codes, told apart from a bad
-   * key because it needs a plan change, not a new key.
+   * 402/403 restricted or legacy endpoints): a code added to the contract's list, told apart from a
+   * bad key because it needs a plan change, not a new key.
    */
   NOT_ENTITLED;
 

@@ -114,7 +114,7 @@ public final class SymbolProtocol {
       List<ProviderError> errors)
       implements Reply {
 
-    /** {@code cache}, the provider's name, or {@code <provider>_fallback} (SPEC §3). */
+    /** {@code cache}, the provider's name, or {@code <provider>_fallback}. */
     public String providerUsed() {
       if (cached) return "cache";
       return fallback ? source + "_fallback" : source;

@@ -10,7 +10,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 
-/** Joins this node to its cluster the way MARKETGATE_DISCOVERY says (SPEC §2). */
+/** Joins this node to its cluster the way MARKETGATE_DISCOVERY says (README, "Configuration"). */
 public final class ClusterFormation {
   private ClusterFormation() {}
 

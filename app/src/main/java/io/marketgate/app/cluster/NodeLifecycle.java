@@ -12,9 +12,9 @@ import org.apache.pekko.actor.typed.ExtensionId;
 /**
  * Whether this node should receive requests: from when it serves (HTTP bound, sharding started)
  * until coordinated shutdown begins. On shutdown readiness fails first and the node keeps serving
- * for a drain period, so that a Kubernetes Service stops sending before the HTTP port closes (STACK
- * trap 20); then the usual phases unbind, finish in-flight requests, hand shards off and leave the
- * cluster.
+ * for a drain period, so that a Kubernetes Service stops sending before the HTTP port closes (Pekko
+ * Management itself fails {@code /ready} only once the port is unbound); then the usual phases
+ * unbind, finish in-flight requests, hand shards off and leave the cluster.
  */
 public final class NodeLifecycle implements Extension {
   private static final Id ID = new Id();

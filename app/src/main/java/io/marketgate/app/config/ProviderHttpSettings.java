@@ -3,7 +3,10 @@ package io.marketgate.app.config;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** Connection pool sizing shared by the providers' HTTP clients (STACK trap 16). */
+/**
+ * Connection pool sizing shared by the providers' HTTP clients: Pekko's defaults (4 connections, 32
+ * open requests) overflow under a herd of distinct symbols.
+ */
 public record ProviderHttpSettings(
     int maxConnections, int maxOpenRequests, Duration keepAliveTimeout, long maxResponseBytes) {
 

@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Builds the SPEC §3 response envelope around the cached, pre-encoded {@code data}: no JSON tree is
- * built and the data bytes are copied once.
+ * Builds the response envelope (README, "HTTP API") around the cached, pre-encoded {@code data}: no
+ * JSON tree is built and the data bytes are copied once.
  */
 public final class AnswerEncoder {
   private AnswerEncoder() {}

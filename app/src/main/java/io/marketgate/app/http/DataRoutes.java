@@ -49,9 +49,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
- * The data endpoints of SPEC §3. Input is validated before anything else runs; a valid request is
- * answered from this node's near-cache or by one ask to the entity of its symbol (or series id, or
- * search query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
+ * The data endpoints. Input is validated before anything else runs; a valid request is answered
+ * from this node's near-cache or by one ask to the entity of its symbol (or series id, or search
+ * query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
  */
 public final class DataRoutes {
   public static final int MAX_BATCH = 100;

@@ -16,9 +16,9 @@ import kamon.metric.MeasurementUnit;
 import kamon.tag.TagSet;
 
 /**
- * The Prometheus metrics of SPEC §7, kept through Kamon's manual API (Kamon appends {@code _total}
- * to counters and {@code _seconds} to time histograms when exporting). Kamon is one per JVM, so
- * several nodes in one test JVM share these series.
+ * The Prometheus metrics the README lists, kept through Kamon's manual API (Kamon appends {@code
+ * _total} to counters and {@code _seconds} to time histograms when exporting). Kamon is one per
+ * JVM, so several nodes in one test JVM share these series.
  */
 public final class Metrics {
   private static final AtomicBoolean STARTED = new AtomicBoolean();

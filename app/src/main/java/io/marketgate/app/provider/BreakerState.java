@@ -1,6 +1,6 @@
 package io.marketgate.app.provider;
 
-/** A circuit breaker's state with its Prometheus gauge value (SPEC §4). */
+/** A circuit breaker's state with its Prometheus gauge value. */
 public enum BreakerState {
   CLOSED(0, "closed"),
   OPEN(1, "open"),

@@ -8,8 +8,8 @@ import org.apache.pekko.pattern.CircuitBreaker;
 
 /**
  * A provider's Pekko {@link CircuitBreaker} on this node, its generation (a reset replaces the
- * instance: there is no public force-close) and its state as the actor last heard it. Listeners
- * only {@code tell} the actor (STACK trap 15).
+ * instance: there is no public force-close) and its state as the actor last heard it. Listeners run
+ * on the breaker's executor, outside the actor, so they only {@code tell} it.
  */
 final class ProviderBreaker {
   private final ActorContext<ProviderActor.Command> ctx;

@@ -20,9 +20,9 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * One provider's HTTP client: a Pekko HTTP host connection pool sized for a herd, with silent
- * retries off (every call is one counted attempt, STACK trap 16) and a hard per-call timeout. HTTPS
- * uses the JVM's trust unless the provider trusts a self-signed loopback gateway ({@link
- * LoopbackTrust}).
+ * retries off (Pekko's pool would re-send idempotent GETs; every call is one counted attempt) and a
+ * hard per-call timeout. HTTPS uses the JVM's trust unless the provider trusts a self-signed
+ * loopback gateway ({@link LoopbackTrust}).
  */
 public final class ProviderHttpClient {
 

@@ -4,7 +4,7 @@ import io.marketgate.protocol.data.Quote;
 import java.math.BigDecimal;
 import java.util.Optional;
 
-/** Checks a normalised quote before it may be served or cached (SPEC §4 validation). */
+/** Checks a normalised quote before it may be served or cached. */
 public final class QuoteValidator {
   private QuoteValidator() {}
 

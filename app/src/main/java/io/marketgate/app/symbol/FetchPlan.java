@@ -22,8 +22,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 /**
  * Tries a dataset's providers in priority order under one deadline. Each attempt gets at most the
  * provider's own timeout and never more than the remaining time divided by the providers still to
- * try, so a hanging primary leaves time for the fallbacks (SPEC §4). The returned stage always
- * completes by the deadline.
+ * try, so a hanging primary leaves time for the fallbacks. The returned stage always completes by
+ * the deadline.
  */
 public final class FetchPlan {
   /** Below this much remaining time an attempt is not started: it could not finish. */

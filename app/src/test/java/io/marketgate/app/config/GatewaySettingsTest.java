@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every MARKETGATE_* and provider variable of SPEC §2 reaches the settings it names. */
+/**
+ * Every MARKETGATE_* and provider variable of the README's configuration tables reaches the
+ * settings it names.
+ */
 class GatewaySettingsTest {
 
   /**

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every data endpoint of SPEC §3 on a running node against the built-in simulator (the providers'
- * real formats over HTTP): the normalised {@code data}, the envelope and the calls it cost.
+ * Every data endpoint of the README's API table on a running node against the built-in simulator
+ * (the providers' real formats over HTTP): the normalised {@code data}, the envelope and the calls
+ * it cost.
  */
 @ExtendWith(LogCapturingExtension.class)
 class DatasetEndpointsTest {

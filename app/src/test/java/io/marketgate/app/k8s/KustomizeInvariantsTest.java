@@ -36,10 +36,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The kustomize overlays fit the node's contract (SPEC §6, docs/KUBERNETES.md): each overlay is
- * rendered with {@code kubectl kustomize} and its manifests are checked against the ports, labels,
- * RBAC, references and shutdown timing the node relies on. Without kubectl the test is skipped,
- * except under {@code CI=true}, where it fails.
+ * The kustomize overlays fit the node's contract (docs/KUBERNETES.md): each overlay is rendered
+ * with {@code kubectl kustomize} and its manifests are checked against the ports, labels, RBAC,
+ * references and shutdown timing the node relies on. Without kubectl the test is skipped, except
+ * under {@code CI=true}, where it fails.
  */
 class KustomizeInvariantsTest {
 

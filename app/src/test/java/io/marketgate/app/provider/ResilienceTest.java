@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Circuit breakers, fallback, stale answers and deadlines over real HTTP (SPEC §4). */
+/** Circuit breakers, fallback, stale answers and deadlines over real HTTP. */
 @ExtendWith(LogCapturingExtension.class)
 class ResilienceTest {
   private static TestNode node;

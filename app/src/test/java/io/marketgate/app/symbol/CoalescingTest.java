@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A burst of requests for missing data costs one provider call per key (SPEC §1, §4). */
+/** A burst of requests for missing data costs one provider call per key. */
 @ExtendWith(LogCapturingExtension.class)
 class CoalescingTest {
   private static TestNode node;

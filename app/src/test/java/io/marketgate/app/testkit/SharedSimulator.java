@@ -7,7 +7,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 
 /**
  * One provider simulator in its own actor system, shared by several nodes so that call counts and
- * faults are cluster-wide (STACK trap 18).
+ * faults are cluster-wide (a simulator per node would split the call counts).
  */
 public final class SharedSimulator implements AutoCloseable {
   private final ActorTestKit testKit;

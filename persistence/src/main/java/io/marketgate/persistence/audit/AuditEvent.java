@@ -59,7 +59,8 @@ public record AuditEvent(
   }
 
   /**
-   * A data request the caller's profile may not make (action = the dataset, as SPEC §5 shows it).
+   * A data request the caller's profile may not make (action = the dataset, as the README's audit
+   * section shows it).
    */
   public static AuditEvent rightsDenied(
       String dataset, String subject, String client, String profile) {

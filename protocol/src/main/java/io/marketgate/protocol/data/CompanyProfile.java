@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.math.BigDecimal;
 
-/** A company's profile (SPEC §3 company); unknown values are {@code null}. */
+/** A company's profile (dataset company); unknown values are {@code null}. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CompanyProfile(
     String symbol,

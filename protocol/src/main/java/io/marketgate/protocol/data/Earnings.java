@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 
-/** Earnings reports and estimates (SPEC §3 earnings), newest first. */
+/** Earnings reports and estimates (dataset earnings), newest first. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Earnings(String symbol, List<Event> events) {
 

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 
-/** Observations of an economic series (SPEC §3 economic); a missing value is {@code null}. */
+/** Observations of an economic series (dataset economic); a missing value is {@code null}. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EconomicSeries(String seriesId, String units, List<Observation> observations) {
 

@@ -7,7 +7,7 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * Reports of one financial statement (SPEC §3 fundamentals): each report carries the fields of the
+ * Reports of one financial statement (dataset fundamentals): each report carries the fields of the
  * statement asked for. {@code statement} is income, balance or cash_flow; {@code period} annual or
  * quarterly.
  */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.util.List;
 
-/** News about a symbol (SPEC §3 news), newest first, one article per URL. */
+/** News about a symbol (dataset news), newest first, one article per URL. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record News(String symbol, List<Article> articles) {
 

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 
-/** The option contracts on an underlying with their activity (SPEC §3 options_flow). */
+/** The option contracts on an underlying with their activity (dataset options_flow). */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record OptionsFlow(String symbol, List<Contract> contracts) {
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** The normalised, provider-independent quote (SPEC §3); unknown values are {@code null}. */
+/** The normalised, provider-independent quote; unknown values are {@code null}. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Quote(
     String symbol,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
-/** Symbols matching a query (SPEC §3 search). */
+/** Symbols matching a query (dataset search). */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SymbolSearch(String query, List<Match> matches) {
 
