@@ -6,7 +6,6 @@ import io.marketgate.persistence.quota.QuotaSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,7 +24,6 @@ public final class ClientThrottle {
   private final ClusterSharding sharding;
   private final QuotaSettings settings;
   private final Map<String, LeaseHolder> holders = new ConcurrentHashMap<>();
-  private final CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
 
   private ClientThrottle(ActorSystem<?> system, QuotaSettings settings) {
     this.system = system;
@@ -65,7 +63,7 @@ public final class ClientThrottle {
         caller.clientId(),
         id -> {
           int limit = caller.profile().requestsPerMinute();
-          return new LeaseHolder(
+          return LeaseHolder.failOpen(
               (permits, timeout) ->
                   AskPattern.ask(
                       sharding.entityRefFor(RequestRateEntity.ENTITY_KEY, id),
@@ -74,9 +72,7 @@ public final class ClientThrottle {
                       system.scheduler()),
               new QuotaLimits(limit, 0).leaseSize(),
               settings,
-              started,
-              Clock.systemUTC(),
-              true);
+              Clock.systemUTC());
         });
   }
 }

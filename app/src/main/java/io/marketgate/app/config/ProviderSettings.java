@@ -150,11 +150,6 @@ public final class ProviderSettings {
     return apiKeys;
   }
 
-  /** The key calls are made with; empty when the provider needs none (e.g. a recorded stub). */
-  public String primaryKey() {
-    return apiKeys.isEmpty() ? "" : apiKeys.get(0);
-  }
-
   public Duration timeout() {
     return timeout;
   }

@@ -3,6 +3,7 @@ package io.marketgate.app.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.marketgate.app.caller.Caller;
 import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.json.Json;
@@ -39,6 +40,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * queue and the audit trail.
  */
 public final class OperationsRoutes {
+  private static final TypeReference<Map<String, Object>> STATUS_FIELDS = new TypeReference<>() {};
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
   private static final Pattern ENTRY_ID = Pattern.compile("[0-9a-f]{20}");
   private static final int DEFAULT_PAGE_SIZE = 50;
@@ -245,8 +247,26 @@ public final class OperationsRoutes {
     return value == null ? null : Instant.parse(value);
   }
 
+  /**
+   * Every provider this node knows: the running ones with their status, then those it does not use.
+   */
   private CompletionStage<HttpResponse> providersJson() {
-    return statuses().thenApply(list -> json(Map.of("providers", list)));
+    return statuses()
+        .thenApply(
+            list -> {
+              List<Map<String, Object>> all = new ArrayList<>();
+              for (ProviderStatus s : list) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("name", s.name());
+                p.put("enabled", true);
+                p.putAll(Json.mapper().convertValue(s, STATUS_FIELDS));
+                all.add(p);
+              }
+              for (String name : providers.unused()) {
+                all.add(Map.of("name", name, "enabled", false));
+              }
+              return json(Map.of("providers", all));
+            });
   }
 
   /** Each provider's keys on this node: masked, with state and use. */

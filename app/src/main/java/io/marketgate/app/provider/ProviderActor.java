@@ -505,7 +505,6 @@ public final class ProviderActor {
       long now = System.currentTimeMillis();
       return new ProviderStatus(
           settings.name(),
-          true,
           simulated,
           settings.baseUrl(),
           adapter.datasets().stream().map(Dataset::wireName).sorted().toList(),

@@ -78,14 +78,17 @@ public final class ProviderRegistry {
   private final Map<String, Provider> providers;
   private final Map<Dataset, List<Provider>> plans;
   private final Map<Dataset, DatasetRouting> routing;
+  private final List<String> unused;
 
   private ProviderRegistry(
       Map<String, Provider> providers,
       Map<Dataset, List<Provider>> plans,
-      Map<Dataset, DatasetRouting> routing) {
+      Map<Dataset, DatasetRouting> routing,
+      List<String> unused) {
     this.providers = providers;
     this.plans = plans;
     this.routing = routing;
+    this.unused = unused;
   }
 
   /**
@@ -107,10 +110,14 @@ public final class ProviderRegistry {
             "provider-key-events",
             Props.empty());
     Map<String, Provider> started = new LinkedHashMap<>();
+    List<String> unused = new ArrayList<>();
     for (ProviderSettings p : settings.providers().values()) {
       Optional<ProviderAdapter> found = adapterFor(p);
       boolean usable = p.configured() || simulated.contains(p.name());
-      if (found.isEmpty() || !usable) continue;
+      if (found.isEmpty() || !usable) {
+        unused.add(p.name());
+        continue;
+      }
       ProviderAdapter adapter = found.get();
       ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p);
       ProviderActor.Wiring wiring =
@@ -133,7 +140,11 @@ public final class ProviderRegistry {
       }
       plans.put(d, List.copyOf(order));
     }
-    return new ProviderRegistry(Map.copyOf(started), Map.copyOf(plans), Map.copyOf(routing));
+    return new ProviderRegistry(
+        Map.copyOf(started),
+        Map.copyOf(plans),
+        Map.copyOf(routing),
+        unused.stream().sorted().toList());
   }
 
   /** The adapter of a provider Marketgate knows; empty for an unknown name. */
@@ -154,6 +165,13 @@ public final class ProviderRegistry {
 
   public Optional<Provider> provider(String name) {
     return Optional.ofNullable(providers.get(name));
+  }
+
+  /**
+   * Providers known to the settings that this node does not use: neither configured nor simulated.
+   */
+  public List<String> unused() {
+    return unused;
   }
 
   public List<Provider> all() {

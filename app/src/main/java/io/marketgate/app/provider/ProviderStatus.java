@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Map;
 
-/** One node's view of a provider, for the operations endpoints. Keys appear masked only. */
+/** One node's view of a running provider, for the operations endpoints. Keys appear masked only. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ProviderStatus(
     String name,
-    boolean enabled,
     boolean simulated,
     String baseUrl,
     List<String> datasets,

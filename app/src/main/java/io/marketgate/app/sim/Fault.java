@@ -97,8 +97,4 @@ public record Fault(
   public Fault times(int n) {
     return new Fault(mode, latencyMs, n, hangMs);
   }
-
-  public Fault withLatency(long millis) {
-    return new Fault(mode, millis, count, hangMs);
-  }
 }

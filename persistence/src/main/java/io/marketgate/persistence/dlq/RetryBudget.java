@@ -13,17 +13,4 @@ public interface RetryBudget {
   boolean tryAcquire(FetchKey key);
 
   Duration retryAfter();
-
-  RetryBudget UNLIMITED =
-      new RetryBudget() {
-        @Override
-        public boolean tryAcquire(FetchKey key) {
-          return true;
-        }
-
-        @Override
-        public Duration retryAfter() {
-          return Duration.ZERO;
-        }
-      };
 }

@@ -64,6 +64,16 @@ public final class LeaseHolder {
   }
 
   /**
+   * A fail-open holder whose entity type runs from the start: throttling must not refuse callers.
+   */
+  public static LeaseHolder failOpen(
+      Lessor lessor, int leaseSize, QuotaSettings settings, Clock clock) {
+    return new LeaseHolder(
+        lessor, leaseSize, settings, CompletableFuture.completedFuture(null), clock, true);
+  }
+
+  /**
+   * @param started completes once the entity type runs; until then no lease is asked for
    * @param failOpen whether callers pass while the entity cannot be reached (see the class comment)
    */
   public LeaseHolder(

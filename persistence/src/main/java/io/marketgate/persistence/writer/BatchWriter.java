@@ -155,9 +155,4 @@ public final class BatchWriter<T> {
   public long dropped() {
     return dropped.get();
   }
-
-  /** Completes once every row offered before this call is written (or the writer stopped). */
-  public CompletionStage<Done> completion() {
-    return done;
-  }
 }
