@@ -21,18 +21,27 @@ public enum ProviderErrorCode {
    * 402/403 restricted or legacy endpoints): a code added to the contract's list, told apart from a
    * bad key because it needs a plan change, not a new key.
    */
-  NOT_ENTITLED;
+  NOT_ENTITLED,
+  /**
+   * Marketgate's own adapter failed on the answer (a defect of ours, logged): not the provider's
+   * failure, so its breaker does not count it; the next provider is tried. Added after the original
+   * list of codes.
+   */
+  INTERNAL;
 
   /**
    * Whether this outcome counts against the provider's health (its circuit breaker). A symbol it
    * does not know and data its plan does not cover are answers about that request, not outages.
    */
   public boolean isProviderFailure() {
-    return this != NOT_FOUND && this != NOT_ENTITLED;
+    return this != NOT_FOUND && this != NOT_ENTITLED && this != INTERNAL;
   }
 
-  /** Whether trying again later may succeed: not for unknown symbols, bad keys or plan refusals. */
+  /**
+   * Whether trying again later may succeed: not for unknown symbols, bad keys, plan refusals or our
+   * own defects.
+   */
   public boolean isRetryable() {
-    return this != NOT_FOUND && this != NOT_ENTITLED && this != UNAUTHORIZED;
+    return this != NOT_FOUND && this != NOT_ENTITLED && this != UNAUTHORIZED && this != INTERNAL;
   }
 }

@@ -6,6 +6,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.json.Json;
+import io.marketgate.app.logging.OccasionalLog;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.app.provider.ProviderRegistry;
@@ -47,6 +48,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data endpoints. Input is validated before anything else runs; a valid request is answered
@@ -54,6 +56,8 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
  */
 public final class DataRoutes {
+  private static final OccasionalLog UNANSWERED =
+      new OccasionalLog(LoggerFactory.getLogger(DataRoutes.class), Duration.ofSeconds(10));
   public static final int MAX_BATCH = 100;
   private static final long MAX_BATCH_BODY = 16 * 1024;
   private static final Set<String> STATEMENTS = Set.of("income", "balance", "cash_flow");
@@ -273,7 +277,19 @@ public final class DataRoutes {
                         new SymbolProtocol.Get(
                             key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo),
                     askTimeout))
-        .handle((r, error) -> r)
+        .handle(
+            (r, error) -> {
+              if (error != null) {
+                UNANSWERED.warn(
+                    "The entity of {} did not answer {} within {} ms ({}); answering from the last"
+                        + " good value",
+                    key.symbol(),
+                    key,
+                    askTimeout.toMillis(),
+                    error.getClass().getSimpleName());
+              }
+              return r;
+            })
         .thenCompose(r -> settle(key, r, start));
   }
 

@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * Lenient readers for provider JSON: numbers may come as numbers or strings (with currency signs,
  * thousands separators or percent signs); placeholders such as {@code "None"}, {@code "-"} or
- * {@code "."} read as {@code null}. A value that is present but unreadable is an error.
+ * {@code "."} read as {@code null}. A value that is present but unreadable is a {@link
+ * SchemaViolation}.
  */
 public final class JsonFields {
   private JsonFields() {}
@@ -24,7 +25,7 @@ public final class JsonFields {
     if (v == null || v.isNull()) return null;
     if (v.isNumber()) return v.decimalValue();
     if (v.isTextual()) return parseDecimal(v.asText());
-    throw new IllegalArgumentException(field + " is not a number");
+    throw new SchemaViolation(field + " is not a number");
   }
 
   public static Long wholeNumber(JsonNode node, String field) {
@@ -57,7 +58,7 @@ public final class JsonFields {
   public static java.time.LocalDate date(JsonNode node, String field) {
     String s = text(node, field);
     if (s == null) return null;
-    if (s.length() < 10) throw new IllegalArgumentException(field + " is not a date: " + s);
+    if (s.length() < 10) throw new SchemaViolation(field + " is not a date: " + s);
     return java.time.LocalDate.parse(s.substring(0, 10));
   }
 
@@ -102,7 +103,7 @@ public final class JsonFields {
     try {
       return new BigDecimal(cleaned.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a number: " + raw, e);
+      throw new SchemaViolation("not a number: " + raw, e);
     }
   }
 }

@@ -245,12 +245,7 @@ public final class ProviderActor {
       try {
         request = adapter.request(fetch.key(), key.get().secret());
       } catch (RuntimeException e) {
-        fetch
-            .replyTo()
-            .tell(
-                failed(
-                    ProviderErrorCode.INVALID_RESPONSE,
-                    "cannot build request: " + e.getClass().getSimpleName()));
+        fetch.replyTo().tell(requestNotBuilt(fetch.key().toString(), e));
         return Behaviors.same();
       }
       long deadline = start + min(fetch.timeout(), settings.timeout()).toNanos();
@@ -302,7 +297,7 @@ public final class ProviderActor {
             .tell(
                 allFailed(
                     batch.keys(),
-                    failed(ProviderErrorCode.INVALID_RESPONSE, "cannot build request")));
+                    requestNotBuilt("a batch quote of " + batch.keys().size() + " symbols", e)));
         return Behaviors.same();
       }
       long deadline = start + min(batch.timeout(), settings.timeout()).toNanos();
@@ -322,6 +317,23 @@ public final class ProviderActor {
       ctx.pipeToSelf(
           call, (outcome, error) -> new BatchDone(batch, key.get(), start, trace, outcome, error));
       return Behaviors.same();
+    }
+
+    /**
+     * The adapter could not build the request: a defect of ours, logged (without the exception's
+     * message, which may quote the key it was given) and counted as INTERNAL; no call is sent.
+     */
+    private Failed requestNotBuilt(String subject, RuntimeException e) {
+      StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+      ctx.getLog()
+          .error(
+              "The {} adapter could not build the request for {}: {} at {}; counted as INTERNAL",
+              settings.name(),
+              subject,
+              e.getClass().getName(),
+              at);
+      metrics().providerError(settings.name(), ProviderErrorCode.INTERNAL);
+      return local(ProviderErrorCode.INTERNAL, "the adapter could not build the request");
     }
 
     /** An open breaker refuses without a call. */

@@ -4,6 +4,7 @@ import io.marketgate.app.json.Json;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderErrorCode;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,14 +15,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of one attempt: sends the adapter's request, lets the adapter read the answer, and
  * sends any follow-up it asks for (each with a quota permit of its own), all before the attempt's
  * deadline. Every call sent is written to the attempt's {@link Trace}. Parsing runs in the call's
- * future, off the actor; an exception of the adapter is an INVALID_RESPONSE.
+ * future, off the actor. An exception of the adapter is the provider's INVALID_RESPONSE when the
+ * answer breaks its format, and otherwise INTERNAL: a defect of ours, logged, that does not count
+ * against the provider.
  */
 final class ProviderExchange {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderExchange.class);
   private static final int MAX_STEPS = 8;
 
   /** The calls one attempt sent, in order. */
@@ -85,10 +91,7 @@ final class ProviderExchange {
               try {
                 result = adapter.parse(key, request, response.status(), response.body());
               } catch (RuntimeException e) {
-                result =
-                    AdapterResult.failure(
-                        ProviderErrorCode.INVALID_RESPONSE,
-                        "unreadable answer: " + e.getClass().getSimpleName());
+                result = adapterFailed(key.toString(), request.endpoint(), e);
               }
               if (!(result instanceof AdapterResult.FollowUp next))
                 return CompletableFuture.completedFuture(outcome(result));
@@ -134,15 +137,36 @@ final class ProviderExchange {
                         response.body());
                 for (FetchKey key : keys) outcomes.put(key, outcome(results.get(key.symbol())));
               } catch (RuntimeException e) {
+                String subject = "batch quote of " + keys.size() + " symbols, first " + keys.get(0);
                 ProviderActor.Outcome failed =
-                    ProviderActor.failed(
-                        provider,
-                        ProviderErrorCode.INVALID_RESPONSE,
-                        "unreadable answer: " + e.getClass().getSimpleName());
+                    outcome(adapterFailed(subject, request.endpoint(), e));
                 for (FetchKey key : keys) outcomes.put(key, failed);
               }
               return new ProviderActor.BatchOutcome(outcomes);
             });
+  }
+
+  /**
+   * The answer of {@code endpoint} for {@code subject} made the adapter throw: the provider broke
+   * its format (INVALID_RESPONSE), or the adapter has a defect (INTERNAL, logged here once).
+   */
+  private AdapterResult adapterFailed(String subject, String endpoint, RuntimeException e) {
+    if (e instanceof SchemaViolation
+        || e instanceof NumberFormatException
+        || e instanceof DateTimeException) {
+      return AdapterResult.failure(
+          ProviderErrorCode.INVALID_RESPONSE,
+          "the answer breaks the provider's format: " + AdapterSupport.truncate(e.getMessage()));
+    }
+    LOG.error(
+        "The {} adapter failed on the {} answer for {}: a defect, counted as INTERNAL and not"
+            + " against the provider",
+        provider,
+        endpoint,
+        subject,
+        e);
+    return AdapterResult.failure(
+        ProviderErrorCode.INTERNAL, "the adapter failed: " + e.getClass().getSimpleName());
   }
 
   private CompletionStage<ProviderHttpClient.RawResponse> get(

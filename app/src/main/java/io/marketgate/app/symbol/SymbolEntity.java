@@ -7,6 +7,8 @@ import io.marketgate.persistence.dlq.DeadLetterQueue;
 import io.marketgate.persistence.lastgood.LastGood;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Answer;
@@ -414,11 +416,18 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       FetchKey key, long fetchId, java.util.concurrent.CompletionStage<FetchOutcome> fetch) {
     context.pipeToSelf(
         fetch,
-        (outcome, error) ->
-            new FetchCompleted(
-                key,
-                fetchId,
-                outcome != null ? outcome : new FetchOutcome.Failed(List.of(), List.of())));
+        (outcome, error) -> {
+          if (outcome != null) return new FetchCompleted(key, fetchId, outcome);
+          // The plan's stage completes normally by design: a failure here is a defect of ours.
+          context.getLog().error("The fetch of {} failed; its waiters get no data", key, error);
+          ProviderError internal =
+              new ProviderError(
+                  "gateway",
+                  ProviderErrorCode.INTERNAL,
+                  "the fetch failed: " + error.getClass().getSimpleName());
+          return new FetchCompleted(
+              key, fetchId, new FetchOutcome.Failed(List.of(), List.of(internal)));
+        });
   }
 
   private Behavior<Command> onFetchCompleted(FetchCompleted done) {

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.marketgate.app.config.ProviderSettings;
+import io.marketgate.app.testkit.Eventually;
+import io.marketgate.app.testkit.MetricsScrape;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderErrorCode;
 import java.time.Duration;
 import java.util.Set;
+import kamon.prometheus.PrometheusReporter;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -96,13 +99,84 @@ class ProviderActorTest {
         };
     ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp(), throwing);
 
-    var failed =
-        assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"));
-    assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code());
+    for (int i = 0; i < 6; i++) {
+      var failed =
+          LoggingTestKit.error("counted as INTERNAL")
+              .expect(
+                  kit.system(),
+                  () ->
+                      assertInstanceOf(
+                          ProviderActor.Failed.class,
+                          ProviderHarness.fetch(kit, provider, "AAPL")));
+      assertEquals(
+          ProviderErrorCode.INTERNAL, failed.error().code(), "our defect, not the provider's");
+    }
+    ProviderStatus afterDefects = status(provider);
+    assertEquals(0, afterDefects.failureCount(), "the breaker counted none of 6 defects of ours");
+    assertEquals("closed", afterDefects.circuitState());
     assertInstanceOf(
         ProviderActor.Fetched.class,
         ProviderHarness.fetch(kit, provider, "OTHER"),
         "the actor keeps serving");
+    Eventually.await(
+        Duration.ofSeconds(10),
+        "provider_errors_total{provider=fmp,code=INTERNAL} counts them",
+        () ->
+            PrometheusReporter.latestScrapeData().isDefined()
+                && MetricsScrape.value(
+                            PrometheusReporter.latestScrapeData().get(),
+                            "provider_errors_total",
+                            "provider",
+                            "fmp",
+                            "code",
+                            "INTERNAL")
+                        .orElse(0.0)
+                    >= 6);
+  }
+
+  @Test
+  void aMalformedBodyIsTheProvidersFailureAndOpensTheBreaker() {
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/quote"))
+            .withQueryParam("symbol", equalTo("GARBLED"))
+            .willReturn(okJson("[{\"symbol\":\"GARBLED\",\"price\": 1.2.3")));
+    ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp());
+    for (int i = 0; i < 5; i++) {
+      var failed =
+          assertInstanceOf(
+              ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "GARBLED"));
+      assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code());
+    }
+    // The breaker's listener tells the actor of the transition.
+    Eventually.await(
+        Duration.ofSeconds(3),
+        "the breaker open after 5 malformed answers (threshold 5)",
+        () -> status(provider).circuitState().equals("open"));
+    assertEquals(
+        ProviderErrorCode.CIRCUIT_OPEN,
+        assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"))
+            .error()
+            .code());
+  }
+
+  @Test
+  void anAnswerThatBreaksTheFormatIsTheProvidersFailure() {
+    wiremock.stubFor(
+        get(urlPathEqualTo("/stable/quote"))
+            .withQueryParam("symbol", equalTo("WRONGTYPE"))
+            .willReturn(okJson("[{\"symbol\":\"WRONGTYPE\",\"price\":{\"amount\":1}}]")));
+    ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp());
+    var failed =
+        assertInstanceOf(
+            ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "WRONGTYPE"));
+    assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code(), failed.toString());
+    assertEquals(1, status(provider).failureCount(), "counted by the breaker");
+  }
+
+  private ProviderStatus status(ActorRef<ProviderActor.Command> provider) {
+    TestProbe<ProviderStatus> status = kit.createTestProbe();
+    provider.tell(new ProviderActor.GetStatus(status.getRef()));
+    return status.receiveMessage();
   }
 
   @Test

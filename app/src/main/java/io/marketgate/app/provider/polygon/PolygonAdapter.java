@@ -9,6 +9,7 @@ import io.marketgate.app.provider.JsonFields;
 import io.marketgate.app.provider.ProviderAdapter;
 import io.marketgate.app.provider.ProviderRequest;
 import io.marketgate.app.provider.QuoteValidator;
+import io.marketgate.app.provider.SchemaViolation;
 import io.marketgate.app.provider.StatusClassifier;
 import io.marketgate.app.provider.Validation;
 import io.marketgate.protocol.Dataset;
@@ -161,7 +162,7 @@ public final class PolygonAdapter implements ProviderAdapter {
     if (results == null || !results.isArray()) {
       if (json.path("resultsCount").asInt(-1) == 0 || json.has("queryCount"))
         return Optional.empty();
-      throw new IllegalArgumentException("aggregate without results");
+      throw new SchemaViolation("aggregate without results");
     }
     if (results.isEmpty()) return Optional.empty();
     JsonNode bar = results.get(0);
@@ -187,7 +188,7 @@ public final class PolygonAdapter implements ProviderAdapter {
 
   private static Optional<Quote> fromSnapshot(JsonNode json) {
     JsonNode t = json.get("ticker");
-    if (t == null || !t.isObject()) throw new IllegalArgumentException("snapshot without ticker");
+    if (t == null || !t.isObject()) throw new SchemaViolation("snapshot without ticker");
     JsonNode day = t.path("day");
     BigDecimal price = JsonFields.decimal(t.path("lastTrade"), "p");
     if (price == null) price = JsonFields.decimal(day, "c");
