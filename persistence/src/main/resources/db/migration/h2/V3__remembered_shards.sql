@@ -10,3 +10,10 @@ CREATE TABLE cluster_settings (
 CREATE TABLE dlq_resume (
   entry_id  VARCHAR(64) PRIMARY KEY
 );
+
+-- Every running node writes its address here every few seconds (and removes it when it stops), so
+-- that one-off commands that need the whole cluster stopped can tell it is.
+CREATE TABLE node_heartbeats (
+  node     VARCHAR(255) PRIMARY KEY,
+  seen_at  BIGINT       NOT NULL
+);

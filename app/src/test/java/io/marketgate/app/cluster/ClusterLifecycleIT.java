@@ -357,8 +357,8 @@ class ClusterLifecycleIT {
     victim.process().kill();
     nodes.remove(victim);
     Eventually.await(
-        Duration.ofSeconds(30),
-        x + " answered by its entity on a survivor within 30 s of the kill",
+        Duration.ofSeconds(40),
+        x + " answered by its entity on a survivor within 40 s of the kill",
         () ->
             samples.stream()
                 .anyMatch(

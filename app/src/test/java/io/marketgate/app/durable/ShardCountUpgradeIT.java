@@ -6,6 +6,7 @@ import io.marketgate.app.sim.CallLog;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.testkit.CallLogAssertions;
 import io.marketgate.app.testkit.Eventually;
+import io.marketgate.app.testkit.FreePorts;
 import io.marketgate.app.testkit.GatewayProcess;
 import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.SharedSimulator;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +70,9 @@ class ShardCountUpgradeIT {
             Map.of(
                 "pekko.cluster.sharding.number-of-shards",
                 "1000",
+                // Snapshots of the remembered entities too, so the migration reads both.
+                "pekko.cluster.sharding.snapshot-after",
+                "1",
                 "marketgate.dlq.first-retry-after",
                 "10m"))) {
       for (String s : SYMBOLS) assertEquals(503, Http.get(old.url("/api/v1/quotes/" + s)).status());
@@ -100,6 +105,14 @@ class ShardCountUpgradeIT {
         refused.output().contains("java -jar marketgate.jar migrate-shards"), refused.output());
     assertEquals(oldShards, rememberedShards(), "the refused node changed nothing");
 
+    GatewayProcess.Exit tooEarly =
+        GatewayProcess.runCommand(env, Duration.ofSeconds(60), "migrate-shards");
+    assertEquals(1, tooEarly.status(), tooEarly.output());
+    assertTrue(tooEarly.output().contains("nodes of the cluster still run"), tooEarly.output());
+    assertEquals(oldShards, rememberedShards(), "the refused command changed nothing");
+    // As 30 s after the kill: the killed node's heartbeat row has aged out.
+    execute("UPDATE node_heartbeats SET seen_at = seen_at - 31000");
+
     GatewayProcess.Exit migrated =
         GatewayProcess.runCommand(env, Duration.ofSeconds(60), "migrate-shards");
     assertEquals(0, migrated.status(), migrated.output());
@@ -111,15 +124,32 @@ class ShardCountUpgradeIT {
 
     simulator.simulator().reset();
     long restartedAt = System.currentTimeMillis();
-    try (GatewayProcess upgraded =
-        GatewayProcess.start("shards-128", env, Map.of("marketgate.dlq.first-retry-after", "1s"))) {
+    // Two nodes start at once and both wake the listed entries.
+    List<Integer> remotePorts = List.of(FreePorts.next(), FreePorts.next());
+    Map<String, String> clusterEnv = new HashMap<>(env);
+    clusterEnv.put(
+        "MARKETGATE_SEED_NODES",
+        String.join(",", remotePorts.stream().map(p -> "127.0.0.1:" + p).toList()));
+    List<CompletableFuture<GatewayProcess>> starting = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Map<String, String> nodeEnv = new HashMap<>(clusterEnv);
+      nodeEnv.put("MARKETGATE_REMOTE_PORT", Integer.toString(remotePorts.get(i)));
+      String name = "shards-128-" + i;
+      starting.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  GatewayProcess.start(
+                      name, nodeEnv, Map.of("marketgate.dlq.first-retry-after", "1s"))));
+    }
+    List<GatewayProcess> upgraded = starting.stream().map(CompletableFuture::join).toList();
+    try {
+      GatewayProcess node = upgraded.get(0);
       Eventually.await(
           Duration.ofSeconds(60),
           "every entry retried to success",
           () ->
-              upgraded.adminGet("/api/v1/dlq?status=pending").json().get("total").asLong() == 0
-                  && upgraded.adminGet("/api/v1/dlq?status=failed").json().get("total").asLong()
-                      == 0);
+              node.adminGet("/api/v1/dlq?status=pending").json().get("total").asLong() == 0
+                  && node.adminGet("/api/v1/dlq?status=failed").json().get("total").asLong() == 0);
       List<CallLog.Call> calls = simulator.simulator().calls().calls();
       for (String s : SYMBOLS) {
         assertEquals(
@@ -131,26 +161,35 @@ class ShardCountUpgradeIT {
       }
       CallLogAssertions.assertNoOverlappingCallsPerKey(calls);
       assertEquals(0, count("SELECT COUNT(*) FROM dlq_resume"));
+      List<Integer> newShards = rememberedShards();
+      assertFalse(newShards.isEmpty(), "the woken entries are remembered again");
       assertTrue(
-          rememberedShards().stream().allMatch(id -> id < 128),
-          "remembered again under 128 shards: " + rememberedShards());
+          newShards.stream().allMatch(id -> id < 128),
+          "remembered again under 128 shards: " + newShards);
       assertEquals(
           1,
           count(
-              "SELECT COUNT(*) FROM cluster_settings WHERE setting_name = 'number-of-shards' AND setting_value = '128'"));
+              "SELECT COUNT(*) FROM cluster_settings WHERE setting_name = 'number-of-shards'"
+                  + " AND setting_value = '128'"));
+    } finally {
+      upgraded.forEach(GatewayProcess::close);
     }
   }
 
+  /** Shard ids with remembered-entity records of the dead-letter queue (events or snapshots). */
   private List<Integer> rememberedShards() throws SQLException {
+    String prefix = "/sharding/DeadLetterShard/";
     List<Integer> ids = new ArrayList<>();
     try (Connection c = database.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT DISTINCT persistence_id FROM event_journal WHERE persistence_id LIKE '/sharding/DeadLetterShard/%'"
-                    + " ORDER BY persistence_id")) {
-      while (rs.next())
-        ids.add(Integer.parseInt(rs.getString(1).substring("/sharding/DeadLetterShard/".length())));
+                "SELECT persistence_id FROM event_journal WHERE persistence_id LIKE '"
+                    + prefix
+                    + "%' UNION SELECT persistence_id FROM snapshot WHERE persistence_id LIKE '"
+                    + prefix
+                    + "%'")) {
+      while (rs.next()) ids.add(Integer.parseInt(rs.getString(1).substring(prefix.length())));
     }
     return ids.stream().sorted().toList();
   }

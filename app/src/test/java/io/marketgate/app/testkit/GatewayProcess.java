@@ -39,14 +39,19 @@ public final class GatewayProcess implements AutoCloseable {
   public static GatewayProcess start(
       String name, Map<String, String> env, Map<String, String> systemProperties) {
     GatewayProcess gateway = launch(name, env, systemProperties);
-    try {
-      Eventually.await(
-          Duration.ofSeconds(60),
-          "node " + name + " ready (log " + gateway.log + ")",
-          gateway::ready);
-    } catch (RuntimeException | AssertionError notReady) {
-      gateway.process.destroyForcibly(); // a node that never became ready must not outlive the test
-      throw notReady;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!gateway.readyNow()) {
+      if (!gateway.process.isAlive()) {
+        throw new AssertionError(
+            "node " + name + " exited before it was ready, see " + gateway.log.toAbsolutePath());
+      }
+      if (System.nanoTime() > deadline) {
+        gateway.process
+            .destroyForcibly(); // a node that never became ready must not outlive the test
+        throw new AssertionError(
+            "node " + name + " not ready within 60 s, see " + gateway.log.toAbsolutePath());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
     }
     return gateway;
   }
@@ -117,13 +122,13 @@ public final class GatewayProcess implements AutoCloseable {
                 "-jar",
                 jar().toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path output =
+        Path.of("target", "command-" + args[0] + "-" + System.currentTimeMillis() + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().putAll(env);
     try {
       Process process = builder.start();
-      String output =
-          new String(
-              process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new AssertionError(
@@ -131,11 +136,12 @@ public final class GatewayProcess implements AutoCloseable {
                 + String.join(" ", args)
                 + " did not finish within "
                 + within
-                + ":\n"
-                + output);
+                + ", see "
+                + output.toAbsolutePath());
       }
-      SecretWatch.inspect("output of marketgate.jar " + String.join(" ", args), output);
-      return new Exit(process.exitValue(), output);
+      String printed = Files.readString(output);
+      SecretWatch.inspect("output of marketgate.jar " + String.join(" ", args), printed);
+      return new Exit(process.exitValue(), printed);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -182,12 +188,6 @@ public final class GatewayProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private boolean ready() {
-    if (!process.isAlive())
-      throw new IllegalStateException("node exited, see " + log.toAbsolutePath());
-    return readyNow();
   }
 
   /** Whether {@code /ready} answers 200 now (false for a node that is gone or draining). */

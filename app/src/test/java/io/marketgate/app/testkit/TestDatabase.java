@@ -133,6 +133,10 @@ public final class TestDatabase implements AutoCloseable {
       throw new IllegalStateException("cannot start an H2 server", e);
     }
     java.util.Map<String, String> env = new java.util.HashMap<>(environment());
+    // The H2 server's database belongs to the user that first connects: the nodes and the test's
+    // own connections use the same one.
+    env.put("DATABASE_USER", "sa");
+    env.put("DATABASE_PASSWORD", "");
     env.put(
         "DATABASE_URL",
         "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/marketgate;DATABASE_TO_LOWER=TRUE");

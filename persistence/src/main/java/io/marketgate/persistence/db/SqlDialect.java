@@ -106,6 +106,37 @@ public enum SqlDialect {
     }
   };
 
+  /** Inserts a row, or replaces every other column of the row with the same key, atomically. */
+  public String upsert(String table, String[] columns, String keyColumn) {
+    if (this == H2) {
+      return "MERGE INTO "
+          + table
+          + " ("
+          + String.join(", ", columns)
+          + ") KEY ("
+          + keyColumn
+          + ") VALUES ("
+          + placeholders(columns.length)
+          + ")";
+    }
+    StringBuilder set = new StringBuilder();
+    for (String c : columns) {
+      if (c.equals(keyColumn)) continue;
+      if (set.length() > 0) set.append(", ");
+      set.append(c).append(" = EXCLUDED.").append(c);
+    }
+    return "INSERT INTO "
+        + table
+        + " ("
+        + String.join(", ", columns)
+        + ") VALUES ("
+        + placeholders(columns.length)
+        + ") ON CONFLICT ("
+        + keyColumn
+        + ") DO UPDATE SET "
+        + set;
+  }
+
   public static SqlDialect of(DatabaseSettings.Kind kind) {
     return kind == DatabaseSettings.Kind.POSTGRES ? POSTGRES : H2;
   }

@@ -26,9 +26,12 @@ import java.util.Set;
 public final class DlqShardCount {
   static final String SETTING = "number-of-shards";
 
-  /** Every deployment before the count was recorded ran with Pekko's default, 1000. */
+  /**
+   * Deployments of the jar before the count was recorded ran with Pekko's default, 1000 (runs on a
+   * plain classpath had 128).
+   */
   private static final String UNRECORDED =
-      "an unrecorded number of shards (1000 in every version before it was recorded)";
+      "an unrecorded number of shards (1000 in the jar of every version before it was recorded)";
 
   private DlqShardCount() {}
 
@@ -41,7 +44,7 @@ public final class DlqShardCount {
    */
   public static Optional<String> refusal(Connection c, SqlDialect dialect, int shards)
       throws SQLException {
-    Set<String> remembered = RememberedEntities.shardIds(c, DlqEntity.ENTITY_KEY.name());
+    Set<String> remembered = RememberedEntities.shardIds(c, DlqEntity.ENTITY_KEY.name(), shards);
     Optional<String> recorded = recorded(c);
     if (remembered.isEmpty()) {
       record(c, dialect, shards);
@@ -72,8 +75,8 @@ public final class DlqShardCount {
     c.setAutoCommit(false);
     try {
       String previous = recorded(c).map(n -> n + " shards").orElse(UNRECORDED);
-      Set<String> shardIds = RememberedEntities.shardIds(c, type);
-      Map<String, Set<String>> remembered = RememberedEntities.entitiesByShard(c, type);
+      Set<String> shardIds = RememberedEntities.shardIds(c, type, shards);
+      Map<String, Set<String>> remembered = RememberedEntities.entitiesByShard(c, type, shards);
       List<String> entries = remembered.values().stream().flatMap(Set::stream).distinct().toList();
       try (PreparedStatement ps =
           c.prepareStatement(
@@ -133,17 +136,15 @@ public final class DlqShardCount {
   }
 
   private static void record(Connection c, SqlDialect dialect, int shards) throws SQLException {
-    try (PreparedStatement delete =
-            c.prepareStatement("DELETE FROM cluster_settings WHERE setting_name = ?");
-        PreparedStatement insert =
-            c.prepareStatement(
-                dialect.insertIgnoringDuplicates(
-                    "cluster_settings", "setting_name, setting_value", "?, ?", "setting_name"))) {
-      delete.setString(1, SETTING);
-      delete.executeUpdate();
-      insert.setString(1, SETTING);
-      insert.setString(2, Integer.toString(shards));
-      insert.executeUpdate();
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            dialect.upsert(
+                "cluster_settings",
+                new String[] {"setting_name", "setting_value"},
+                "setting_name"))) {
+      upsert.setString(1, SETTING);
+      upsert.setString(2, Integer.toString(shards));
+      upsert.executeUpdate();
     }
   }
 

@@ -4,10 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.apache.pekko.cluster.sharding.protobuf.msg.ClusterShardingMessages;
 import org.apache.pekko.protobufv3.internal.InvalidProtocolBufferException;
 
@@ -22,6 +27,9 @@ public final class RememberedEntities {
   /** Pekko's ClusterShardingMessageSerializer. */
   private static final int SHARDING_SERIALIZER = 13;
 
+  private static final int PEKKO_DEFAULT_SHARDS = 1000;
+  private static final int IN_LIST = 500;
+
   private RememberedEntities() {}
 
   public static String shardPersistenceIdPrefix(String typeName) {
@@ -33,22 +41,43 @@ public final class RememberedEntities {
   }
 
   /**
-   * The shard ids that have records in the journal or the snapshot store, remembered entities or
-   * not.
+   * Shard ids are numbers below the number of shards a cluster ran with: every one Pekko's default
+   * (1000) or {@code shards} allows is looked up by its persistence id, which the tables' primary
+   * keys index (a {@code LIKE} on the prefix could not use them under most collations).
    */
-  public static Set<String> shardIds(Connection c, String typeName) throws SQLException {
+  private static List<String> candidates(String typeName, int shards) {
     String prefix = shardPersistenceIdPrefix(typeName);
-    Set<String> ids = new LinkedHashSet<>();
+    return IntStream.range(0, Math.max(PEKKO_DEFAULT_SHARDS, shards))
+        .mapToObj(i -> prefix + i)
+        .toList();
+  }
+
+  /**
+   * The shard ids that have records in the journal or the snapshot store, remembered entities or
+   * not, in numeric order.
+   */
+  public static Set<String> shardIds(Connection c, String typeName, int shards)
+      throws SQLException {
+    String prefix = shardPersistenceIdPrefix(typeName);
+    List<String> candidates = candidates(typeName, shards);
+    Set<String> ids = new TreeSet<>(Comparator.comparingInt(Integer::parseInt));
     for (String table : new String[] {"event_journal", "snapshot"}) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT DISTINCT persistence_id FROM "
-                  + table
-                  + " WHERE persistence_id LIKE ?"
-                  + (table.equals("event_journal") ? " AND deleted = FALSE" : ""))) {
-        ps.setString(1, prefix + "%");
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) ids.add(rs.getString(1).substring(prefix.length()));
+      String notDeleted = table.equals("event_journal") ? " AND deleted = FALSE" : "";
+      for (int from = 0; from < candidates.size(); from += IN_LIST) {
+        List<String> chunk = candidates.subList(from, Math.min(candidates.size(), from + IN_LIST));
+        String in = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT DISTINCT persistence_id FROM "
+                    + table
+                    + " WHERE persistence_id IN ("
+                    + in
+                    + ")"
+                    + notDeleted)) {
+          for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) ids.add(rs.getString(1).substring(prefix.length()));
+          }
         }
       }
     }
@@ -58,10 +87,10 @@ public final class RememberedEntities {
   /**
    * The entities each shard would restart by itself: its latest snapshot plus the events after it.
    */
-  public static Map<String, Set<String>> entitiesByShard(Connection c, String typeName)
+  public static Map<String, Set<String>> entitiesByShard(Connection c, String typeName, int shards)
       throws SQLException {
-    Map<String, Set<String>> byShard = new TreeMap<>();
-    for (String shard : shardIds(c, typeName)) {
+    Map<String, Set<String>> byShard = new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
+    for (String shard : shardIds(c, typeName, shards)) {
       Set<String> entities = entities(c, shardPersistenceIdPrefix(typeName) + shard);
       if (!entities.isEmpty()) byShard.put(shard, entities);
     }

@@ -133,8 +133,9 @@ class DlqShardCountTest {
         ClusterShardingMessages.EntityStarted.newBuilder().setEntityId("z").build().toByteArray());
     assertEquals(
         Map.of("3", Set.of("a", "c", "d"), "901", Set.of("z")),
-        RememberedEntities.entitiesByShard(connection, "DeadLetter"));
-    assertEquals(Set.of("3", "900", "901"), RememberedEntities.shardIds(connection, "DeadLetter"));
+        RememberedEntities.entitiesByShard(connection, "DeadLetter", 128));
+    assertEquals(
+        Set.of("3", "900", "901"), RememberedEntities.shardIds(connection, "DeadLetter", 128));
   }
 
   @Test
@@ -154,7 +155,7 @@ class DlqShardCountTest {
     DlqShardCount.Migration done = DlqShardCount.migrate(connection, SqlDialect.H2, 128);
     assertEquals(
         new DlqShardCount.Migration(
-            "an unrecorded number of shards (1000 in every version before it was recorded)",
+            "an unrecorded number of shards (1000 in the jar of every version before it was recorded)",
             128,
             2,
             3),
@@ -186,5 +187,33 @@ class DlqShardCountTest {
         IllegalStateException.class, () -> DlqShardCount.migrate(connection, SqlDialect.H2, 128));
     assertEquals(2, count("SELECT COUNT(*) FROM event_journal"));
     assertEquals(0, count("SELECT COUNT(*) FROM dlq_resume"));
+  }
+
+  @Test
+  void aFailureAfterTheRecordsWereDeletedRollsEverythingBack() throws SQLException {
+    event(SHARD + "600", 1, "CE", started("e1"));
+    snapshot(SHARD + "600", 1, "e1");
+    event("/sharding/DeadLetterCoordinator", 1, "", new byte[0]);
+    // Recording the new count is the migration's last write: make it fail.
+    try (Statement s = connection.createStatement()) {
+      s.execute(
+          "ALTER TABLE cluster_settings ADD CONSTRAINT refuse_all CHECK (setting_value = 'never')");
+    }
+    assertThrows(SQLException.class, () -> DlqShardCount.migrate(connection, SqlDialect.H2, 128));
+    assertEquals(2, count("SELECT COUNT(*) FROM event_journal"), "the deleted records are back");
+    assertEquals(1, count("SELECT COUNT(*) FROM snapshot"));
+    assertEquals(0, count("SELECT COUNT(*) FROM dlq_resume"));
+    assertTrue(connection.getAutoCommit(), "the connection is left as it was given");
+  }
+
+  @Test
+  void recordingTheCountReplacesAnEarlierOne() throws SQLException {
+    assertEquals(Optional.empty(), DlqShardCount.refusal(connection, SqlDialect.H2, 1000));
+    assertEquals(Optional.empty(), DlqShardCount.refusal(connection, SqlDialect.H2, 128));
+    assertEquals(
+        1,
+        count(
+            "SELECT COUNT(*) FROM cluster_settings WHERE setting_name = 'number-of-shards'"
+                + " AND setting_value = '128'"));
   }
 }

@@ -34,7 +34,7 @@ public final class ProxyClientMain {
         ConfigFactory.parseString(
                 String.join(
                     "\n",
-                    shared ? "include classpath(\"marketgate-cluster.conf\")" : "",
+                    shared ? "include required(classpath(\"marketgate-cluster.conf\"))" : "",
                     "pekko.actor.provider = cluster",
                     "pekko.remote.artery.canonical.hostname = \"127.0.0.1\"",
                     "pekko.remote.artery.canonical.port = " + args[1],
@@ -43,12 +43,13 @@ public final class ProxyClientMain {
                     "pekko.coordinated-shutdown.exit-jvm = off"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
+    Config running = system.settings().config();
     System.out.println(
         "EFFECTIVE number-of-shards="
-            + config.getInt("pekko.cluster.sharding.number-of-shards")
+            + running.getInt("pekko.cluster.sharding.number-of-shards")
             + " downing-provider-class="
-            + config.getString("pekko.cluster.downing-provider-class"));
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
+            + running.getString("pekko.cluster.downing-provider-class"));
     int status = 1;
     try {
       CompletableFuture<Void> up = new CompletableFuture<>();
