@@ -8,6 +8,7 @@ import io.marketgate.app.caller.ClientThrottle;
 import io.marketgate.app.caller.RequestRateEntity;
 import io.marketgate.app.cluster.ClusterFormation;
 import io.marketgate.app.cluster.NodeLifecycle;
+import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.http.ApiDocument;
@@ -23,6 +24,7 @@ import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderRetryBudget;
 import io.marketgate.app.sim.ProviderSimulator;
+import io.marketgate.app.symbol.BatchFetch;
 import io.marketgate.app.symbol.FetchPlan;
 import io.marketgate.app.symbol.SymbolEntity;
 import io.marketgate.persistence.db.DatabaseSettings;
@@ -33,6 +35,7 @@ import io.marketgate.persistence.quota.QuotaEntity;
 import io.marketgate.persistence.quota.QuotaLimits;
 import io.marketgate.persistence.quota.QuotaSettings;
 import io.marketgate.persistence.quota.ShardedQuotas;
+import io.marketgate.protocol.DeadLetterEvents;
 import io.marketgate.protocol.SymbolProtocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -45,8 +48,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.SpawnProtocol;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
@@ -102,7 +107,8 @@ public final class Main {
       System.exit(2);
       return;
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
+    ActorSystem<SpawnProtocol.Command> system =
+        ActorSystem.create(SpawnProtocol.create(), "Marketgate", config);
     try {
       init(system, GatewaySettings.fromConfig(config))
           .whenComplete(
@@ -142,9 +148,12 @@ public final class Main {
         .resolve();
   }
 
-  /** Wires a node into {@code system}: what {@link #main} and the tests call. */
+  /**
+   * Wires a node into {@code system}, whose guardian spawns its application actors: what {@link
+   * #main} and the tests call.
+   */
   public static CompletionStage<RunningNode> init(
-      ActorSystem<?> system, GatewaySettings configured) {
+      ActorSystem<SpawnProtocol.Command> system, GatewaySettings configured) {
     Metrics metrics = Metrics.start(system.settings().config());
     CompletionStage<Optional<ProviderSimulator>> simulator =
         configured.simulatorEnabled()
@@ -152,11 +161,13 @@ public final class Main {
                     system, configured.simulator().host(), configured.simulator().port())
                 .thenApply(Optional::of)
             : CompletableFuture.completedFuture(Optional.empty());
-    return simulator.thenCompose(sim -> start(system, configured, sim, metrics));
+    Spawner spawner = Spawner.underGuardian(system);
+    return simulator.thenCompose(sim -> start(system, spawner, configured, sim, metrics));
   }
 
   private static CompletionStage<RunningNode> start(
       ActorSystem<?> system,
+      Spawner spawner,
       GatewaySettings configured,
       Optional<ProviderSimulator> sim,
       Metrics metrics) {
@@ -191,9 +202,49 @@ public final class Main {
                         ProviderSettings::name,
                         p -> new QuotaLimits(p.rateLimitPerMinute(), p.dailyLimit()))),
             SymbolProtocol.SHARD_ROLE);
-    ProviderRegistry providers =
-        ProviderRegistry.start(
-            system, settings, simulated, metrics, durable.audit(), p -> quotas.of(p.name()));
+    return ProviderRegistry.start(
+            system,
+            spawner,
+            settings,
+            simulated,
+            metrics,
+            durable.audit(),
+            p -> quotas.of(p.name()))
+        .thenCompose(
+            providers ->
+                spawner
+                    .spawn(
+                        Topic.create(
+                            DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC),
+                        "dlq-failed-topic")
+                    .thenCompose(
+                        failedTopic ->
+                            serve(
+                                system,
+                                spawner,
+                                settings,
+                                simulated,
+                                sim,
+                                metrics,
+                                durable,
+                                quotaSettings,
+                                providers,
+                                failedTopic)));
+  }
+
+  /** The rest of a node once its provider actors run. */
+  private static CompletionStage<RunningNode> serve(
+      ActorSystem<?> system,
+      Spawner spawner,
+      GatewaySettings settings,
+      Set<String> simulated,
+      Optional<ProviderSimulator> sim,
+      Metrics metrics,
+      Durable durable,
+      QuotaSettings quotaSettings,
+      ProviderRegistry providers,
+      ActorRef<Topic.Command<DeadLetterEvents.Escalated>> failedTopic) {
+    Config config = system.settings().config();
     LOG.info(
         "Providers: {}",
         providers.all().stream()
@@ -210,11 +261,13 @@ public final class Main {
         ShardedDeadLetterQueue.start(
             system,
             durable.database(),
-            DlqSettings.fromConfig(config),
-            ProviderRetryBudget.start(system, providers, settings.retryBudget()),
-            durable.dlqStore(),
-            durable.audit(),
-            metrics.dlqMetrics(),
+            new ShardedDeadLetterQueue.Wiring(
+                DlqSettings.fromConfig(config),
+                ProviderRetryBudget.start(system, providers, settings.retryBudget()),
+                durable.dlqStore(),
+                durable.audit(),
+                failedTopic,
+                metrics.dlqMetrics()),
             SymbolProtocol.SHARD_ROLE);
     deadLetters
         .started()
@@ -230,18 +283,49 @@ public final class Main {
             key -> settings.cache().maxAge(key.dataset()).toMillis(),
             settings.cache().nearCacheMaxEntries(),
             Clock.systemUTC());
-    NearCacheUpdates nearCacheUpdates = NearCacheUpdates.start(system, nearCache);
-    SymbolEntity.init(
-        system,
-        new SymbolEntity.Dependencies(
-            new FetchPlan(providers, system.scheduler()),
-            settings.cache(),
-            settings.replyMargin(),
-            deadLetters,
-            durable.lastGood(),
-            nearCacheUpdates,
-            metrics,
-            Clock.systemUTC()));
+    return NearCacheUpdates.start(spawner, nearCache)
+        .thenCombine(
+            BatchFetch.start(spawner, system, providers),
+            (nearCacheUpdates, batchFetch) -> {
+              SymbolEntity.init(
+                  system,
+                  new SymbolEntity.Dependencies(
+                      new FetchPlan(providers, system.scheduler()),
+                      settings.cache(),
+                      settings.replyMargin(),
+                      deadLetters,
+                      durable.lastGood(),
+                      nearCacheUpdates,
+                      metrics,
+                      Clock.systemUTC()));
+              return bind(
+                  system,
+                  settings,
+                  sim,
+                  metrics,
+                  durable,
+                  quotaSettings,
+                  providers,
+                  deadLetters,
+                  nearCache,
+                  batchFetch);
+            })
+        .thenCompose(bound -> bound);
+  }
+
+  /** The HTTP API, management and metrics of a wired node; ready once both ports are bound. */
+  private static CompletionStage<RunningNode> bind(
+      ActorSystem<?> system,
+      GatewaySettings settings,
+      Optional<ProviderSimulator> sim,
+      Metrics metrics,
+      Durable durable,
+      QuotaSettings quotaSettings,
+      ProviderRegistry providers,
+      ShardedDeadLetterQueue deadLetters,
+      NearCache nearCache,
+      BatchFetch batchFetch) {
+    Config config = system.settings().config();
     CallerSettings callerSettings = CallerSettings.fromConfig(config, System::getenv);
     CallerDirectives callers =
         new CallerDirectives(
@@ -259,6 +343,7 @@ public final class Main {
             new DataRoutes(
                     system,
                     providers,
+                    batchFetch,
                     nearCache,
                     durable.lastGood(),
                     metrics,

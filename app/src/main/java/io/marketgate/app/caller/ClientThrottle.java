@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
  * Requests per minute per client, cluster-wide: each node holds a lease of permits per client from
@@ -37,11 +36,7 @@ public final class ClientThrottle {
   public static ClientThrottle start(
       ActorSystem<?> system, QuotaSettings settings, Duration window, String shardRole) {
     ClientThrottle throttle = new ClientThrottle(system, settings);
-    throttle.sharding.init(
-        Entity.of(
-                RequestRateEntity.ENTITY_KEY,
-                ctx -> RequestRateEntity.create(settings, window, Clock.systemUTC()))
-            .withRole(shardRole));
+    RequestRateEntity.init(system, settings, window, shardRole);
     return throttle;
   }
 

@@ -7,8 +7,12 @@ import io.marketgate.protocol.CborSerializable;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
@@ -26,6 +30,19 @@ public final class RequestRateEntity {
       implements CborSerializable {}
 
   private RequestRateEntity() {}
+
+  /**
+   * Registers the rate entities with sharding on this node.
+   *
+   * @param window the window of every profile's rate limit (a minute)
+   */
+  public static ActorRef<ShardingEnvelope<Take>> init(
+      ActorSystem<?> system, QuotaSettings settings, Duration window, String shardRole) {
+    return ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, ctx -> create(settings, window, Clock.systemUTC()))
+                .withRole(shardRole));
+  }
 
   /**
    * @param window the window of every profile's rate limit (a minute)

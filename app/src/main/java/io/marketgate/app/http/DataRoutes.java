@@ -74,7 +74,7 @@ public final class DataRoutes {
     }
   }
 
-  private final ActorSystem<?> system;
+  private final BatchFetch batchFetch;
   private final ClusterSharding sharding;
   private final ProviderRegistry providers;
   private final NearCache nearCache;
@@ -92,6 +92,7 @@ public final class DataRoutes {
   public DataRoutes(
       ActorSystem<?> system,
       ProviderRegistry providers,
+      BatchFetch batchFetch,
       NearCache nearCache,
       LastGoodRepository lastGood,
       Metrics metrics,
@@ -100,7 +101,7 @@ public final class DataRoutes {
       CallerDirectives callers,
       Clock clock) {
     this.callers = callers;
-    this.system = system;
+    this.batchFetch = batchFetch;
     this.sharding = ClusterSharding.get(system);
     this.providers = providers;
     this.nearCache = nearCache;
@@ -459,7 +460,8 @@ public final class DataRoutes {
       }
     }
     Duration budget = deadline.minus(fallbackReserve);
-    return BatchFetch.run(system, providers, toFetch, maxAge, budget, origin)
+    return batchFetch
+        .run(toFetch, maxAge, budget, origin)
         .thenCompose(
             fetched -> {
               List<CompletableFuture<Void>> settled = new ArrayList<>();
@@ -489,7 +491,14 @@ public final class DataRoutes {
                           ContentTypes.APPLICATION_JSON,
                           BatchEncoder.encode(
                               seen, known, invalid, clock.millis(), millisSince(start))));
-            });
+            })
+        .exceptionally(
+            error ->
+                Problem.response(
+                    503,
+                    "batch-failed",
+                    "Service Unavailable",
+                    "The batch could not be completed; try again"));
   }
 
   // ---- helpers ----

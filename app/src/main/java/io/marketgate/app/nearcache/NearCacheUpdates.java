@@ -1,13 +1,13 @@
 package io.marketgate.app.nearcache;
 
+import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.symbol.RefreshPublisher;
 import io.marketgate.protocol.CborSerializable;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.SymbolProtocol.Answer;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
@@ -30,13 +30,15 @@ public final class NearCacheUpdates implements RefreshPublisher {
   }
 
   /** Starts this node's topic actor and the subscriber that applies updates to {@code cache}. */
-  public static NearCacheUpdates start(ActorSystem<?> system, NearCache cache) {
-    ActorRef<Topic.Command<Update>> topic =
-        system.systemActorOf(Topic.create(Update.class, TOPIC), "near-cache-topic", Props.empty());
-    ActorRef<Update> subscriber =
-        system.systemActorOf(applying(cache), "near-cache-subscriber", Props.empty());
-    topic.tell(Topic.subscribe(subscriber));
-    return new NearCacheUpdates(topic);
+  public static CompletionStage<NearCacheUpdates> start(Spawner spawner, NearCache cache) {
+    return spawner
+        .spawn(Topic.create(Update.class, TOPIC), "near-cache-topic")
+        .thenCombine(
+            spawner.spawn(applying(cache), "near-cache-subscriber"),
+            (topic, subscriber) -> {
+              topic.tell(Topic.subscribe(subscriber));
+              return new NearCacheUpdates(topic);
+            });
   }
 
   private static Behavior<Update> applying(NearCache cache) {

@@ -1,5 +1,6 @@
 package io.marketgate.app.provider;
 
+import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.config.DatasetRouting;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
@@ -22,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /** This node's provider actors, and which of them serve each dataset in priority order. */
@@ -97,38 +99,55 @@ public final class ProviderRegistry {
    * @param simulated names of the providers the built-in simulator serves
    * @param quotas each provider's request quota
    */
-  public static ProviderRegistry start(
+  public static CompletionStage<ProviderRegistry> start(
       ActorSystem<?> system,
+      Spawner spawner,
       GatewaySettings settings,
       Set<String> simulated,
       Metrics metrics,
       AuditTrail audit,
       Function<ProviderSettings, ProviderQuota> quotas) {
-    ActorRef<Topic.Command<KeyEvents.KeyChanged>> keyEvents =
-        system.systemActorOf(
-            Topic.create(KeyEvents.KeyChanged.class, KeyEvents.TOPIC),
-            "provider-key-events",
-            Props.empty());
-    Map<String, Provider> started = new LinkedHashMap<>();
-    List<String> unused = new ArrayList<>();
-    for (ProviderSettings p : settings.providers().values()) {
-      Optional<ProviderAdapter> found = adapterFor(p);
-      boolean usable = p.configured() || simulated.contains(p.name());
-      if (found.isEmpty() || !usable) {
-        unused.add(p.name());
-        continue;
-      }
-      ProviderAdapter adapter = found.get();
-      ProviderHttpClient http = new ProviderHttpClient(system, settings.providerHttp(), p);
-      ProviderActor.Wiring wiring =
-          new ProviderActor.Wiring(http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
-      ActorRef<ProviderActor.Command> ref =
-          system.systemActorOf(
-              ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring),
-              "provider-" + p.name(),
-              Props.empty());
-      started.put(p.name(), new Provider(p.name(), ref, p, adapter.datasets(), adapter));
-    }
+    return spawner
+        .spawn(Topic.create(KeyEvents.KeyChanged.class, KeyEvents.TOPIC), "provider-key-events")
+        .thenCompose(
+            keyEvents -> {
+              Map<String, CompletableFuture<Provider>> started = new LinkedHashMap<>();
+              List<String> unused = new ArrayList<>();
+              for (ProviderSettings p : settings.providers().values()) {
+                Optional<ProviderAdapter> found = adapterFor(p);
+                boolean usable = p.configured() || simulated.contains(p.name());
+                if (found.isEmpty() || !usable) {
+                  unused.add(p.name());
+                  continue;
+                }
+                ProviderAdapter adapter = found.get();
+                ProviderHttpClient http =
+                    new ProviderHttpClient(system, settings.providerHttp(), p);
+                ProviderActor.Wiring wiring =
+                    new ProviderActor.Wiring(
+                        http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
+                started.put(
+                    p.name(),
+                    spawner
+                        .spawn(
+                            ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring),
+                            "provider-" + p.name())
+                        .thenApply(
+                            ref -> new Provider(p.name(), ref, p, adapter.datasets(), adapter))
+                        .toCompletableFuture());
+              }
+              return CompletableFuture.allOf(started.values().toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      done -> {
+                        Map<String, Provider> providers = new LinkedHashMap<>();
+                        started.forEach((name, f) -> providers.put(name, f.join()));
+                        return of(settings, providers, unused);
+                      });
+            });
+  }
+
+  private static ProviderRegistry of(
+      GatewaySettings settings, Map<String, Provider> started, List<String> unused) {
     Map<Dataset, List<Provider>> plans = new LinkedHashMap<>();
     Map<Dataset, DatasetRouting> routing = new LinkedHashMap<>();
     for (Dataset d : Dataset.values()) {

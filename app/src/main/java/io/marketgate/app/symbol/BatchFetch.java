@@ -1,5 +1,6 @@
 package io.marketgate.app.symbol;
 
+import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.provider.BatchQuotes;
 import io.marketgate.app.provider.ProviderActor;
 import io.marketgate.app.provider.ProviderRegistry;
@@ -18,14 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -43,7 +43,91 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * calls; a claim after the second round is fetched by its entity alone.
  */
 public final class BatchFetch {
-  private BatchFetch() {}
+  private final ActorRef<ParentCommand> coordinators;
+
+  private BatchFetch(ActorRef<ParentCommand> coordinators) {
+    this.coordinators = coordinators;
+  }
+
+  /** Starts, on this node, the parent of the per-request coordinators. */
+  public static CompletionStage<BatchFetch> start(
+      Spawner spawner, ActorSystem<?> system, ProviderRegistry registry) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    return start(
+        spawner,
+        request ->
+            Behaviors.<Msg>setup(
+                ctx ->
+                    Behaviors.withTimers(
+                        timers ->
+                            new Coordinator(ctx, timers, sharding, registry, request).start())));
+  }
+
+  /** With the behaviour each request's coordinator runs (tests give one that fails). */
+  static CompletionStage<BatchFetch> start(
+      Spawner spawner, Function<Request, Behavior<?>> coordinator) {
+    return spawner.spawn(parent(coordinator), "batch-coordinators").thenApply(BatchFetch::new);
+  }
+
+  /** A thrown exception, or a stop before answering, ended a batch's coordinator. */
+  public static final class CoordinatorFailed extends RuntimeException {
+    CoordinatorFailed() {
+      super("the batch's coordinator stopped before it answered", null, false, false);
+    }
+  }
+
+  /**
+   * @return each symbol's reply; a symbol missing from the map got none within the budget. Fails
+   *     with {@link CoordinatorFailed} at once if the batch's coordinator fails.
+   */
+  public CompletionStage<Map<FetchKey, Reply>> run(
+      List<FetchKey> keys, long maxAgeMillis, Duration budget, RequestOrigin origin) {
+    CompletableFuture<Map<FetchKey, Reply>> result = new CompletableFuture<>();
+    if (keys.isEmpty()) {
+      result.complete(Map.of());
+      return result;
+    }
+    coordinators.tell(new Request(List.copyOf(keys), maxAgeMillis, budget, origin, result));
+    return result;
+  }
+
+  private sealed interface ParentCommand extends NoSerializationVerificationNeeded {}
+
+  /** One batch of quotes, answered through {@code result}. */
+  record Request(
+      List<FetchKey> keys,
+      long maxAgeMillis,
+      Duration budget,
+      RequestOrigin origin,
+      CompletableFuture<Map<FetchKey, Reply>> result)
+      implements ParentCommand {}
+
+  private record CoordinatorEnded(CompletableFuture<Map<FetchKey, Reply>> result)
+      implements ParentCommand {}
+
+  /**
+   * Spawns a coordinator per request and watches it: one that fails (or stops without answering)
+   * fails its request at once rather than leaving the caller to its HTTP timeout.
+   */
+  private static Behavior<ParentCommand> parent(Function<Request, Behavior<?>> coordinator) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.receive(ParentCommand.class)
+                .onMessage(
+                    Request.class,
+                    request -> {
+                      ActorRef<?> child = ctx.spawnAnonymous(coordinator.apply(request));
+                      ctx.watchWith(child, new CoordinatorEnded(request.result()));
+                      return Behaviors.same();
+                    })
+                .onMessage(
+                    CoordinatorEnded.class,
+                    ended -> {
+                      ended.result().completeExceptionally(new CoordinatorFailed());
+                      return Behaviors.same();
+                    })
+                .build());
+  }
 
   private sealed interface Msg extends NoSerializationVerificationNeeded {}
 
@@ -67,42 +151,6 @@ public final class BatchFetch {
      */
     LATE_CLAIMS,
     DEADLINE
-  }
-
-  /**
-   * @return each symbol's reply; a symbol missing from the map got none within the budget
-   */
-  public static CompletionStage<Map<FetchKey, Reply>> run(
-      ActorSystem<?> system,
-      ProviderRegistry registry,
-      List<FetchKey> keys,
-      long maxAgeMillis,
-      Duration budget,
-      RequestOrigin origin) {
-    CompletableFuture<Map<FetchKey, Reply>> result = new CompletableFuture<>();
-    if (keys.isEmpty()) {
-      result.complete(Map.of());
-      return result;
-    }
-    system.systemActorOf(
-        Behaviors.<Msg>setup(
-            ctx ->
-                Behaviors.withTimers(
-                    timers ->
-                        new Coordinator(
-                                ctx,
-                                timers,
-                                ClusterSharding.get(system),
-                                registry,
-                                keys,
-                                maxAgeMillis,
-                                budget,
-                                origin,
-                                result)
-                            .start())),
-        "batch-" + UUID.randomUUID(),
-        Props.empty());
-    return result;
   }
 
   private static final class Coordinator {
@@ -129,20 +177,16 @@ public final class BatchFetch {
         TimerScheduler<Msg> timers,
         ClusterSharding sharding,
         ProviderRegistry registry,
-        List<FetchKey> keys,
-        long maxAgeMillis,
-        Duration budget,
-        RequestOrigin origin,
-        CompletableFuture<Map<FetchKey, Reply>> result) {
+        Request request) {
       this.ctx = ctx;
       this.timers = timers;
       this.sharding = sharding;
       this.registry = registry;
-      this.keys = keys;
-      this.maxAgeMillis = maxAgeMillis;
-      this.budget = budget;
-      this.origin = origin;
-      this.result = result;
+      this.keys = request.keys();
+      this.maxAgeMillis = request.maxAgeMillis();
+      this.budget = request.budget();
+      this.origin = request.origin();
+      this.result = request.result();
       this.deadline = System.nanoTime() + budget.toNanos();
     }
 

@@ -33,8 +33,10 @@ import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
  * The sharded entity of one symbol: it owns the cache of every (dataset, parameters) key of the
@@ -50,6 +52,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
  * 100,000 of these, and a built receive costs about 300 bytes per instance.
  */
 public final class SymbolEntity extends ExtensibleBehavior<Command> {
+  /** Defined in the protocol module: other JVMs of the cluster ask these entities too. */
+  public static final EntityTypeKey<Command> ENTITY_KEY = SymbolProtocol.ENTITY_KEY;
 
   /** Everything an entity needs from its node. */
   public record Dependencies(
@@ -173,10 +177,11 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     }
   }
 
-  public static void init(ActorSystem<?> system, Dependencies deps) {
-    ClusterSharding.get(system)
+  /** Registers the symbol entities with sharding on this node. */
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system, Dependencies deps) {
+    return ClusterSharding.get(system)
         .init(
-            Entity.of(SymbolProtocol.ENTITY_KEY, ctx -> create(ctx.getEntityId(), deps))
+            Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), deps))
                 .withRole(SymbolProtocol.SHARD_ROLE)
                 .withStopMessage(Stop.INSTANCE));
   }

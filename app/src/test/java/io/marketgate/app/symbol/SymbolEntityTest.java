@@ -8,6 +8,7 @@ import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.ProviderSimulator;
+import io.marketgate.app.testkit.TestSpawner;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.persistence.quota.ProviderQuota;
@@ -58,12 +59,15 @@ class SymbolEntityTest {
     Metrics metrics = Metrics.start(application);
     registry =
         ProviderRegistry.start(
-            kit.system(),
-            settings,
-            Set.of("fmp", "polygon"),
-            metrics,
-            AuditTrail.NONE,
-            p -> ProviderQuota.UNLIMITED);
+                kit.system(),
+                TestSpawner.of(kit),
+                settings,
+                Set.of("fmp", "polygon"),
+                metrics,
+                AuditTrail.NONE,
+                p -> ProviderQuota.UNLIMITED)
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     deps =
         new SymbolEntity.Dependencies(
             new FetchPlan(registry, kit.system().scheduler()),

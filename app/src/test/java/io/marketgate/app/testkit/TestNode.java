@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -80,10 +81,13 @@ public final class TestNode implements AutoCloseable {
                 .withFallback(baseConfig(remotePort))
                 .withFallback(ConfigFactory.load()));
     registerProviderKeys(config);
-    ActorTestKit kit = ActorTestKit.create(SYSTEM_NAME, config);
+    // As the jar runs it: the guardian spawns the node's application actors.
+    ActorSystem<SpawnProtocol.Command> system =
+        ActorSystem.create(SpawnProtocol.create(), SYSTEM_NAME, config);
+    ActorTestKit kit = ActorTestKit.create(system);
     try {
       Main.RunningNode node =
-          Main.init(kit.system(), GatewaySettings.fromConfig(config))
+          Main.init(system, GatewaySettings.fromConfig(config))
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       TestNode testNode = new TestNode(kit, node, owned);

@@ -14,7 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HitPathBenchmark {
   private static final int SYMBOLS = 100;
 
-  private ActorSystem<Void> system;
+  private ActorSystem<SpawnProtocol.Command> system;
   private ClusterSharding sharding;
   private NearCache nearCache;
   private FetchKey[] keys;
@@ -68,7 +68,7 @@ public class HitPathBenchmark {
                         + "/marketgate-jmh\""))
             .withFallback(ConfigFactory.load())
             .resolve();
-    system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
+    system = ActorSystem.create(SpawnProtocol.create(), "Marketgate", config);
     Main.init(system, GatewaySettings.fromConfig(config))
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);

@@ -22,13 +22,17 @@ import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
@@ -143,7 +147,7 @@ public final class DlqEntity
       implements CborSerializable {
     static final State EMPTY = new State(null, Status.NONE, 0, List.of(), 0, 0, 0);
 
-    State apply(Event event) {
+    public State apply(Event event) {
       if (event instanceof Enqueued e)
         return new State(
             e.key(), Status.PENDING, 0, e.errors(), e.atMillis(), e.atMillis(), e.atMillis());
@@ -175,6 +179,22 @@ public final class DlqEntity
       ActorRef<Topic.Command<DeadLetterEvents.Escalated>> failedTopic,
       DlqMetrics metrics,
       Clock clock) {}
+
+  /**
+   * Registers the entry entities with sharding on this node (remembered: they restart by
+   * themselves).
+   */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system, Dependencies deps, String shardRole) {
+    return ClusterSharding.get(system)
+        .init(
+            Entity.of(ENTITY_KEY, ctx -> create(ctx, deps))
+                .withRole(shardRole)
+                .withSettings(
+                    ClusterShardingSettings.create(system)
+                        .withRole(shardRole)
+                        .withRememberEntities(true)));
+  }
 
   public static Behavior<Command> create(EntityContext<Command> entity, Dependencies deps) {
     return Behaviors.setup(

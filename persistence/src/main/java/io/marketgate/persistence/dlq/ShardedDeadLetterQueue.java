@@ -8,17 +8,16 @@ import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.RequestOrigin;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.QueueOfferResult;
@@ -37,6 +36,7 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDeadLetterQueue.class);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration RECHECK = Duration.ofSeconds(5);
+  private static final Duration RESUME_AGAIN = Duration.ofSeconds(30);
 
   private record Delivery(FetchKey key, List<ProviderError> errors) {}
 
@@ -58,44 +58,45 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
             .run(system);
   }
 
-  /**
-   * Starts the queue on this node: the {@code dlq_failed} topic, and the sharded entities (with
-   * remembered entities in the journal) once {@code database} is migrated.
-   */
-  public static ShardedDeadLetterQueue start(
-      ActorSystem<?> system,
-      Database database,
+  /** What the queue's entries need from their node, besides the sharding they run in. */
+  public record Wiring(
       DlqSettings settings,
       RetryBudget budget,
       DlqStore store,
       AuditTrail audit,
-      DlqMetrics metrics,
-      String shardRole) {
-    ActorRef<Topic.Command<DeadLetterEvents.Escalated>> topic =
-        system.systemActorOf(
-            Topic.create(DeadLetterEvents.Escalated.class, DeadLetterEvents.FAILED_TOPIC),
-            "dlq-failed-topic",
-            Props.empty());
-    ShardedDeadLetterQueue queue = new ShardedDeadLetterQueue(system, settings, store, metrics);
+      ActorRef<Topic.Command<DeadLetterEvents.Escalated>> failedTopic,
+      DlqMetrics metrics) {}
+
+  /**
+   * Starts the queue on this node: the sharded entities (with remembered entities in the journal)
+   * start once {@code database} is migrated and holds no records of another number of shards.
+   */
+  public static ShardedDeadLetterQueue start(
+      ActorSystem<?> system, Database database, Wiring wiring, String shardRole) {
+    ShardedDeadLetterQueue queue =
+        new ShardedDeadLetterQueue(system, wiring.settings(), wiring.store(), wiring.metrics());
     DlqEntity.Dependencies deps =
         new DlqEntity.Dependencies(
-            settings, queue.sharding, budget, store, audit, topic, metrics, Clock.systemUTC());
-    ClusterShardingSettings shardingSettings =
-        ClusterShardingSettings.create(system).withRole(shardRole).withRememberEntities(true);
-    Entity<DlqEntity.Command, ?> entity =
-        Entity.of(DlqEntity.ENTITY_KEY, ctx -> DlqEntity.create(ctx, deps))
-            .withRole(shardRole)
-            .withSettings(shardingSettings);
-    database
-        .ready()
-        .thenRun(
-            () -> queue.startWhenSafe(system, database, entity, shardingSettings.numberOfShards()));
+            wiring.settings(),
+            queue.sharding,
+            wiring.budget(),
+            wiring.store(),
+            wiring.audit(),
+            wiring.failedTopic(),
+            wiring.metrics(),
+            Clock.systemUTC());
+    int shards = ClusterShardingSettings.create(system).numberOfShards();
+    database.ready().thenRun(() -> queue.startWhenSafe(system, database, deps, shardRole, shards));
     return queue;
   }
 
   /** Starts the entities unless the journal remembers them under another number of shards. */
   private void startWhenSafe(
-      ActorSystem<?> system, Database database, Entity<DlqEntity.Command, ?> entity, int shards) {
+      ActorSystem<?> system,
+      Database database,
+      DlqEntity.Dependencies deps,
+      String shardRole,
+      int shards) {
     database
         .run(c -> DlqShardCount.refusal(c, database.dialect(), shards))
         .whenComplete(
@@ -109,12 +110,12 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
                     .scheduler()
                     .scheduleOnce(
                         RECHECK,
-                        () -> startWhenSafe(system, database, entity, shards),
+                        () -> startWhenSafe(system, database, deps, shardRole, shards),
                         system.executionContext());
               } else if (refusal.isPresent()) {
                 started.completeExceptionally(new ShardCountMismatch(refusal.get()));
               } else {
-                sharding.init(entity);
+                DlqEntity.init(system, deps, shardRole);
                 started.complete(null);
                 LOG.info("Dead-letter queue started");
                 resumeMigrated(system, database);
@@ -132,48 +133,68 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
     }
   }
 
-  /** Wakes the entries the shard-count migration listed, so that they are remembered again. */
+  /**
+   * Wakes the entries the shard-count migration listed, so that they are remembered again; as long
+   * as some could not be woken (their entities unreachable, the database away), tries again after
+   * {@link #RESUME_AGAIN}. Every node does this at its start: waking an entry twice is harmless.
+   */
   private void resumeMigrated(ActorSystem<?> system, Database database) {
     database
         .run(DlqShardCount::toResume)
-        .thenAccept(
+        .thenCompose(
             ids -> {
-              if (!ids.isEmpty())
-                LOG.info(
-                    "Resuming {} dead-letter entries after the shard-count migration", ids.size());
-              for (String id : ids) {
-                Patterns.retry(
-                        () ->
-                            sharding
-                                .entityRefFor(DlqEntity.ENTITY_KEY, id)
-                                .<Done>ask(DlqEntity.Resume::new, ASK_TIMEOUT),
-                        30,
-                        Duration.ofMillis(500),
-                        Duration.ofSeconds(30),
-                        0.2,
-                        system.classicSystem())
-                    .thenCompose(
-                        done ->
-                            database.run(
-                                c -> {
-                                  DlqShardCount.resumed(c, id);
-                                  return done;
-                                }))
-                    .whenComplete(
-                        (done, error) -> {
-                          if (error != null)
-                            LOG.error(
-                                "Dead-letter entry {} not resumed (it is tried again at the next start): {}",
-                                id,
-                                error.getMessage());
-                        });
-              }
+              if (ids.isEmpty()) return CompletableFuture.completedFuture(0L);
+              LOG.info(
+                  "Resuming {} dead-letter entries after the shard-count migration", ids.size());
+              List<CompletableFuture<Boolean>> woken = new ArrayList<>();
+              for (String id : ids) woken.add(resume(system, database, id));
+              return CompletableFuture.allOf(woken.toArray(CompletableFuture[]::new))
+                  .thenApply(done -> woken.stream().filter(w -> !w.join()).count());
             })
-        .exceptionally(
-            error -> {
-              LOG.error("Could not read the dead-letter entries to resume: {}", error.getMessage());
-              return null;
+        .whenComplete(
+            (left, error) -> {
+              if (error == null && left == 0) return;
+              if (error != null) {
+                LOG.warn(
+                    "The dead-letter entries to resume could not be read ({}); trying again in {}",
+                    error.getMessage(),
+                    RESUME_AGAIN);
+              } else {
+                LOG.warn(
+                    "{} dead-letter entries not resumed yet; trying again in {}",
+                    left,
+                    RESUME_AGAIN);
+              }
+              system
+                  .scheduler()
+                  .scheduleOnce(
+                      RESUME_AGAIN,
+                      () -> resumeMigrated(system, database),
+                      system.executionContext());
             });
+  }
+
+  /** Whether the entry answered its {@code Resume} and left the list. */
+  private CompletableFuture<Boolean> resume(ActorSystem<?> system, Database database, String id) {
+    return Patterns.retry(
+            () ->
+                sharding
+                    .entityRefFor(DlqEntity.ENTITY_KEY, id)
+                    .<Done>ask(DlqEntity.Resume::new, ASK_TIMEOUT),
+            5,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(10),
+            0.2,
+            system.classicSystem())
+        .thenCompose(
+            done ->
+                database.run(
+                    c -> {
+                      DlqShardCount.resumed(c, id);
+                      return true;
+                    }))
+        .toCompletableFuture()
+        .exceptionally(error -> false);
   }
 
   @Override

@@ -2,7 +2,15 @@ package io.marketgate.persistence.quota;
 
 import io.marketgate.protocol.CborSerializable;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -48,10 +56,39 @@ public final class QuotaEntity
   private final Clock clock;
 
   private QuotaEntity(String provider, QuotaLimits limits, QuotaSettings settings, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), provider));
+    // A journal that fails (the database is away) stops the entity; it restarts with backoff
+    // rather than at once, and callers meanwhile are refused by their nodes (quotas fail closed).
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), provider),
+        Optional.of(
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)));
     this.limits = limits;
     this.settings = settings;
     this.clock = clock;
+  }
+
+  /**
+   * Registers the quota entities with sharding on this node.
+   *
+   * @param limits each provider's limits (by entity id)
+   */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system,
+      Map<String, QuotaLimits> limits,
+      QuotaSettings settings,
+      String shardRole) {
+    return ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                    ENTITY_KEY,
+                    ctx ->
+                        create(
+                            ctx.getEntityId(),
+                            limits.getOrDefault(ctx.getEntityId(), new QuotaLimits(0, 0)),
+                            settings,
+                            Clock.systemUTC()))
+                .withRole(shardRole));
   }
 
   public static QuotaEntity create(

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
 /**
  * The cluster-wide request quotas: one sharded {@link QuotaEntity} per limited provider (started
@@ -40,18 +39,7 @@ public final class ShardedQuotas {
         .ready()
         .thenRun(
             () -> {
-              ClusterSharding.get(system)
-                  .init(
-                      Entity.of(
-                              QuotaEntity.ENTITY_KEY,
-                              ctx ->
-                                  QuotaEntity.create(
-                                      ctx.getEntityId(),
-                                      quotas.limits.getOrDefault(
-                                          ctx.getEntityId(), new QuotaLimits(0, 0)),
-                                      settings,
-                                      Clock.systemUTC()))
-                          .withRole(shardRole));
+              QuotaEntity.init(system, quotas.limits, settings, shardRole);
               quotas.started.complete(null);
             });
     return quotas;
