@@ -12,6 +12,7 @@ import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.http.ApiDocument;
+import io.marketgate.app.http.BatchRoutes;
 import io.marketgate.app.http.CallerDirectives;
 import io.marketgate.app.http.ClusterRoutes;
 import io.marketgate.app.http.DataRoutes;
@@ -19,14 +20,15 @@ import io.marketgate.app.http.HttpServer;
 import io.marketgate.app.http.OperationsRoutes;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.metrics.MetricsEndpoint;
-import io.marketgate.app.nearcache.NearCache;
 import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderRetryBudget;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.BatchFetch;
 import io.marketgate.app.symbol.FetchPlan;
+import io.marketgate.app.symbol.NearCache;
 import io.marketgate.app.symbol.SymbolEntity;
+import io.marketgate.app.symbol.SymbolGateway;
 import io.marketgate.persistence.db.DatabaseSettings;
 import io.marketgate.persistence.dlq.DlqEntity;
 import io.marketgate.persistence.dlq.DlqSettings;
@@ -52,6 +54,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.management.javadsl.PekkoManagement;
@@ -161,7 +164,7 @@ public final class Main {
                     system, configured.simulator().host(), configured.simulator().port())
                 .thenApply(Optional::of)
             : CompletableFuture.completedFuture(Optional.empty());
-    Spawner spawner = Spawner.underGuardian(system);
+    Spawner spawner = Spawner.underGuardian(system, configured.asks().spawn());
     return simulator.thenCompose(sim -> start(system, spawner, configured, sim, metrics));
   }
 
@@ -290,14 +293,22 @@ public final class Main {
               SymbolEntity.init(
                   system,
                   new SymbolEntity.Dependencies(
-                      new FetchPlan(providers, system.scheduler()),
+                      new FetchPlan(providers),
                       settings.cache(),
                       settings.replyMargin(),
                       deadLetters,
                       durable.lastGood(),
                       nearCacheUpdates,
-                      metrics,
                       Clock.systemUTC()));
+              SymbolGateway gateway =
+                  new SymbolGateway(
+                      SymbolGateway.EntityAsk.sharded(ClusterSharding.get(system)),
+                      batchFetch,
+                      providers::serves,
+                      nearCache,
+                      durable.lastGood(),
+                      metrics,
+                      settings.fallbackReserve());
               return bind(
                   system,
                   settings,
@@ -307,8 +318,7 @@ public final class Main {
                   quotaSettings,
                   providers,
                   deadLetters,
-                  nearCache,
-                  batchFetch);
+                  gateway);
             })
         .thenCompose(bound -> bound);
   }
@@ -323,8 +333,7 @@ public final class Main {
       QuotaSettings quotaSettings,
       ProviderRegistry providers,
       ShardedDeadLetterQueue deadLetters,
-      NearCache nearCache,
-      BatchFetch batchFetch) {
+      SymbolGateway gateway) {
     Config config = system.settings().config();
     CallerSettings callerSettings = CallerSettings.fromConfig(config, System::getenv);
     CallerDirectives callers =
@@ -335,32 +344,27 @@ public final class Main {
             durable.audit(),
             metrics,
             callerSettings,
+            settings.asks().throttleWait(),
             Clock.systemUTC());
     PekkoManagement.get(system.classicSystem()).start();
 
     var routes =
         Directives.concat(
-            new DataRoutes(
-                    system,
-                    providers,
-                    batchFetch,
-                    nearCache,
-                    durable.lastGood(),
-                    metrics,
-                    settings.requestDeadline(),
-                    settings.fallbackReserve(),
-                    callers,
-                    Clock.systemUTC())
+            new BatchRoutes(
+                    gateway, callers, metrics, settings.requestDeadline(), Clock.systemUTC())
                 .route(),
+            new DataRoutes(gateway, callers, settings.requestDeadline(), Clock.systemUTC()).route(),
             new OperationsRoutes(
                     system,
                     providers,
                     deadLetters,
                     durable.audit(),
                     metrics.nodeCounters(),
-                    callers)
+                    callers,
+                    settings.asks().operations())
                 .route(),
-            new ClusterRoutes(system, shardedTypes(), callers).route(),
+            new ClusterRoutes(system, shardedTypes(), callers, settings.asks().clusterStats())
+                .route(),
             new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);

@@ -1,5 +1,7 @@
 package io.marketgate.protocol;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -22,7 +24,13 @@ public final class SymbolProtocol {
   public static final long DEFAULT_MAX_AGE = -1;
 
   public sealed interface Command extends CborSerializable
-      permits Get, Refetch, BatchGet, Deliver, LocalCommand {}
+      permits Get, Refetch, BatchClaim, LocalCommand {}
+
+  /**
+   * The messages of a multi-symbol call that claims the fetch of keys from their entities: {@link
+   * BatchGet} asks and claims, {@link Deliver} hands the claimed result back.
+   */
+  public sealed interface BatchClaim extends Command permits BatchGet, Deliver {}
 
   /**
    * Messages an entity sends itself or receives from its own node (fetch completions, the stop
@@ -65,25 +73,36 @@ public final class SymbolProtocol {
       RequestOrigin origin,
       ActorRef<Reply> replyTo,
       ActorRef<Claimed> claims)
-      implements Command {}
+      implements BatchClaim {}
 
   /** {@code claimId} &gt; 0: the sender must fetch the key and deliver it under that id. */
   public record Claimed(FetchKey key, long claimId) implements CborSerializable {}
 
   /**
-   * The result of a claimed fetch: data ({@code data} non-null), a symbol no provider knows ({@code
-   * notFound}), or a failure, after which the entity tries its other providers.
+   * The result of a claimed fetch: {@link Delivered} data, or {@link NotDelivered}, after which the
+   * entity tries the dataset's other providers; either way with the providers the sender tried.
    */
   public record Deliver(
       FetchKey key,
       long claimId,
-      String provider,
-      byte[] data,
-      double confidence,
-      boolean notFound,
+      Delivery delivery,
       List<String> providersAttempted,
       List<ProviderError> errors)
-      implements Command {}
+      implements BatchClaim {}
+
+  /** What a batch sender delivers for a claimed key. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Delivered.class, name = "delivered"),
+    @JsonSubTypes.Type(value = NotDelivered.class, name = "not-delivered")
+  })
+  public sealed interface Delivery extends CborSerializable permits Delivered, NotDelivered {}
+
+  /** {@code provider} answered: {@code data} is the normalised record encoded as JSON. */
+  public record Delivered(String provider, byte[] data, double confidence) implements Delivery {}
+
+  /** The sender's call did not answer the key. */
+  public record NotDelivered() implements Delivery {}
 
   public sealed interface Reply extends CborSerializable permits Answer, NotFound, Unavailable {
     FetchKey key();

@@ -18,8 +18,7 @@ public interface Spawner {
   <T> CompletionStage<ActorRef<T>> spawn(Behavior<T> behavior, String name);
 
   /** Children of the system's guardian, a {@link SpawnProtocol} (what {@code Main} creates). */
-  static Spawner underGuardian(ActorSystem<SpawnProtocol.Command> system) {
-    Duration timeout = Duration.ofSeconds(10);
+  static Spawner underGuardian(ActorSystem<SpawnProtocol.Command> system, Duration timeout) {
     return new Spawner() {
       @Override
       public <T> CompletionStage<ActorRef<T>> spawn(Behavior<T> behavior, String name) {

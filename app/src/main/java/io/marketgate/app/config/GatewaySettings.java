@@ -28,6 +28,7 @@ public record GatewaySettings(
     Map<String, ProviderSettings> providers,
     ProviderHttpSettings providerHttp,
     RetryBudgetSettings retryBudget,
+    AskTimeouts asks,
     Duration shutdownDrain) {
 
   public GatewaySettings {
@@ -90,6 +91,7 @@ public record GatewaySettings(
         providers,
         ProviderHttpSettings.fromConfig(mg.getConfig("provider-http")),
         RetryBudgetSettings.fromConfig(mg.getConfig("dlq.retry-budget")),
+        AskTimeouts.fromConfig(mg.getConfig("asks")),
         mg.getDuration("shutdown.drain"));
   }
 
@@ -132,6 +134,7 @@ public record GatewaySettings(
         changed,
         providerHttp,
         retryBudget,
+        asks,
         shutdownDrain);
   }
 }

@@ -1,7 +1,6 @@
 package io.marketgate.app.config;
 
 import com.typesafe.config.Config;
-import io.marketgate.app.provider.LoopbackTrust;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,109 +9,119 @@ import java.util.Locale;
 
 /**
  * One provider's settings ({@code <P>_BASE_URL}, {@code <P>_API_KEY}, {@code <P>_BACKUP_KEYS},
- * {@code <P>_TIMEOUT_SECONDS}, {@code <P>_CIRCUIT_BREAKER_THRESHOLD}, {@code
- * <P>_CIRCUIT_BREAKER_TIMEOUT}). {@link #toString()} never shows keys.
+ * {@code <P>_TIMEOUT_SECONDS}, {@code <P>_CIRCUIT_BREAKER_*}, {@code <P>_RATE_LIMIT}, …), read once
+ * from {@code marketgate.providers.<name>} in application.conf, which holds every default. {@link
+ * #toString()} never shows keys.
+ *
+ * @param configured whether a base URL or key of its own was given (then it is used for real, not
+ *     simulated)
+ * @param rateLimitPerMinute requests per minute the licence allows the whole cluster; 0: unlimited
+ * @param dailyLimit requests per day the licence allows the whole cluster; 0: unlimited
+ * @param keyCooldown how long a key the provider rate-limited rests when the provider does not say
  */
-public final class ProviderSettings {
-  private final String name;
-  private final String baseUrl;
-  private final boolean configured;
-  private final List<String> apiKeys;
-  private final Duration timeout;
-  private final int breakerThreshold;
-  private final Duration breakerResetTimeout;
-  private final Duration breakerMaxResetTimeout;
-  private final double confidence;
-  private final int rateLimitPerMinute;
-  private final int dailyLimit;
-  private final String simulatorPath;
-  private final Config options;
+public record ProviderSettings(
+    String name,
+    String baseUrl,
+    boolean configured,
+    List<String> apiKeys,
+    Duration timeout,
+    Breaker breaker,
+    double confidence,
+    int rateLimitPerMinute,
+    int dailyLimit,
+    Duration keyCooldown,
+    String simulatorPath,
+    AdapterOptions adapter) {
 
-  private ProviderSettings(
-      String name,
-      String baseUrl,
-      boolean configured,
-      List<String> apiKeys,
-      Duration timeout,
-      int breakerThreshold,
-      Duration breakerResetTimeout,
-      Duration breakerMaxResetTimeout,
-      double confidence,
-      int rateLimitPerMinute,
-      int dailyLimit,
-      String simulatorPath,
-      Config options) {
-    ConfigValues.require(rateLimitPerMinute >= 0, name + ": rate limit must not be negative");
-    ConfigValues.require(dailyLimit >= 0, name + ": daily limit must not be negative");
-    ConfigValues.require(!baseUrl.isBlank(), name + ": base URL is empty");
+  /** The circuit breaker: failures that open it, and its open period and the cap of its backoff. */
+  public record Breaker(int threshold, Duration resetTimeout, Duration maxResetTimeout) {
+    public Breaker {
+      ConfigValues.require(threshold > 0, "circuit breaker threshold must be positive");
+      ConfigValues.require(
+          !resetTimeout.isNegative() && !resetTimeout.isZero(),
+          "circuit breaker timeout must be positive");
+      if (maxResetTimeout.compareTo(resetTimeout) < 0) maxResetTimeout = resetTimeout;
+    }
+  }
+
+  /**
+   * Options only some adapters have, as application.conf gives them; an option a provider does not
+   * have is 0, null or false.
+   *
+   * @param maxBatchSize symbols per multi-symbol quote call (FMP, Tiingo)
+   * @param quoteEndpoint which endpoint answers quotes (Polygon, Alpha Vantage, Tiingo)
+   * @param endpoint NewsAPI's {@code everything} or {@code top-headlines}
+   * @param snapshotPollInterval how soon IBKR's snapshot is asked again while it fills
+   * @param trustSelfSigned whether HTTPS accepts a self-signed certificate (IBKR's local gateway);
+   *     only ever true for a loopback base URL
+   */
+  public record AdapterOptions(
+      int maxBatchSize,
+      String quoteEndpoint,
+      String endpoint,
+      Duration snapshotPollInterval,
+      boolean trustSelfSigned) {
+
+    static AdapterOptions fromConfig(Config p) {
+      return new AdapterOptions(
+          p.hasPath("max-batch-size") ? p.getInt("max-batch-size") : 0,
+          p.hasPath("quote-endpoint") ? p.getString("quote-endpoint") : null,
+          p.hasPath("endpoint") ? p.getString("endpoint") : null,
+          p.hasPath("snapshot-poll-interval") ? p.getDuration("snapshot-poll-interval") : null,
+          p.hasPath("trust-self-signed") && p.getBoolean("trust-self-signed"));
+    }
+  }
+
+  public ProviderSettings {
+    String prefix = name + ": ";
+    ConfigValues.require(rateLimitPerMinute >= 0, prefix + "rate limit must not be negative");
+    ConfigValues.require(dailyLimit >= 0, prefix + "daily limit must not be negative");
+    ConfigValues.require(!baseUrl.isBlank(), prefix + "base URL is empty");
     ConfigValues.require(
         baseUrl.startsWith("http://") || baseUrl.startsWith("https://"),
-        name + ": base URL must be http(s)");
+        prefix + "base URL must be http(s)");
     ConfigValues.require(
-        !timeout.isNegative() && !timeout.isZero(), name + ": timeout must be positive");
+        !timeout.isNegative() && !timeout.isZero(), prefix + "timeout must be positive");
     ConfigValues.require(
-        breakerThreshold > 0, name + ": circuit breaker threshold must be positive");
-    ConfigValues.require(
-        !breakerResetTimeout.isNegative() && !breakerResetTimeout.isZero(),
-        name + ": circuit breaker timeout must be positive");
-    ConfigValues.require(
-        confidence > 0 && confidence <= 1, name + ": confidence must be in (0, 1]");
-    if (trustSelfSigned(options)) {
+        confidence > 0 && confidence <= 1, prefix + "confidence must be in (0, 1]");
+    if (adapter.trustSelfSigned()) {
       String host = URI.create(baseUrl.trim()).getHost();
       ConfigValues.require(
-          LoopbackTrust.isLoopback(host),
-          name
-              + ": "
+          HostNames.isLoopback(host),
+          prefix
               + name.toUpperCase(Locale.ROOT)
               + "_TRUST_SELF_SIGNED trusts any certificate, so it is allowed only for a "
               + "loopback base URL (localhost, 127.0.0.1, ::1), not host "
               + host);
     }
-    this.name = name;
-    this.baseUrl = stripTrailingSlash(baseUrl);
-    this.configured = configured;
-    this.apiKeys = List.copyOf(apiKeys);
-    this.timeout = timeout;
-    this.breakerThreshold = breakerThreshold;
-    this.breakerResetTimeout = breakerResetTimeout;
-    this.breakerMaxResetTimeout =
-        breakerMaxResetTimeout.compareTo(breakerResetTimeout) < 0
-            ? breakerResetTimeout
-            : breakerMaxResetTimeout;
-    this.confidence = confidence;
-    this.rateLimitPerMinute = rateLimitPerMinute;
-    this.dailyLimit = dailyLimit;
-    this.simulatorPath = simulatorPath;
-    this.options = options;
+    baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    apiKeys = List.copyOf(apiKeys);
   }
 
   static ProviderSettings fromConfig(String name, Config p) {
     String baseUrl = p.getString("base-url").trim();
     List<String> keys = new ArrayList<>(ConfigValues.splitCommaSeparated(p.getString("api-key")));
     keys.addAll(ConfigValues.splitCommaSeparated(p.getString("backup-keys")));
-    boolean configured = !baseUrl.isEmpty() || !keys.isEmpty();
     return new ProviderSettings(
         name,
         baseUrl.isEmpty() ? p.getString("default-base-url") : baseUrl,
-        configured,
+        !baseUrl.isEmpty() || !keys.isEmpty(),
         keys,
         seconds(p.getDouble("timeout-seconds")),
-        p.getInt("circuit-breaker.threshold"),
-        seconds(p.getDouble("circuit-breaker.timeout-seconds")),
-        seconds(p.getDouble("circuit-breaker.max-timeout-seconds")),
+        new Breaker(
+            p.getInt("circuit-breaker.threshold"),
+            seconds(p.getDouble("circuit-breaker.timeout-seconds")),
+            seconds(p.getDouble("circuit-breaker.max-timeout-seconds"))),
         p.getDouble("confidence"),
         p.getInt("rate-limit"),
         p.getInt("daily-limit"),
+        seconds(p.getDouble("key-cooldown-seconds")),
         p.getString("simulator-path"),
-        p);
+        AdapterOptions.fromConfig(p));
   }
 
   private static Duration seconds(double value) {
     return Duration.ofNanos(Math.round(value * 1_000_000_000L));
-  }
-
-  private static String stripTrailingSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** The same provider served by the built-in simulator at {@code simulatorBaseUrl}. */
@@ -123,98 +132,13 @@ public final class ProviderSettings {
         configured,
         apiKeys.isEmpty() ? List.of("simulator-key") : apiKeys,
         timeout,
-        breakerThreshold,
-        breakerResetTimeout,
-        breakerMaxResetTimeout,
+        breaker,
         confidence,
         rateLimitPerMinute,
         dailyLimit,
+        keyCooldown,
         simulatorPath,
-        options);
-  }
-
-  public String name() {
-    return name;
-  }
-
-  public String baseUrl() {
-    return baseUrl;
-  }
-
-  /** Whether a base URL or key of its own was given (then it is used for real, not simulated). */
-  public boolean configured() {
-    return configured;
-  }
-
-  public List<String> apiKeys() {
-    return apiKeys;
-  }
-
-  public Duration timeout() {
-    return timeout;
-  }
-
-  public int breakerThreshold() {
-    return breakerThreshold;
-  }
-
-  public Duration breakerResetTimeout() {
-    return breakerResetTimeout;
-  }
-
-  public Duration breakerMaxResetTimeout() {
-    return breakerMaxResetTimeout;
-  }
-
-  public double confidence() {
-    return confidence;
-  }
-
-  /** Requests per minute the licence allows the whole cluster; 0 when unlimited. */
-  public int rateLimitPerMinute() {
-    return rateLimitPerMinute;
-  }
-
-  /** Requests per day the licence allows the whole cluster; 0 when unlimited. */
-  public int dailyLimit() {
-    return dailyLimit;
-  }
-
-  /**
-   * How long a key the provider rate-limited rests when the provider does not say ({@code
-   * <P>_KEY_COOLDOWN_SECONDS}, default 60).
-   */
-  public Duration keyCooldown() {
-    return options.hasPath("key-cooldown-seconds")
-        ? seconds(options.getDouble("key-cooldown-seconds"))
-        : Duration.ofSeconds(60);
-  }
-
-  /**
-   * Whether HTTPS accepts a self-signed certificate ({@code <P>_TRUST_SELF_SIGNED}, e.g. the IBKR
-   * Client Portal gateway's); only ever true for a loopback base URL.
-   */
-  public boolean trustSelfSigned() {
-    return trustSelfSigned(options);
-  }
-
-  private static boolean trustSelfSigned(Config options) {
-    return options.hasPath("trust-self-signed") && options.getBoolean("trust-self-signed");
-  }
-
-  /** Provider-specific durations, e.g. IBKR's {@code snapshot-poll-interval}. */
-  public Duration durationOption(String path, Duration fallback) {
-    return options.hasPath(path) ? options.getDuration(path) : fallback;
-  }
-
-  /** Provider-specific integer options, e.g. FMP's {@code max-batch-size}. */
-  public int intOption(String path, int fallback) {
-    return options.hasPath(path) ? options.getInt(path) : fallback;
-  }
-
-  /** Provider-specific options, e.g. Polygon's {@code quote-endpoint}. */
-  public String option(String path, String fallback) {
-    return options.hasPath(path) ? options.getString(path) : fallback;
+        adapter);
   }
 
   @Override

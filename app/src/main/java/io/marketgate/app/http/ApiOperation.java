@@ -26,6 +26,7 @@ public record ApiOperation(String method, String path) {
   public static List<ApiOperation> all() {
     return Stream.of(
             DataRoutes.OPERATIONS,
+            BatchRoutes.OPERATIONS,
             OperationsRoutes.OPERATIONS,
             ClusterRoutes.OPERATIONS,
             ApiDocument.OPERATIONS,

@@ -1,10 +1,10 @@
 package io.marketgate.app.http;
 
+import io.marketgate.app.symbol.DataProblem;
+import io.marketgate.app.symbol.DataResult;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
-import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Answer;
-import io.marketgate.protocol.SymbolProtocol.Reply;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -19,7 +19,7 @@ final class BatchEncoder {
 
   static byte[] encode(
       Map<String, Integer> symbols,
-      Map<FetchKey, Reply> replies,
+      Map<FetchKey, DataResult> results,
       Map<String, HttpResponse> invalid,
       long nowMillis,
       long tookMillis) {
@@ -34,8 +34,9 @@ final class BatchEncoder {
       if (!first) json.ascii(",");
       first = false;
       FetchKey key = FetchKey.of(Dataset.QUOTE, entry.getKey());
-      Reply reply = replies.get(key);
-      if (reply instanceof Answer a) {
+      DataResult result = results.get(key);
+      if (result instanceof DataResult.Served served) {
+        Answer a = served.answer();
         successful++;
         if (a.cached()) cached++;
         else fresh++;
@@ -48,8 +49,11 @@ final class BatchEncoder {
             entry.getValue() > 1);
       } else {
         failed++;
-        HttpResponse problem = problem(reply, key);
-        error(json, entry.getKey(), problem);
+        DataProblem problem =
+            result instanceof DataResult.Refused refused
+                ? refused.problem()
+                : DataProblem.of(null, key);
+        error(json, entry.getKey(), DataRoutes.problem(problem));
       }
     }
     for (var bad : invalid.entrySet()) {
@@ -72,26 +76,6 @@ final class BatchEncoder {
         .number(tookMillis)
         .ascii("}}");
     return json.toBytes();
-  }
-
-  private static HttpResponse problem(Reply reply, FetchKey key) {
-    if (reply instanceof SymbolProtocol.NotFound nf) {
-      return Problem.response(
-          404, "unknown-symbol", "Not Found", "No provider knows " + key.symbol(), nf.errors());
-    }
-    if (reply == null) {
-      return Problem.response(
-          503,
-          "entity-unreachable",
-          "Service Unavailable",
-          "No answer for " + key.symbol() + " within the request deadline");
-    }
-    return Problem.response(
-        503,
-        "providers-unavailable",
-        "Service Unavailable",
-        "No provider could answer " + key + " and nothing is stored",
-        reply.errors());
   }
 
   private static void error(JsonBytes json, String symbol, HttpResponse problem) {

@@ -32,14 +32,12 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class CallerDirectives {
   static final String API_KEY = "X-API-Key";
 
-  /** How long a request may wait for a new lease of its client's permits. */
-  private static final Duration THROTTLE_WAIT = Duration.ofMillis(500);
-
   private final CallerRegistry registry;
   private final ClientThrottle throttle;
   private final AuditTrail audit;
   private final Metrics metrics;
   private final CallerSettings settings;
+  private final Duration throttleWait;
   private final Clock clock;
 
   public CallerDirectives(
@@ -48,12 +46,14 @@ public final class CallerDirectives {
       AuditTrail audit,
       Metrics metrics,
       CallerSettings settings,
+      Duration throttleWait,
       Clock clock) {
     this.registry = registry;
     this.throttle = throttle;
     this.audit = audit;
     this.metrics = metrics;
     this.settings = settings;
+    this.throttleWait = throttleWait;
     this.clock = clock;
   }
 
@@ -85,7 +85,7 @@ public final class CallerDirectives {
     }
     if (throttle.tryLocal(caller)) return inner.apply(caller);
     return onSuccess(
-        throttle.acquire(caller, THROTTLE_WAIT),
+        throttle.acquire(caller, throttleWait),
         decision ->
             decision.granted()
                 ? inner.apply(caller)

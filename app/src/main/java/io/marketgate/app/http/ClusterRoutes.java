@@ -29,23 +29,28 @@ import org.apache.pekko.http.javadsl.server.Route;
  * each member hosts and how many entities they hold; and the cluster settings this node runs with.
  */
 public final class ClusterRoutes {
-  /** How long each member has to report its shards. */
-  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
-
   static final List<ApiOperation> OPERATIONS = List.of(ApiOperation.get("/api/v1/cluster"));
 
   private final ActorSystem<?> system;
   private final Map<String, EntityTypeKey<?>> entityTypes;
   private final CallerDirectives callers;
+  private final Duration statsTimeout;
 
   /**
    * @param entityTypes the sharded entity types to report, by the name the answer gives them
    */
+  /**
+   * @param statsTimeout how long each member has to report its shards
+   */
   public ClusterRoutes(
-      ActorSystem<?> system, Map<String, EntityTypeKey<?>> entityTypes, CallerDirectives callers) {
+      ActorSystem<?> system,
+      Map<String, EntityTypeKey<?>> entityTypes,
+      CallerDirectives callers,
+      Duration statsTimeout) {
     this.system = system;
     this.entityTypes = entityTypes;
     this.callers = callers;
+    this.statsTimeout = statsTimeout;
   }
 
   public Route route() {
@@ -127,8 +132,8 @@ public final class ClusterRoutes {
             ShardRegion.ClusterShardingStats>
             ask(
                 ClusterSharding.get(system).shardState(),
-                replyTo -> new GetClusterShardingStats(key, STATS_TIMEOUT, replyTo),
-                STATS_TIMEOUT.plusSeconds(1),
+                replyTo -> new GetClusterShardingStats(key, statsTimeout, replyTo),
+                statsTimeout.plusSeconds(1),
                 system.scheduler())
         .toCompletableFuture()
         .exceptionally(

@@ -3,32 +3,18 @@ package io.marketgate.app.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.marketgate.app.concurrent.Stages;
-import io.marketgate.app.json.Json;
-import io.marketgate.app.logging.OccasionalLog;
-import io.marketgate.app.metrics.Metrics;
-import io.marketgate.app.nearcache.NearCache;
-import io.marketgate.app.provider.ProviderRegistry;
-import io.marketgate.app.symbol.BatchFetch;
-import io.marketgate.persistence.lastgood.LastGood;
-import io.marketgate.persistence.lastgood.LastGoodRepository;
+import io.marketgate.app.symbol.DataProblem;
+import io.marketgate.app.symbol.DataResult;
+import io.marketgate.app.symbol.Deadline;
+import io.marketgate.app.symbol.SymbolGateway;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
-import io.marketgate.protocol.ProviderError;
-import io.marketgate.protocol.ProviderErrorCode;
-import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SearchQueries;
 import io.marketgate.protocol.SeriesIds;
-import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Answer;
-import io.marketgate.protocol.SymbolProtocol.Reply;
 import io.marketgate.protocol.Symbols;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,31 +23,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.slf4j.LoggerFactory;
 
 /**
- * The data endpoints. Input is validated before anything else runs; a valid request is answered
- * from this node's near-cache or by one ask to the entity of its symbol (or series id, or search
- * query) under the request deadline; a batch of quotes goes through {@link BatchFetch}.
+ * The data endpoints as HTTP: each path and its parameters become a {@link FetchKey} (400 for bad
+ * input, before anything else runs), the caller is let through ({@link CallerDirectives}), and what
+ * {@link SymbolGateway} answers becomes the response. The request's deadline starts when it
+ * arrives, so a wait for its client's permits counts against it.
  */
 public final class DataRoutes {
-  private static final OccasionalLog UNANSWERED =
-      new OccasionalLog(LoggerFactory.getLogger(DataRoutes.class), Duration.ofSeconds(10));
-  public static final int MAX_BATCH = 100;
-  private static final long MAX_BATCH_BODY = 16 * 1024;
   private static final Set<String> STATEMENTS = Set.of("income", "balance", "cash_flow");
   private static final Set<String> PERIODS = Set.of("annual", "quarterly");
+  private static final HttpHeader SOURCE_CACHE = RawHeader.create("X-Data-Source", "cache");
+  private static final HttpHeader STALE = RawHeader.create("X-Data-Stale", "true");
+  private static final HttpHeader NOT_STALE = RawHeader.create("X-Data-Stale", "false");
 
   /** A request's key, or the 400 answer that replaces it. */
   private record Parsed(FetchKey key, HttpResponse invalid) {
@@ -74,49 +55,10 @@ public final class DataRoutes {
     }
   }
 
-  private final BatchFetch batchFetch;
-  private final ClusterSharding sharding;
-  private final ProviderRegistry providers;
-  private final NearCache nearCache;
-  private final LastGoodRepository lastGood;
-  private final Metrics metrics;
-  private final Duration deadline;
-  private final Duration fallbackReserve;
-  private final Clock clock;
-  private final CallerDirectives callers;
-
-  /**
-   * @param fallbackReserve kept back from the request deadline for reading the durable last good
-   *     value when the symbol's entity cannot answer
-   */
-  public DataRoutes(
-      ActorSystem<?> system,
-      ProviderRegistry providers,
-      BatchFetch batchFetch,
-      NearCache nearCache,
-      LastGoodRepository lastGood,
-      Metrics metrics,
-      Duration deadline,
-      Duration fallbackReserve,
-      CallerDirectives callers,
-      Clock clock) {
-    this.callers = callers;
-    this.batchFetch = batchFetch;
-    this.sharding = ClusterSharding.get(system);
-    this.providers = providers;
-    this.nearCache = nearCache;
-    this.lastGood = lastGood;
-    this.metrics = metrics;
-    this.deadline = deadline;
-    this.fallbackReserve = fallbackReserve;
-    this.clock = clock;
-  }
-
   /** The operations {@link #route} serves. */
   static final List<ApiOperation> OPERATIONS =
       List.of(
           ApiOperation.get("/api/v1/quotes/{symbol}"),
-          ApiOperation.post("/api/v1/quotes/batch"),
           ApiOperation.get("/api/v1/fundamentals/{symbol}"),
           ApiOperation.get("/api/v1/company/{symbol}"),
           ApiOperation.get("/api/v1/earnings/{symbol}"),
@@ -125,99 +67,118 @@ public final class DataRoutes {
           ApiOperation.get("/api/v1/news/{symbol}"),
           ApiOperation.get("/api/v1/search"));
 
-  /**
-   * The routes, built once (the Java DSL calls each {@code () -> route} supplier per request). The
-   * quote route is the hit path: one prefix match and one request extraction.
-   */
+  private final SymbolGateway gateway;
+  private final CallerDirectives callers;
+  private final Duration requestDeadline;
+  private final Clock clock;
+
+  public DataRoutes(
+      SymbolGateway gateway, CallerDirectives callers, Duration requestDeadline, Clock clock) {
+    this.gateway = gateway;
+    this.callers = callers;
+    this.requestDeadline = requestDeadline;
+    this.clock = clock;
+  }
+
+  /** The routing table, built once (the Java DSL calls each route supplier per request). */
   public Route route() {
-    Route quote = keyed(3, (raw, request) -> symbolKey(Dataset.QUOTE, raw));
-    Route batch =
-        post(
-            () ->
-                withSizeLimit(
-                    MAX_BATCH_BODY,
-                    () ->
-                        extractRequest(
-                            request ->
-                                entity(
-                                    Unmarshaller.entityToString(), body -> batch(request, body)))));
-    Route quotes = concat(path("batch", () -> batch), quote);
-    Route fundamentals = keyed(3, this::fundamentalsKey);
-    Route company = keyed(3, (raw, request) -> symbolKey(Dataset.COMPANY, raw));
-    Route earnings = keyed(3, (raw, request) -> symbolKey(Dataset.EARNINGS, raw));
-    Route options = keyed(3, (raw, request) -> symbolKey(Dataset.OPTIONS_FLOW, raw));
-    Route economic = keyed(3, (raw, request) -> seriesKey(raw));
-    Route news = keyed(3, (raw, request) -> symbolKey(Dataset.NEWS, raw));
-    Route search = get(() -> extractRequest(request -> serve(searchKey(request), request)));
     Route data =
         concat(
-            pathPrefix("quotes", () -> quotes),
-            pathPrefix("fundamentals", () -> fundamentals),
-            pathPrefix("company", () -> company),
-            pathPrefix("earnings", () -> earnings),
-            pathPrefix("options-flow", () -> options),
-            pathPrefix("economic", () -> economic),
-            pathPrefix("news", () -> news),
-            path("search", () -> search));
+            pathPrefix("quotes", () -> keyed((raw, request) -> symbolKey(Dataset.QUOTE, raw))),
+            pathPrefix("fundamentals", () -> keyed(DataRoutes::fundamentalsKey)),
+            pathPrefix("company", () -> keyed((raw, request) -> symbolKey(Dataset.COMPANY, raw))),
+            pathPrefix("earnings", () -> keyed((raw, request) -> symbolKey(Dataset.EARNINGS, raw))),
+            pathPrefix(
+                "options-flow",
+                () -> keyed((raw, request) -> symbolKey(Dataset.OPTIONS_FLOW, raw))),
+            pathPrefix("economic", () -> keyed((raw, request) -> seriesKey(raw))),
+            pathPrefix("news", () -> keyed((raw, request) -> symbolKey(Dataset.NEWS, raw))),
+            path(
+                "search",
+                () -> get(() -> extractRequest(request -> serve(searchKey(request), request)))));
     return pathPrefix(segment("api").slash("v1"), () -> data);
   }
 
-  /** GET with the key read from the one path segment after {@code prefixSegments}. */
-  private Route keyed(int prefixSegments, BiFunction<String, HttpRequest, Parsed> parse) {
-    Route inner =
-        get(
-            () ->
-                extractRequest(
-                    request -> {
-                      String raw = onlySegmentAfter(request, prefixSegments);
-                      return serve(
-                          raw == null
-                              ? Parsed.bad(
-                                  "invalid-symbol",
-                                  "expected one path segment after " + request.getUri().path())
-                              : parse.apply(raw, request),
-                          request);
-                    }));
-    // "/quotes" without a slash is no resource (404); "/quotes/" is an empty symbol (400).
-    return rawPathPrefixTest(PathMatchers.slash(), () -> inner);
+  /**
+   * GET with the key read from the one path segment that follows; "/quotes" without a slash is no
+   * resource (404), "/quotes/" an empty symbol and "/quotes/A/B" not one (400).
+   */
+  private Route keyed(BiFunction<String, HttpRequest, Parsed> parse) {
+    return get(
+        () ->
+            concat(
+                pathPrefix(
+                    segment(),
+                    raw ->
+                        extractRequest(
+                            request ->
+                                concat(
+                                    pathEnd(() -> serve(parse.apply(raw, request), request)),
+                                    complete(
+                                        Parsed.bad(
+                                                "invalid-symbol",
+                                                "expected one path segment after "
+                                                    + request.getUri().path())
+                                            .invalid())))),
+                pathSingleSlash(
+                    () -> extractRequest(request -> serve(parse.apply("", request), request)))));
   }
 
   private Route serve(Parsed parsed, HttpRequest request) {
     if (parsed.invalid() != null) return complete(parsed.invalid());
-    if (providers.planFor(parsed.key().dataset()).isEmpty())
-      return complete(noProvider(parsed.key().dataset()));
+    FetchKey key = parsed.key();
+    if (!gateway.serves(key.dataset()))
+      return complete(problem(DataProblem.noProvider(key.dataset())));
+    long start = System.nanoTime();
+    Deadline deadline = Deadline.after(requestDeadline);
     long maxAge =
         CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    FetchKey key = parsed.key();
     return callers.data(
         request,
         key.dataset(),
         key.toString(),
-        caller -> serve(key, caller.profile().boundedMaxAge(maxAge), caller.origin()));
+        caller ->
+            answer(
+                gateway.get(key, caller.profile().boundedMaxAge(maxAge), caller.origin(), deadline),
+                start));
   }
 
-  /**
-   * The one decoded path segment after the first {@code prefixSegments}, or null if the path has
-   * another shape.
-   */
-  private static String onlySegmentAfter(HttpRequest request, int prefixSegments) {
-    String found = null;
-    int i = 0;
-    for (String segment : request.getUri().pathSegments()) {
-      if (i++ < prefixSegments) continue;
-      if (found != null) return null;
-      found = segment;
+  /** A result that is already there (a hit) is answered without a future's round trip. */
+  private Route answer(CompletionStage<DataResult> result, long startNanos) {
+    if (result instanceof CompletableFuture<DataResult> done
+        && done.isDone()
+        && !done.isCompletedExceptionally()) {
+      return complete(respond(done.join(), millisSince(startNanos)));
     }
-    return found;
+    return completeWithFuture(result.thenApply(r -> respond(r, millisSince(startNanos))));
   }
 
-  private static Parsed symbolKey(Dataset dataset, String raw) {
+  private HttpResponse respond(DataResult result, long tookMillis) {
+    if (result instanceof DataResult.Refused refused) return problem(refused.problem());
+    Answer a = ((DataResult.Served) result).answer();
+    long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
+    return HttpResponse.create()
+        .withEntity(
+            HttpEntities.create(
+                ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
+        .addHeaders(
+            List.of(
+                a.cached() ? SOURCE_CACHE : RawHeader.create("X-Data-Source", a.source()),
+                a.stale() ? STALE : NOT_STALE,
+                RawHeader.create("Age", Long.toString(age / 1000))));
+  }
+
+  static HttpResponse problem(DataProblem p) {
+    return Problem.response(p.status(), p.type(), p.title(), p.detail(), p.errors());
+  }
+
+  static Parsed symbolKey(Dataset dataset, String raw) {
     return Symbols.normalise(raw)
         .map(s -> Parsed.of(FetchKey.of(dataset, s)))
         .orElseGet(() -> Parsed.bad("invalid-symbol", invalidSymbol(raw)));
   }
 
-  private Parsed fundamentalsKey(String raw, HttpRequest request) {
+  private static Parsed fundamentalsKey(String raw, HttpRequest request) {
     Parsed symbol = symbolKey(Dataset.FUNDAMENTALS, raw);
     if (symbol.invalid() != null) return symbol;
     String statement = request.getUri().query().get("statement").orElse("income");
@@ -254,266 +215,7 @@ public final class DataRoutes {
                     "q is 1-50 characters of letters, digits, spaces and . - & '"));
   }
 
-  /** From this node's near-cache when it holds a young enough answer, else from the entity. */
-  private Route serve(FetchKey key, long maxAgeMillis, RequestOrigin origin) {
-    long start = System.nanoTime();
-    Answer near = nearCache.get(key, maxAgeMillis);
-    if (near != null) {
-      metrics.cacheRequest(key.dataset(), Metrics.CacheResult.HIT);
-      return complete(respond(near, millisSince(start)));
-    }
-    return completeWithFuture(
-        fetch(key, maxAgeMillis, origin, start).thenApply(r -> respond(r, millisSince(start))));
-  }
-
-  /** The entity's reply, or after Unavailable or no answer, the stored last good value. */
-  private CompletionStage<Reply> fetch(
-      FetchKey key, long maxAgeMillis, RequestOrigin origin, long start) {
-    Duration askTimeout = deadline.minus(fallbackReserve);
-    return Stages.direct(
-            sharding
-                .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-                .<Reply>ask(
-                    replyTo ->
-                        new SymbolProtocol.Get(
-                            key, maxAgeMillis, askTimeout.toMillis(), origin, replyTo),
-                    askTimeout))
-        .handle(
-            (r, error) -> {
-              if (error != null) {
-                UNANSWERED.warn(
-                    "The entity of {} did not answer {} within {} ms ({}); answering from the last"
-                        + " good value",
-                    key.symbol(),
-                    key,
-                    askTimeout.toMillis(),
-                    error.getClass().getSimpleName());
-              }
-              return r;
-            })
-        .thenCompose(r -> settle(key, r, start));
-  }
-
-  private CompletionStage<Reply> settle(FetchKey key, Reply r, long start) {
-    if (r instanceof Answer a) {
-      nearCache.offer(a);
-      return CompletableFuture.completedFuture(a);
-    }
-    if (r instanceof SymbolProtocol.NotFound) return CompletableFuture.completedFuture(r);
-    return fromLastGood(key, r, start);
-  }
-
-  /**
-   * The entity could not answer with data (every provider failed and it held nothing, or it was
-   * unreachable): the durable last good value, read within what is left of the budget, as a stale
-   * answer; otherwise Unavailable.
-   */
-  private CompletionStage<Reply> fromLastGood(FetchKey key, Reply failure, long start) {
-    List<ProviderError> errors =
-        failure != null
-            ? failure.errors()
-            : List.of(
-                new ProviderError(
-                    "gateway",
-                    ProviderErrorCode.TIMEOUT,
-                    "the entity of " + key.symbol() + " did not answer in time"));
-    long left = deadline.toNanos() - (System.nanoTime() - start);
-    return Stages.direct(lastGood.find(key))
-        .orTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)), TimeUnit.MILLISECONDS)
-        .handle(
-            (found, error) -> {
-              if (found != null && found.isPresent()) {
-                metrics.cacheRequest(key.dataset(), Metrics.CacheResult.STALE);
-                return staleFrom(found.get(), failure, errors);
-              }
-              return failure != null
-                  ? failure
-                  : new SymbolProtocol.Unavailable(key, List.of(), errors);
-            });
-  }
-
-  private static Answer staleFrom(LastGood g, Reply failure, List<ProviderError> errors) {
-    return new Answer(
-        g.key(),
-        g.data(),
-        g.source(),
-        g.fallback(),
-        true,
-        true,
-        g.fetchedAtMillis(),
-        g.confidence() / 2,
-        failure == null ? List.of() : failure.providersAttempted(),
-        false,
-        errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN),
-        errors);
-  }
-
-  private static final HttpHeader SOURCE_CACHE = RawHeader.create("X-Data-Source", "cache");
-  private static final HttpHeader STALE = RawHeader.create("X-Data-Stale", "true");
-  private static final HttpHeader NOT_STALE = RawHeader.create("X-Data-Stale", "false");
-
-  private HttpResponse respond(Reply reply, long tookMillis) {
-    if (reply instanceof Answer a) {
-      long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
-      return HttpResponse.create()
-          .withEntity(
-              HttpEntities.create(
-                  ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
-          .addHeaders(
-              List.of(
-                  a.cached() ? SOURCE_CACHE : RawHeader.create("X-Data-Source", a.source()),
-                  a.stale() ? STALE : NOT_STALE,
-                  RawHeader.create("Age", Long.toString(age / 1000))));
-    }
-    return problemOf(reply);
-  }
-
-  private static HttpResponse problemOf(Reply reply) {
-    if (reply instanceof SymbolProtocol.NotFound) {
-      return Problem.response(
-          404,
-          "unknown-symbol",
-          "Not Found",
-          "No provider knows " + reply.key().symbol(),
-          reply.errors());
-    }
-    if (reply.providersAttempted().isEmpty()
-        && reply.errors().stream().anyMatch(e -> e.provider().equals("gateway"))) {
-      return Problem.response(
-          503,
-          "entity-unreachable",
-          "Service Unavailable",
-          "No answer for "
-              + reply.key().symbol()
-              + " within the request deadline and no stored value",
-          reply.errors());
-    }
-    return Problem.response(
-        503,
-        "providers-unavailable",
-        "Service Unavailable",
-        "No provider could answer " + reply.key() + " and nothing is stored",
-        reply.errors());
-  }
-
-  // ---- Batch of quotes ----
-
-  private Route batch(HttpRequest request, String body) {
-    List<String> requested;
-    try {
-      requested = symbolsOf(body);
-    } catch (IllegalArgumentException | IOException e) {
-      return complete(Problem.response(400, "invalid-batch", "Bad Request", e.getMessage()));
-    }
-    if (providers.planFor(Dataset.QUOTE).isEmpty()) return complete(noProvider(Dataset.QUOTE));
-    long maxAge =
-        CacheControl.maxAgeMillis(request.getHeader("Cache-Control").map(HttpHeader::value));
-    return callers.data(
-        request,
-        Dataset.QUOTE,
-        "batch of " + requested.size(),
-        caller ->
-            completeWithFuture(
-                batch(requested, caller.profile().boundedMaxAge(maxAge), caller.origin())));
-  }
-
-  /** {@code {"symbols": ["AAPL", …]}}: 1 to {@value #MAX_BATCH} strings. */
-  private static List<String> symbolsOf(String body) throws IOException {
-    JsonNode json = Json.mapper().readTree(body);
-    JsonNode symbols = json == null ? null : json.get("symbols");
-    if (symbols == null || !symbols.isArray())
-      throw new IllegalArgumentException("expected {\"symbols\": [\"AAPL\", ...]}");
-    if (symbols.isEmpty()) throw new IllegalArgumentException("symbols is empty");
-    if (symbols.size() > MAX_BATCH)
-      throw new IllegalArgumentException(
-          "at most " + MAX_BATCH + " symbols, got " + symbols.size());
-    List<String> list = new ArrayList<>();
-    for (JsonNode s : symbols) {
-      if (!s.isTextual()) throw new IllegalArgumentException("symbols must be strings");
-      list.add(s.asText());
-    }
-    return list;
-  }
-
-  private CompletionStage<HttpResponse> batch(
-      List<String> requested, long maxAge, RequestOrigin origin) {
-    long start = System.nanoTime();
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    Map<String, HttpResponse> invalid = new LinkedHashMap<>();
-    for (String raw : requested) {
-      Optional<String> symbol = Symbols.normalise(raw);
-      if (symbol.isPresent()) seen.merge(symbol.get(), 1, Integer::sum);
-      else
-        invalid.put(
-            raw, Problem.response(400, "invalid-symbol", "Bad Request", invalidSymbol(raw)));
-    }
-    Map<FetchKey, Reply> known = new LinkedHashMap<>();
-    List<FetchKey> toFetch = new ArrayList<>();
-    for (String symbol : seen.keySet()) {
-      FetchKey key = FetchKey.of(Dataset.QUOTE, symbol);
-      Answer near = nearCache.get(key, maxAge);
-      if (near != null) {
-        metrics.cacheRequest(Dataset.QUOTE, Metrics.CacheResult.HIT);
-        known.put(key, near);
-      } else {
-        toFetch.add(key);
-      }
-    }
-    Duration budget = deadline.minus(fallbackReserve);
-    return batchFetch
-        .run(toFetch, maxAge, budget, origin)
-        .thenCompose(
-            fetched -> {
-              List<CompletableFuture<Void>> settled = new ArrayList<>();
-              for (FetchKey key : toFetch) {
-                settled.add(
-                    settle(key, fetched.get(key), start)
-                        .toCompletableFuture()
-                        .thenAccept(
-                            r -> {
-                              synchronized (known) {
-                                known.put(key, r);
-                              }
-                            }));
-              }
-              return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
-            })
-        .thenApply(
-            done -> {
-              long cached =
-                  known.values().stream().filter(r -> r instanceof Answer a && a.cached()).count();
-              long answered = known.values().stream().filter(r -> r instanceof Answer).count();
-              metrics.batch(
-                  seen.size() + invalid.size(), cached, seen.size() + invalid.size() - answered);
-              return HttpResponse.create()
-                  .withEntity(
-                      HttpEntities.create(
-                          ContentTypes.APPLICATION_JSON,
-                          BatchEncoder.encode(
-                              seen, known, invalid, clock.millis(), millisSince(start))));
-            })
-        .exceptionally(
-            error ->
-                Problem.response(
-                    503,
-                    "batch-failed",
-                    "Service Unavailable",
-                    "The batch could not be completed; try again"));
-  }
-
-  // ---- helpers ----
-
-  private static HttpResponse noProvider(Dataset dataset) {
-    return Problem.response(
-        503,
-        "dataset-unavailable",
-        "Service Unavailable",
-        "No provider serves "
-            + dataset.wireName()
-            + " on this node: configure one of its providers (see README, Providers)");
-  }
-
-  private static long millisSince(long startNanos) {
+  static long millisSince(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
   }
 

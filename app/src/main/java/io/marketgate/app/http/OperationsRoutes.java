@@ -41,7 +41,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class OperationsRoutes {
   private static final TypeReference<Map<String, Object>> STATUS_FIELDS = new TypeReference<>() {};
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
   private static final Pattern ENTRY_ID = Pattern.compile("[0-9a-f]{20}");
   private static final int DEFAULT_PAGE_SIZE = 50;
 
@@ -51,15 +50,21 @@ public final class OperationsRoutes {
   private final AuditLog audit;
   private final NodeCounters counters;
   private final CallerDirectives callers;
+  private final Duration askTimeout;
 
+  /**
+   * @param askTimeout how long each provider actor has to report its status
+   */
   public OperationsRoutes(
       ActorSystem<?> system,
       ProviderRegistry providers,
       ShardedDeadLetterQueue deadLetters,
       AuditLog audit,
       NodeCounters counters,
-      CallerDirectives callers) {
+      CallerDirectives callers,
+      Duration askTimeout) {
     this.callers = callers;
+    this.askTimeout = askTimeout;
     this.system = system;
     this.providers = providers;
     this.deadLetters = deadLetters;
@@ -336,7 +341,7 @@ public final class OperationsRoutes {
                         AskPattern.<ProviderActor.Command, ProviderStatus>ask(
                             p.ref(),
                             ProviderActor.ResetBreaker::new,
-                            ASK_TIMEOUT,
+                            askTimeout,
                             system.scheduler()))
                     .thenApply(
                         s -> {
@@ -365,7 +370,7 @@ public final class OperationsRoutes {
       asks.add(
           Stages.direct(
               AskPattern.<ProviderActor.Command, ProviderStatus>ask(
-                  p.ref(), ProviderActor.GetStatus::new, ASK_TIMEOUT, system.scheduler())));
+                  p.ref(), ProviderActor.GetStatus::new, askTimeout, system.scheduler())));
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());

@@ -1,6 +1,7 @@
 package io.marketgate.app.nearcache;
 
 import io.marketgate.app.concurrent.Spawner;
+import io.marketgate.app.symbol.NearCache;
 import io.marketgate.app.symbol.RefreshPublisher;
 import io.marketgate.protocol.CborSerializable;
 import io.marketgate.protocol.FetchKey;

@@ -1,10 +1,9 @@
 package io.marketgate.app.provider;
 
+import io.marketgate.app.config.HostNames;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
-import java.util.Locale;
-import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -19,14 +18,7 @@ import org.apache.pekko.http.javadsl.HttpsConnectionContext;
  * refuse it for any other host, and the engine factory refuses such a host again.
  */
 public final class LoopbackTrust {
-  private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
-
   private LoopbackTrust() {}
-
-  /** Whether {@code host} (as a URI writes it) names this machine's loopback interface. */
-  public static boolean isLoopback(String host) {
-    return host != null && LOOPBACK.contains(host.toLowerCase(Locale.ROOT));
-  }
 
   /** Client connections that accept the gateway's certificate, for loopback hosts only. */
   public static HttpsConnectionContext httpsContext() {
@@ -39,7 +31,7 @@ public final class LoopbackTrust {
     }
     return ConnectionContext.httpsClient(
         (host, port) -> {
-          if (!isLoopback(host))
+          if (!HostNames.isLoopback(host))
             throw new IllegalArgumentException(
                 "self-signed trust is for loopback hosts only, not " + host);
           // No endpoint identification is set on this engine: the gateway's certificate names no

@@ -6,22 +6,20 @@ import io.marketgate.app.metrics.Metrics;
 import io.marketgate.persistence.audit.AuditEvent;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
-import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
-import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.RequestOrigin;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,10 +31,11 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.pattern.CircuitBreakerOpenException;
 
 /**
- * One provider on one node. Before a call: the breaker (open: no call), a key from the key pool
- * (least used, healthy), and a permit of the provider's request quota; then the call through the
- * breaker, and afterwards the statistics, metrics, audit row and key health (a rate-limited key
- * cools down, a rejected one is disabled, and the cluster hears of it).
+ * One provider on one node. Every call, of one symbol or many, goes through one pipeline: the
+ * breaker (open: no call), a key from the key pool (least used, healthy), a permit of the
+ * provider's request quota; then the call through the breaker, and afterwards the statistics,
+ * metrics, audit rows and key health (a rate-limited key cools down, a rejected one is disabled,
+ * and the cluster hears of it).
  *
  * <p>The breaker, key pool and statistics live outside the supervised part, so a restart (with
  * backoff) of a failed behaviour keeps the provider's health history.
@@ -49,7 +48,7 @@ public final class ProviderActor {
 
   /** Fetch {@code key}; the reply arrives within {@code timeout} (capped by the provider's own). */
   public record Fetch(
-      FetchKey key, Duration timeout, RequestOrigin origin, ActorRef<Outcome> replyTo)
+      FetchKey key, Duration timeout, RequestOrigin origin, ActorRef<ProviderOutcome> replyTo)
       implements Command {}
 
   /** Quotes of several symbols in one call of the provider's multi-symbol endpoint. */
@@ -57,58 +56,18 @@ public final class ProviderActor {
       List<FetchKey> keys, Duration timeout, RequestOrigin origin, ActorRef<BatchOutcome> replyTo)
       implements Command {}
 
-  /** One outcome per key of a {@link FetchBatch}. */
-  public record BatchOutcome(Map<FetchKey, Outcome> outcomes)
-      implements NoSerializationVerificationNeeded {}
-
   public record GetStatus(ActorRef<ProviderStatus> replyTo) implements Command {}
 
   /** Closes the breaker at once. */
   public record ResetBreaker(ActorRef<ProviderStatus> replyTo) implements Command {}
 
-  /** Test hook: makes the behaviour throw, to exercise supervision. */
-  record Crash(String reason) implements Command {}
-
   record BreakerTransition(int generation, BreakerState state) implements Command {}
 
-  private record AttemptDone(
-      Fetch request,
-      KeyPool.Lease key,
-      long startNanos,
-      ProviderExchange.Trace trace,
-      Outcome outcome,
-      Throwable error)
-      implements Command {}
-
-  private record BatchDone(
-      FetchBatch request,
-      KeyPool.Lease key,
-      long startNanos,
-      ProviderExchange.Trace trace,
-      BatchOutcome outcome,
-      Throwable error)
+  private record AttemptDone<O>(
+      Call<O> call, KeyPool.Lease key, ProviderExchange.Trace trace, O outcome, Throwable error)
       implements Command {}
 
   private record KeyNews(KeyEvents.KeyChanged change) implements Command {}
-
-  public sealed interface Outcome extends NoSerializationVerificationNeeded {}
-
-  /** Normalised data: the record and its JSON encoding (what caches keep). */
-  public record Fetched(String provider, Object record, byte[] data) implements Outcome {}
-
-  /**
-   * @param retryAfter when the provider says the key may be used again, or null
-   */
-  public record Failed(ProviderError error, Duration retryAfter) implements Outcome {
-    public Failed(ProviderError error) {
-      this(error, null);
-    }
-
-    /** Decided here without asking the provider (see {@link ProviderError#local}). */
-    public boolean local() {
-      return error.local();
-    }
-  }
 
   /** What a provider actor needs besides its settings and adapter. */
   public record Wiring(
@@ -120,6 +79,19 @@ public final class ProviderActor {
 
   public static Behavior<Command> create(
       ProviderSettings settings, boolean simulated, ProviderAdapter adapter, Wiring wiring) {
+    return create(settings, simulated, adapter, wiring, UnaryOperator.identity());
+  }
+
+  /**
+   * With the supervised part wrapped by {@code wrap} (tests wrap it in a behaviour that fails, to
+   * see supervision restart it).
+   */
+  static Behavior<Command> create(
+      ProviderSettings settings,
+      boolean simulated,
+      ProviderAdapter adapter,
+      Wiring wiring,
+      UnaryOperator<Behavior<Command>> wrap) {
     return Behaviors.setup(
         ctx -> {
           ProviderBreaker breaker = new ProviderBreaker(ctx, settings, wiring.metrics());
@@ -141,17 +113,47 @@ public final class ProviderActor {
                   wiring.quota(),
                   ctx.getExecutionContext());
           return Behaviors.supervise(
-                  Behaviors.<Command>setup(
-                      inner ->
-                          new Active(
-                                  inner, settings, simulated, adapter, exchange, wiring, breaker,
-                                  stats, keys)
-                              .receive()))
+                  wrap.apply(
+                      Behaviors.<Command>setup(
+                          inner ->
+                              new Active(
+                                      inner, settings, simulated, adapter, exchange, wiring,
+                                      breaker, stats, keys)
+                                  .receive())))
               .onFailure(
                   SupervisorStrategy.restartWithBackoff(
                           Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
                       .withResetBackoffAfter(Duration.ofSeconds(30)));
         });
+  }
+
+  /** One call through the pipeline, of one symbol or of many: its outcome is {@code O}. */
+  private interface Call<O> {
+    /** What the call is about, for audit rows and logs. */
+    String subject();
+
+    RequestOrigin origin();
+
+    Duration timeout();
+
+    /** A refusal before anything else when the provider cannot make this call at all. */
+    Optional<ProviderOutcome.Failed> unsupported();
+
+    ProviderRequest request(String apiKey);
+
+    CompletionStage<O> exchange(
+        ProviderRequest request, long deadlineNanos, ProviderExchange.Trace trace);
+
+    /** Whether the breaker counts the outcome against the provider. */
+    boolean countsAsFailure(O outcome);
+
+    /** {@code failure} as this call's outcome. */
+    O failedWith(ProviderOutcome.Failed failure);
+
+    /** The call as a whole, for statistics, metrics and key health. */
+    ProviderOutcome representative(O outcome);
+
+    void reply(O outcome);
   }
 
   private static final class Active {
@@ -188,10 +190,9 @@ public final class ProviderActor {
 
     Behavior<Command> receive() {
       return Behaviors.receive(Command.class)
-          .onMessage(Fetch.class, this::onFetch)
-          .onMessage(AttemptDone.class, this::onAttemptDone)
-          .onMessage(FetchBatch.class, this::onFetchBatch)
-          .onMessage(BatchDone.class, this::onBatchDone)
+          .onMessage(Fetch.class, fetch -> attempt(new Single(fetch)))
+          .onMessage(FetchBatch.class, batch -> attempt(new Batch(batch)))
+          .onMessage(AttemptDone.class, done -> finish((AttemptDone<?>) done))
           .onMessage(KeyNews.class, this::onKeyNews)
           .onMessage(
               BreakerTransition.class,
@@ -212,45 +213,36 @@ public final class ProviderActor {
                 reset.replyTo().tell(status());
                 return Behaviors.same();
               })
-          .onMessage(
-              Crash.class,
-              crash -> {
-                throw new IllegalStateException(
-                    "provider " + settings.name() + " crashed on request: " + crash.reason());
-              })
           .build();
     }
 
-    private Behavior<Command> onFetch(Fetch fetch) {
+    /** The pipeline: refusals without a call, then the call under breaker and quota permit. */
+    private <O> Behavior<Command> attempt(Call<O> call) {
       long start = System.nanoTime();
-      if (!adapter.datasets().contains(fetch.key().dataset())) {
-        fetch
-            .replyTo()
-            .tell(
-                failed(
-                    ProviderErrorCode.NOT_FOUND,
-                    "does not serve " + fetch.key().dataset().wireName()));
+      Optional<ProviderOutcome.Failed> unsupported = call.unsupported();
+      if (unsupported.isPresent()) {
+        call.reply(call.failedWith(unsupported.get()));
         return Behaviors.same();
       }
-      Optional<Failed> refused = refusal();
+      Optional<ProviderOutcome.Failed> refused = refusal();
       Optional<KeyPool.Lease> key =
           refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
       if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
       if (refused.isPresent()) {
-        metrics().providerError(settings.name(), refused.get().error().code());
-        fetch.replyTo().tell(refused.get());
+        wiring.metrics().providerError(settings.name(), refused.get().error().code());
+        call.reply(call.failedWith(refused.get()));
         return Behaviors.same();
       }
       ProviderRequest request;
       try {
-        request = adapter.request(fetch.key(), key.get().secret());
+        request = call.request(key.get().secret());
       } catch (RuntimeException e) {
-        fetch.replyTo().tell(requestNotBuilt(fetch.key().toString(), e));
+        call.reply(call.failedWith(requestNotBuilt(call.subject(), e)));
         return Behaviors.same();
       }
-      long deadline = start + min(fetch.timeout(), settings.timeout()).toNanos();
+      long deadline = start + min(call.timeout(), settings.timeout()).toNanos();
       ProviderExchange.Trace trace = new ProviderExchange.Trace();
-      CompletionStage<Outcome> call =
+      CompletionStage<O> result =
           withPermit(
               deadline,
               () ->
@@ -258,72 +250,51 @@ public final class ProviderActor {
                       breaker
                           .current()
                           .callWithCircuitBreakerCS(
-                              () -> exchange.fetch(fetch.key(), request, deadline, trace),
-                              ProviderActor::countsAsFailure)));
+                              () -> call.exchange(request, deadline, trace),
+                              (outcome, error) ->
+                                  error.isPresent()
+                                      || outcome.map(call::countsAsFailure).orElse(true))));
       ctx.pipeToSelf(
-          call,
-          (outcome, error) -> new AttemptDone(fetch, key.get(), start, trace, outcome, error));
+          result, (outcome, error) -> new AttemptDone<>(call, key.get(), trace, outcome, error));
       return Behaviors.same();
     }
 
-    private Behavior<Command> onFetchBatch(FetchBatch batch) {
-      long start = System.nanoTime();
-      BatchQuotes batchQuotes = adapter instanceof BatchQuotes b ? b : null;
-      if (batchQuotes == null) {
-        batch
-            .replyTo()
-            .tell(
-                allFailed(
-                    batch.keys(), failed(ProviderErrorCode.NOT_FOUND, "no multi-symbol quotes")));
-        return Behaviors.same();
-      }
-      Optional<Failed> refused = refusal();
-      Optional<KeyPool.Lease> key =
-          refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
-      if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
-      if (refused.isPresent()) {
-        metrics().providerError(settings.name(), refused.get().error().code());
-        batch.replyTo().tell(allFailed(batch.keys(), refused.get()));
-        return Behaviors.same();
-      }
-      ProviderRequest request;
-      try {
-        request =
-            batchQuotes.batchRequest(
-                batch.keys().stream().map(FetchKey::symbol).toList(), key.get().secret());
-      } catch (RuntimeException e) {
-        batch
-            .replyTo()
-            .tell(
-                allFailed(
-                    batch.keys(),
-                    requestNotBuilt("a batch quote of " + batch.keys().size() + " symbols", e)));
-        return Behaviors.same();
-      }
-      long deadline = start + min(batch.timeout(), settings.timeout()).toNanos();
-      ProviderExchange.Trace trace = new ProviderExchange.Trace();
-      CompletionStage<BatchOutcome> call =
-          withPermit(
-              deadline,
-              () ->
-                  Stages.direct(
-                      breaker
-                          .current()
-                          .callWithCircuitBreakerCS(
-                              () ->
-                                  exchange.fetchBatch(
-                                      batchQuotes, batch.keys(), request, deadline, trace),
-                              ProviderActor::batchCountsAsFailure)));
-      ctx.pipeToSelf(
-          call, (outcome, error) -> new BatchDone(batch, key.get(), start, trace, outcome, error));
+    private <O> Behavior<Command> finish(AttemptDone<O> done) {
+      Call<O> call = done.call();
+      O outcome =
+          done.outcome() != null ? done.outcome() : call.failedWith(failureOf(done.error()));
+      afterAttempt(done.trace(), call.representative(outcome), done.key(), call);
+      call.reply(outcome);
       return Behaviors.same();
+    }
+
+    /** An open breaker refuses without a call. */
+    private Optional<ProviderOutcome.Failed> refusal() {
+      if (breaker.state() != BreakerState.OPEN) return Optional.empty();
+      stats.refusedByBreaker();
+      return Optional.of(
+          ProviderOutcome.refused(
+              settings.name(), ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open"));
+    }
+
+    private ProviderOutcome.Failed keyShortage() {
+      stats.refusedForKeys();
+      return keys.shortage() == KeyPool.Shortage.ALL_DISABLED
+          ? ProviderOutcome.refused(
+              settings.name(),
+              ProviderErrorCode.UNAUTHORIZED,
+              "every key was rejected by the provider")
+          : ProviderOutcome.refused(
+              settings.name(),
+              ProviderErrorCode.RATE_LIMIT,
+              "every key is cooling down until " + Instant.ofEpochMilli(keys.nextUsableAt()));
     }
 
     /**
      * The adapter could not build the request: a defect of ours, logged (without the exception's
      * message, which may quote the key it was given) and counted as INTERNAL; no call is sent.
      */
-    private Failed requestNotBuilt(String subject, RuntimeException e) {
+    private ProviderOutcome.Failed requestNotBuilt(String subject, RuntimeException e) {
       StackTraceElement at = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
       ctx.getLog()
           .error(
@@ -332,24 +303,9 @@ public final class ProviderActor {
               subject,
               e.getClass().getName(),
               at);
-      metrics().providerError(settings.name(), ProviderErrorCode.INTERNAL);
-      return local(ProviderErrorCode.INTERNAL, "the adapter could not build the request");
-    }
-
-    /** An open breaker refuses without a call. */
-    private Optional<Failed> refusal() {
-      if (breaker.state() != BreakerState.OPEN) return Optional.empty();
-      stats.refusedByBreaker++;
-      return Optional.of(local(ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open"));
-    }
-
-    private Failed keyShortage() {
-      stats.refusedForKeys++;
-      return keys.shortage() == KeyPool.Shortage.ALL_DISABLED
-          ? local(ProviderErrorCode.UNAUTHORIZED, "every key was rejected by the provider")
-          : local(
-              ProviderErrorCode.RATE_LIMIT,
-              "every key is cooling down until " + Instant.ofEpochMilli(keys.nextUsableAt()));
+      wiring.metrics().providerError(settings.name(), ProviderErrorCode.INTERNAL);
+      return ProviderOutcome.refused(
+          settings.name(), ProviderErrorCode.INTERNAL, "the adapter could not build the request");
     }
 
     /**
@@ -357,7 +313,7 @@ public final class ProviderActor {
      * without a call.
      */
     private <T> CompletionStage<T> withPermit(
-        long deadlineNanos, java.util.function.Supplier<CompletionStage<T>> call) {
+        long deadlineNanos, Supplier<CompletionStage<T>> call) {
       return Stages.direct(
               wiring
                   .quota()
@@ -367,54 +323,16 @@ public final class ProviderActor {
                   granted ? call.get() : CompletableFuture.failedFuture(new QuotaExhausted()));
     }
 
-    private Behavior<Command> onAttemptDone(AttemptDone done) {
-      Outcome outcome = done.outcome() != null ? done.outcome() : failureOf(done.error());
-      String subject = done.request().key().toString();
-      afterAttempt(done.trace(), outcome, done.key(), subject, done.request().origin());
-      done.request().replyTo().tell(outcome);
-      return Behaviors.same();
-    }
-
-    private Behavior<Command> onBatchDone(BatchDone done) {
-      BatchOutcome outcome =
-          done.outcome() != null
-              ? done.outcome()
-              : allFailed(done.request().keys(), failureOf(done.error()));
-      boolean anyFetched = outcome.outcomes().values().stream().anyMatch(o -> o instanceof Fetched);
-      // The call as a whole: fetched if any symbol came back, else the first symbol's failure.
-      Outcome representative =
-          anyFetched
-              ? outcome.outcomes().values().stream()
-                  .filter(o -> o instanceof Fetched)
-                  .findFirst()
-                  .get()
-              : outcome.outcomes().values().stream()
-                  .findFirst()
-                  .orElse(failed(ProviderErrorCode.NOT_FOUND, "no symbols"));
-      String subject =
-          "batch:"
-              + done.request().keys().stream()
-                  .map(FetchKey::symbol)
-                  .collect(Collectors.joining(","));
-      afterAttempt(done.trace(), representative, done.key(), subject, done.request().origin());
-      done.request().replyTo().tell(outcome);
-      return Behaviors.same();
-    }
-
     /** Statistics, metrics, audit rows (one per call sent) and key health after an attempt. */
     private void afterAttempt(
-        ProviderExchange.Trace trace,
-        Outcome outcome,
-        KeyPool.Lease key,
-        String subject,
-        RequestOrigin origin) {
+        ProviderExchange.Trace trace, ProviderOutcome outcome, KeyPool.Lease key, Call<?> call) {
       List<ProviderExchange.Trace.Call> calls = trace.calls();
       long now = System.nanoTime();
       for (int i = 0; i < calls.size(); i++) {
         ProviderExchange.Trace.Call c = calls.get(i);
         String label = i < calls.size() - 1 ? "ok" : statusLabel(outcome);
         long latency = (c.endNanos() == 0 ? now : c.endNanos()) - c.startNanos();
-        stats.call(latency);
+        stats.sent(latency);
         wiring.metrics().providerRequest(settings.name(), c.endpoint(), label, latency);
         wiring
             .audit()
@@ -422,23 +340,23 @@ public final class ProviderActor {
                 AuditEvent.providerCall(
                     settings.name(),
                     c.endpoint(),
-                    subject,
+                    call.subject(),
                     label,
                     latency / 1_000_000,
-                    origin.client(),
-                    origin.profile()));
+                    call.origin().client(),
+                    call.origin().profile()));
       }
-      if (outcome instanceof Failed f) {
+      if (outcome instanceof ProviderOutcome.Failed f) {
         wiring.metrics().providerError(settings.name(), f.error().code());
         if (f.local() && calls.isEmpty() && f.error().code() == ProviderErrorCode.RATE_LIMIT)
-          stats.refusedByQuota++;
+          stats.refusedByQuota();
         if (!f.local()) keyHealth(key, f);
       }
-      if (!calls.isEmpty()) countOutcome(outcome, calls.get(0).endpoint());
+      if (!calls.isEmpty()) stats.answered(outcome, calls.get(0).endpoint());
     }
 
     /** A rate-limited key cools down, a rejected one is disabled; the other nodes hear of it. */
-    private void keyHealth(KeyPool.Lease key, Failed f) {
+    private void keyHealth(KeyPool.Lease key, ProviderOutcome.Failed f) {
       if (key.fingerprint().isEmpty()) return;
       long now = System.currentTimeMillis();
       if (f.error().code() == ProviderErrorCode.RATE_LIMIT) {
@@ -477,75 +395,170 @@ public final class ProviderActor {
       return Behaviors.same();
     }
 
-    /**
-     * A call that was sent: a success when the provider answered (with data, or that it knows no
-     * such symbol), a plan refusal, or a failure.
-     */
-    private void countOutcome(Outcome outcome, String endpoint) {
-      if (!(outcome instanceof Failed f)) {
-        stats.successes++;
-      } else if (f.error().code() == ProviderErrorCode.NOT_ENTITLED) {
-        stats.planRefusals++;
-        stats.entitlementRefusals.put(endpoint, f.error().message());
-      } else if (f.error().code().isProviderFailure()) {
-        stats.failures++;
-        stats.lastError = f.error().code() + ": " + f.error().message();
-      } else {
-        stats.successes++;
-      }
-    }
-
-    private Failed failureOf(Throwable error) {
+    private ProviderOutcome.Failed failureOf(Throwable error) {
       Throwable cause = unwrap(error);
-      if (cause instanceof QuotaExhausted) return quotaExhausted(settings.name());
+      if (cause instanceof QuotaExhausted) return ProviderOutcome.quotaExhausted(settings.name());
       if (cause instanceof CircuitBreakerOpenException) {
-        stats.refusedByBreaker++;
-        return local(ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open");
+        stats.refusedByBreaker();
+        return ProviderOutcome.refused(
+            settings.name(), ProviderErrorCode.CIRCUIT_OPEN, "circuit breaker open");
       }
       if (cause instanceof TimeoutException)
-        return failed(ProviderErrorCode.TIMEOUT, "no answer in time");
-      return failed(
+        return ProviderOutcome.failed(
+            settings.name(), ProviderErrorCode.TIMEOUT, "no answer in time");
+      return ProviderOutcome.failed(
+          settings.name(),
           ProviderErrorCode.NETWORK_ERROR,
           cause == null ? "unknown" : cause.getClass().getSimpleName());
     }
 
-    private Metrics metrics() {
-      return wiring.metrics();
-    }
-
     private ProviderStatus status() {
-      long now = System.currentTimeMillis();
-      return new ProviderStatus(
-          settings.name(),
+      return stats.status(
+          settings,
           simulated,
-          settings.baseUrl(),
-          adapter.datasets().stream().map(Dataset::wireName).sorted().toList(),
-          breaker.state().label,
-          breaker.current().currentFailureCount(),
-          breaker.current().resetTimeout().toMillis(),
-          stats.attempts,
-          stats.successes,
-          stats.failures,
-          stats.refusedByBreaker,
-          stats.refusedByQuota,
-          stats.refusedForKeys,
-          breaker.openEvents(),
-          stats.planRefusals,
-          settings.rateLimitPerMinute(),
-          settings.dailyLimit(),
-          stats.lastError,
-          stats.averageLatencyMillis(),
-          stats.lastLatencyMillis(),
-          Map.copyOf(stats.entitlementRefusals),
-          keys.status(now));
+          adapter.datasets(),
+          breaker,
+          keys.status(System.currentTimeMillis()));
     }
 
-    private Failed failed(ProviderErrorCode code, String message) {
-      return ProviderActor.failed(settings.name(), code, message);
+    /** One symbol's fetch. */
+    private final class Single implements Call<ProviderOutcome> {
+      private final Fetch fetch;
+
+      Single(Fetch fetch) {
+        this.fetch = fetch;
+      }
+
+      @Override
+      public String subject() {
+        return fetch.key().toString();
+      }
+
+      @Override
+      public RequestOrigin origin() {
+        return fetch.origin();
+      }
+
+      @Override
+      public Duration timeout() {
+        return fetch.timeout();
+      }
+
+      @Override
+      public Optional<ProviderOutcome.Failed> unsupported() {
+        if (adapter.datasets().contains(fetch.key().dataset())) return Optional.empty();
+        return Optional.of(
+            ProviderOutcome.failed(
+                settings.name(),
+                ProviderErrorCode.NOT_FOUND,
+                "does not serve " + fetch.key().dataset().wireName()));
+      }
+
+      @Override
+      public ProviderRequest request(String apiKey) {
+        return adapter.request(fetch.key(), apiKey);
+      }
+
+      @Override
+      public CompletionStage<ProviderOutcome> exchange(
+          ProviderRequest request, long deadlineNanos, ProviderExchange.Trace trace) {
+        return exchange.fetch(fetch.key(), request, deadlineNanos, trace);
+      }
+
+      @Override
+      public boolean countsAsFailure(ProviderOutcome outcome) {
+        return isProviderFailure(outcome);
+      }
+
+      @Override
+      public ProviderOutcome failedWith(ProviderOutcome.Failed failure) {
+        return failure;
+      }
+
+      @Override
+      public ProviderOutcome representative(ProviderOutcome outcome) {
+        return outcome;
+      }
+
+      @Override
+      public void reply(ProviderOutcome outcome) {
+        fetch.replyTo().tell(outcome);
+      }
     }
 
-    private Failed local(ProviderErrorCode code, String message) {
-      return new Failed(new ProviderError(settings.name(), code, message, true));
+    /** Several symbols' quotes in one multi-symbol call. */
+    private final class Batch implements Call<BatchOutcome> {
+      private final FetchBatch batch;
+
+      Batch(FetchBatch batch) {
+        this.batch = batch;
+      }
+
+      @Override
+      public String subject() {
+        return "batch:"
+            + batch.keys().stream().map(FetchKey::symbol).collect(Collectors.joining(","));
+      }
+
+      @Override
+      public RequestOrigin origin() {
+        return batch.origin();
+      }
+
+      @Override
+      public Duration timeout() {
+        return batch.timeout();
+      }
+
+      @Override
+      public Optional<ProviderOutcome.Failed> unsupported() {
+        if (adapter instanceof BatchQuotes) return Optional.empty();
+        return Optional.of(
+            ProviderOutcome.failed(
+                settings.name(), ProviderErrorCode.NOT_FOUND, "no multi-symbol quotes"));
+      }
+
+      @Override
+      public ProviderRequest request(String apiKey) {
+        return ((BatchQuotes) adapter)
+            .batchRequest(batch.keys().stream().map(FetchKey::symbol).toList(), apiKey);
+      }
+
+      @Override
+      public CompletionStage<BatchOutcome> exchange(
+          ProviderRequest request, long deadlineNanos, ProviderExchange.Trace trace) {
+        return exchange.fetchBatch(
+            (BatchQuotes) adapter, batch.keys(), request, deadlineNanos, trace);
+      }
+
+      /** It counts when no symbol came back and the reason was a provider failure. */
+      @Override
+      public boolean countsAsFailure(BatchOutcome outcome) {
+        return outcome.outcomes().values().stream()
+                .noneMatch(o -> o instanceof ProviderOutcome.Fetched)
+            && outcome.outcomes().values().stream().anyMatch(ProviderActor::isProviderFailure);
+      }
+
+      @Override
+      public BatchOutcome failedWith(ProviderOutcome.Failed failure) {
+        return BatchOutcome.all(batch.keys(), failure);
+      }
+
+      /** Fetched if any symbol came back, else the first symbol's failure. */
+      @Override
+      public ProviderOutcome representative(BatchOutcome outcome) {
+        return outcome.outcomes().values().stream()
+            .filter(o -> o instanceof ProviderOutcome.Fetched)
+            .findFirst()
+            .or(() -> outcome.outcomes().values().stream().findFirst())
+            .orElse(
+                ProviderOutcome.failed(settings.name(), ProviderErrorCode.NOT_FOUND, "no symbols"));
+      }
+
+      @Override
+      public void reply(BatchOutcome outcome) {
+        batch.replyTo().tell(outcome);
+      }
     }
   }
 
@@ -556,60 +569,20 @@ public final class ProviderActor {
     }
   }
 
-  static Failed failed(String provider, ProviderErrorCode code, String message) {
-    return new Failed(new ProviderError(provider, code, message));
-  }
-
-  static Failed failed(
-      String provider, ProviderErrorCode code, String message, Duration retryAfter) {
-    return new Failed(new ProviderError(provider, code, message), retryAfter);
-  }
-
   /**
-   * The cluster-wide request quota of the provider is used up for now: a RATE_LIMIT without a call.
-   */
-  static Failed quotaExhausted(String provider) {
-    return new Failed(
-        new ProviderError(
-            provider, ProviderErrorCode.RATE_LIMIT, "request quota reached; no call sent", true));
-  }
-
-  private static BatchOutcome allFailed(List<FetchKey> keys, Outcome failure) {
-    Map<FetchKey, Outcome> outcomes = new LinkedHashMap<>();
-    for (FetchKey k : keys) outcomes.put(k, failure);
-    return new BatchOutcome(outcomes);
-  }
-
-  /**
-   * A batch counts against the provider when no symbol came back and the reason was a provider
-   * failure.
-   */
-  private static Boolean batchCountsAsFailure(
-      Optional<BatchOutcome> outcome, Optional<Throwable> error) {
-    if (error.isPresent()) return true;
-    return outcome
-        .map(
-            b ->
-                b.outcomes().values().stream().noneMatch(o -> o instanceof Fetched)
-                    && b.outcomes().values().stream().anyMatch(ProviderActor::isProviderFailure))
-        .orElse(true);
-  }
-
-  /**
-   * What the breaker counts: exceptions and provider failures; NOT_FOUND, plan refusals and local
+   * What the breaker counts: provider failures; NOT_FOUND, plan refusals, our own defects and local
    * refusals are not.
    */
-  private static Boolean countsAsFailure(Optional<Outcome> outcome, Optional<Throwable> error) {
-    if (error.isPresent()) return true;
-    return outcome.map(ProviderActor::isProviderFailure).orElse(true);
+  private static boolean isProviderFailure(ProviderOutcome o) {
+    return o instanceof ProviderOutcome.Failed f
+        && !f.local()
+        && f.error().code().isProviderFailure();
   }
 
-  private static boolean isProviderFailure(Outcome o) {
-    return o instanceof Failed f && !f.local() && f.error().code().isProviderFailure();
-  }
-
-  private static String statusLabel(Outcome outcome) {
-    return outcome instanceof Failed f ? f.error().code().name().toLowerCase(Locale.ROOT) : "ok";
+  private static String statusLabel(ProviderOutcome outcome) {
+    return outcome instanceof ProviderOutcome.Failed f
+        ? f.error().code().name().toLowerCase(Locale.ROOT)
+        : "ok";
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -58,10 +58,10 @@ final class ProviderBreaker {
     current =
         CircuitBreaker.create(
                 ctx.getSystem().classicSystem().scheduler(),
-                settings.breakerThreshold(),
+                settings.breaker().threshold(),
                 settings.timeout(),
-                settings.breakerResetTimeout())
-            .withExponentialBackoff(settings.breakerMaxResetTimeout())
+                settings.breaker().resetTimeout())
+            .withExponentialBackoff(settings.breaker().maxResetTimeout())
             .addOnOpenListener(
                 () -> self.tell(new ProviderActor.BreakerTransition(gen, BreakerState.OPEN)))
             .addOnHalfOpenListener(

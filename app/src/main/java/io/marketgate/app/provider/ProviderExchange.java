@@ -75,12 +75,12 @@ final class ProviderExchange {
     this.executor = executor;
   }
 
-  CompletionStage<ProviderActor.Outcome> fetch(
+  CompletionStage<ProviderOutcome> fetch(
       FetchKey key, ProviderRequest request, long deadlineNanos, Trace trace) {
     return step(key, request, deadlineNanos, trace, 1);
   }
 
-  private CompletionStage<ProviderActor.Outcome> step(
+  private CompletionStage<ProviderOutcome> step(
       FetchKey key, ProviderRequest request, long deadlineNanos, Trace trace, int n) {
     int call = trace.started(request.endpoint());
     return get(request, deadlineNanos)
@@ -112,12 +112,12 @@ final class ProviderExchange {
                                   .thenCompose(
                                       v -> step(key, next.next(), deadlineNanos, trace, n + 1))
                               : CompletableFuture.completedFuture(
-                                  ProviderActor.quotaExhausted(provider)));
+                                  ProviderOutcome.quotaExhausted(provider)));
             });
   }
 
   /** One multi-symbol quote call; one outcome per key. */
-  CompletionStage<ProviderActor.BatchOutcome> fetchBatch(
+  CompletionStage<BatchOutcome> fetchBatch(
       BatchQuotes batchQuotes,
       List<FetchKey> keys,
       ProviderRequest request,
@@ -128,7 +128,7 @@ final class ProviderExchange {
         .thenApply(
             response -> {
               trace.ended(call);
-              Map<FetchKey, ProviderActor.Outcome> outcomes = new LinkedHashMap<>();
+              Map<FetchKey, ProviderOutcome> outcomes = new LinkedHashMap<>();
               try {
                 Map<String, AdapterResult> results =
                     batchQuotes.parseBatch(
@@ -138,11 +138,10 @@ final class ProviderExchange {
                 for (FetchKey key : keys) outcomes.put(key, outcome(results.get(key.symbol())));
               } catch (RuntimeException e) {
                 String subject = "batch quote of " + keys.size() + " symbols, first " + keys.get(0);
-                ProviderActor.Outcome failed =
-                    outcome(adapterFailed(subject, request.endpoint(), e));
+                ProviderOutcome failed = outcome(adapterFailed(subject, request.endpoint(), e));
                 for (FetchKey key : keys) outcomes.put(key, failed);
               }
-              return new ProviderActor.BatchOutcome(outcomes);
+              return new BatchOutcome(outcomes);
             });
   }
 
@@ -188,21 +187,22 @@ final class ProviderExchange {
         CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS, executor));
   }
 
-  private CompletionStage<ProviderActor.Outcome> done(ProviderErrorCode code, String message) {
-    return CompletableFuture.completedFuture(ProviderActor.failed(provider, code, message));
+  private CompletionStage<ProviderOutcome> done(ProviderErrorCode code, String message) {
+    return CompletableFuture.completedFuture(ProviderOutcome.failed(provider, code, message));
   }
 
-  private ProviderActor.Outcome outcome(AdapterResult result) {
+  private ProviderOutcome outcome(AdapterResult result) {
     if (result instanceof AdapterResult.Success s)
-      return new ProviderActor.Fetched(provider, s.record(), Json.encode(s.record()));
+      return new ProviderOutcome.Fetched(provider, s.record(), Json.encode(s.record()));
     if (result instanceof AdapterResult.Failure f)
-      return ProviderActor.failed(provider, f.code(), f.message(), f.retryAfter());
+      return ProviderOutcome.failed(provider, f.code(), f.message(), f.retryAfter());
     if (result instanceof AdapterResult.FollowUp) {
-      return ProviderActor.failed(
+      return ProviderOutcome.failed(
           provider,
           ProviderErrorCode.INVALID_RESPONSE,
           "a multi-symbol answer cannot ask for more");
     }
-    return ProviderActor.failed(provider, ProviderErrorCode.NOT_FOUND, "no answer for this symbol");
+    return ProviderOutcome.failed(
+        provider, ProviderErrorCode.NOT_FOUND, "no answer for this symbol");
   }
 }

@@ -40,7 +40,7 @@ public final class ProviderHttpClient {
       ActorSystem<?> system, ProviderHttpSettings settings, ProviderSettings provider) {
     this.http = Http.get(system);
     this.https =
-        provider.trustSelfSigned()
+        provider.adapter().trustSelfSigned()
             ? LoopbackTrust.httpsContext()
             : http.defaultClientHttpsContext();
     Duration providerTimeout = provider.timeout();

@@ -1,6 +1,7 @@
 package io.marketgate.app.provider;
 
 import io.marketgate.app.concurrent.Spawner;
+import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.config.DatasetRouting;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
@@ -15,6 +16,9 @@ import io.marketgate.app.provider.tiingo.TiingoAdapter;
 import io.marketgate.persistence.audit.AuditTrail;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.Dataset;
+import io.marketgate.protocol.FetchKey;
+import io.marketgate.protocol.ProviderErrorCode;
+import io.marketgate.protocol.RequestOrigin;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,63 +32,132 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /** This node's provider actors, and which of them serve each dataset in priority order. */
-public final class ProviderRegistry {
+public final class ProviderRegistry implements ProviderPlans {
 
   /** A running provider: its actor, the settings it was started with, and its adapter. */
-  public record Provider(
-      String name,
-      ActorRef<ProviderActor.Command> ref,
-      ProviderSettings settings,
-      Set<Dataset> datasets,
-      ProviderAdapter adapter) {
+  public static final class Provider implements ProviderHandle {
+    private final ActorRef<ProviderActor.Command> ref;
+    private final ProviderSettings settings;
+    private final ProviderAdapter adapter;
+    private final Scheduler scheduler;
+    private final Duration replyGrace;
+    private final Duration batchReplyGrace;
 
-    /** Its multi-symbol quote call, when it has one. */
-    public Optional<BatchQuotes> batchQuotes() {
-      return adapter instanceof BatchQuotes b ? Optional.of(b) : Optional.empty();
+    Provider(
+        ActorRef<ProviderActor.Command> ref,
+        ProviderSettings settings,
+        ProviderAdapter adapter,
+        Scheduler scheduler,
+        Duration replyGrace,
+        Duration batchReplyGrace) {
+      this.ref = ref;
+      this.settings = settings;
+      this.adapter = adapter;
+      this.scheduler = scheduler;
+      this.replyGrace = replyGrace;
+      this.batchReplyGrace = batchReplyGrace;
+    }
+
+    /** Its actor, for the operations endpoints (status, breaker reset). */
+    public ActorRef<ProviderActor.Command> ref() {
+      return ref;
+    }
+
+    public ProviderSettings settings() {
+      return settings;
+    }
+
+    @Override
+    public String name() {
+      return settings.name();
+    }
+
+    @Override
+    public Duration timeout() {
+      return settings.timeout();
+    }
+
+    @Override
+    public double confidence() {
+      return settings.confidence();
+    }
+
+    @Override
+    public Set<Dataset> datasets() {
+      return adapter.datasets();
+    }
+
+    @Override
+    public int maxBatchSize() {
+      return adapter instanceof BatchQuotes b ? b.maxBatchSize() : 0;
+    }
+
+    @Override
+    public CompletionStage<ProviderOutcome> fetch(
+        FetchKey key, Duration timeout, RequestOrigin origin) {
+      return Stages.direct(
+              AskPattern.<ProviderActor.Command, ProviderOutcome>ask(
+                  ref,
+                  replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo),
+                  timeout.plus(replyGrace),
+                  scheduler))
+          .exceptionally(e -> noAnswer());
+    }
+
+    @Override
+    public CompletionStage<BatchOutcome> fetchBatch(
+        List<FetchKey> keys, Duration timeout, RequestOrigin origin) {
+      return Stages.direct(
+              AskPattern.<ProviderActor.Command, BatchOutcome>ask(
+                  ref,
+                  replyTo -> new ProviderActor.FetchBatch(keys, timeout, origin, replyTo),
+                  timeout.plus(batchReplyGrace),
+                  scheduler))
+          .exceptionally(e -> BatchOutcome.all(keys, noAnswer()));
+    }
+
+    private ProviderOutcome.Failed noAnswer() {
+      return ProviderOutcome.failed(
+          name(), ProviderErrorCode.TIMEOUT, "the provider actor did not answer in time");
     }
   }
 
-  /** The adapter for each known provider name. */
+  /** The adapter of each known provider, from its typed options. */
   private static final Map<String, Function<ProviderSettings, ProviderAdapter>> ADAPTERS =
       Map.of(
-          "fmp", s -> new FmpAdapter(s.baseUrl(), s.intOption("max-batch-size", 50)),
+          "fmp", s -> new FmpAdapter(s.baseUrl(), s.adapter().maxBatchSize()),
           "polygon",
               s ->
                   new PolygonAdapter(
-                      PolygonAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "prev"))),
+                      PolygonAdapter.parseQuoteEndpoint(s.adapter().quoteEndpoint())),
           "fred", s -> new FredAdapter(),
-          "ibkr",
-              s ->
-                  new IbkrAdapter(
-                      s.durationOption("snapshot-poll-interval", Duration.ofMillis(200))),
-          "newsapi",
-              s ->
-                  new NewsApiAdapter(
-                      NewsApiAdapter.parseEndpoint(s.option("endpoint", "everything"))),
+          "ibkr", s -> new IbkrAdapter(s.adapter().snapshotPollInterval()),
+          "newsapi", s -> new NewsApiAdapter(NewsApiAdapter.parseEndpoint(s.adapter().endpoint())),
           "tiingo",
               s ->
                   new TiingoAdapter(
-                      TiingoAdapter.parseQuoteEndpoint(s.option("quote-endpoint", "iex")),
-                      s.intOption("max-batch-size", 100),
+                      TiingoAdapter.parseQuoteEndpoint(s.adapter().quoteEndpoint()),
+                      s.adapter().maxBatchSize(),
                       Clock.systemUTC()),
           "alphavantage",
               s ->
                   new AlphaVantageAdapter(
-                      AlphaVantageAdapter.parseQuoteEndpoint(
-                          s.option("quote-endpoint", "global_quote")),
+                      AlphaVantageAdapter.parseQuoteEndpoint(s.adapter().quoteEndpoint()),
                       Clock.systemUTC()));
 
   private final Map<String, Provider> providers;
-  private final Map<Dataset, List<Provider>> plans;
+  private final Map<Dataset, List<ProviderHandle>> plans;
   private final Map<Dataset, DatasetRouting> routing;
   private final List<String> unused;
 
   private ProviderRegistry(
       Map<String, Provider> providers,
-      Map<Dataset, List<Provider>> plans,
+      Map<Dataset, List<ProviderHandle>> plans,
       Map<Dataset, DatasetRouting> routing,
       List<String> unused) {
     this.providers = providers;
@@ -121,11 +194,13 @@ public final class ProviderRegistry {
                   continue;
                 }
                 ProviderAdapter adapter = found.get();
-                ProviderHttpClient http =
-                    new ProviderHttpClient(system, settings.providerHttp(), p);
                 ProviderActor.Wiring wiring =
                     new ProviderActor.Wiring(
-                        http, metrics, audit, quotas.apply(p), Optional.of(keyEvents));
+                        new ProviderHttpClient(system, settings.providerHttp(), p),
+                        metrics,
+                        audit,
+                        quotas.apply(p),
+                        Optional.of(keyEvents));
                 started.put(
                     p.name(),
                     spawner
@@ -133,7 +208,14 @@ public final class ProviderRegistry {
                             ProviderActor.create(p, simulated.contains(p.name()), adapter, wiring),
                             "provider-" + p.name())
                         .thenApply(
-                            ref -> new Provider(p.name(), ref, p, adapter.datasets(), adapter))
+                            ref ->
+                                new Provider(
+                                    ref,
+                                    p,
+                                    adapter,
+                                    system.scheduler(),
+                                    settings.asks().providerReplyGrace(),
+                                    settings.asks().batchReplyGrace()))
                         .toCompletableFuture());
               }
               return CompletableFuture.allOf(started.values().toArray(CompletableFuture[]::new))
@@ -148,11 +230,11 @@ public final class ProviderRegistry {
 
   private static ProviderRegistry of(
       GatewaySettings settings, Map<String, Provider> started, List<String> unused) {
-    Map<Dataset, List<Provider>> plans = new LinkedHashMap<>();
+    Map<Dataset, List<ProviderHandle>> plans = new LinkedHashMap<>();
     Map<Dataset, DatasetRouting> routing = new LinkedHashMap<>();
     for (Dataset d : Dataset.values()) {
       routing.put(d, settings.routingOf(d));
-      List<Provider> order = new ArrayList<>();
+      List<ProviderHandle> order = new ArrayList<>();
       for (String name : settings.providersFor(d)) {
         Provider provider = started.get(name);
         if (provider != null && provider.datasets().contains(d)) order.add(provider);
@@ -168,16 +250,16 @@ public final class ProviderRegistry {
 
   /** The adapter of a provider Marketgate knows; empty for an unknown name. */
   public static Optional<ProviderAdapter> adapterFor(ProviderSettings settings) {
-    return Optional.ofNullable(ADAPTERS.get(settings.name()))
-        .map(factory -> factory.apply(settings));
+    Function<ProviderSettings, ProviderAdapter> factory = ADAPTERS.get(settings.name());
+    return factory == null ? Optional.empty() : Optional.of(factory.apply(settings));
   }
 
-  /** The providers a dataset tries, in order; empty when none is enabled for it. */
-  public List<Provider> planFor(Dataset dataset) {
+  @Override
+  public List<ProviderHandle> planFor(Dataset dataset) {
     return plans.getOrDefault(dataset, List.of());
   }
 
-  /** How a dataset uses its providers: in fallback order, or merged. */
+  @Override
   public DatasetRouting routingOf(Dataset dataset) {
     return routing.getOrDefault(dataset, DatasetRouting.NONE);
   }

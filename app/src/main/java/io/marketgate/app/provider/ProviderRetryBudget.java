@@ -79,7 +79,7 @@ public final class ProviderRetryBudget implements RetryBudget {
         };
     return new ProviderRetryBudget(
         registry.all().stream().map(ProviderRegistry.Provider::settings).toList(),
-        dataset -> registry.planFor(dataset).stream().map(ProviderRegistry.Provider::name).toList(),
+        dataset -> registry.planFor(dataset).stream().map(ProviderHandle::name).toList(),
         settings,
         up,
         System::nanoTime);

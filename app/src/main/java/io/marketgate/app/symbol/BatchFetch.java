@@ -1,12 +1,14 @@
 package io.marketgate.app.symbol;
 
 import io.marketgate.app.concurrent.Spawner;
-import io.marketgate.app.provider.BatchQuotes;
-import io.marketgate.app.provider.ProviderActor;
-import io.marketgate.app.provider.ProviderRegistry;
+import io.marketgate.app.provider.BatchOutcome;
+import io.marketgate.app.provider.ProviderHandle;
+import io.marketgate.app.provider.ProviderOutcome;
+import io.marketgate.app.provider.ProviderPlans;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
+import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
 import io.marketgate.protocol.SymbolProtocol.Claimed;
@@ -42,7 +44,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * every entity has answered): entities that are just starting on a busy node still share batch
  * calls; a claim after the second round is fetched by its entity alone.
  */
-public final class BatchFetch {
+public final class BatchFetch implements SymbolGateway.Batches {
   private final ActorRef<ParentCommand> coordinators;
 
   private BatchFetch(ActorRef<ParentCommand> coordinators) {
@@ -51,7 +53,7 @@ public final class BatchFetch {
 
   /** Starts, on this node, the parent of the per-request coordinators. */
   public static CompletionStage<BatchFetch> start(
-      Spawner spawner, ActorSystem<?> system, ProviderRegistry registry) {
+      Spawner spawner, ActorSystem<?> system, ProviderPlans plans) {
     ClusterSharding sharding = ClusterSharding.get(system);
     return start(
         spawner,
@@ -59,8 +61,7 @@ public final class BatchFetch {
             Behaviors.<Msg>setup(
                 ctx ->
                     Behaviors.withTimers(
-                        timers ->
-                            new Coordinator(ctx, timers, sharding, registry, request).start())));
+                        timers -> new Coordinator(ctx, timers, sharding, plans, request).start())));
   }
 
   /** With the behaviour each request's coordinator runs (tests give one that fails). */
@@ -80,6 +81,7 @@ public final class BatchFetch {
    * @return each symbol's reply; a symbol missing from the map got none within the budget. Fails
    *     with {@link CoordinatorFailed} at once if the batch's coordinator fails.
    */
+  @Override
   public CompletionStage<Map<FetchKey, Reply>> run(
       List<FetchKey> keys, long maxAgeMillis, Duration budget, RequestOrigin origin) {
     CompletableFuture<Map<FetchKey, Reply>> result = new CompletableFuture<>();
@@ -138,8 +140,8 @@ public final class BatchFetch {
   private record BatchAnswered(
       List<FetchKey> keys,
       Map<FetchKey, Long> claims,
-      ProviderActor.BatchOutcome outcome,
-      String provider)
+      BatchOutcome outcome,
+      ProviderHandle provider)
       implements Msg {}
 
   private enum Timeout implements Msg {
@@ -157,13 +159,13 @@ public final class BatchFetch {
     private final ActorContext<Msg> ctx;
     private final TimerScheduler<Msg> timers;
     private final ClusterSharding sharding;
-    private final ProviderRegistry registry;
+    private final ProviderPlans plans;
     private final List<FetchKey> keys;
     private final long maxAgeMillis;
     private final Duration budget;
     private final RequestOrigin origin;
     private final CompletableFuture<Map<FetchKey, Reply>> result;
-    private final long deadline;
+    private final Deadline deadline;
     private final Map<FetchKey, Reply> replies = new LinkedHashMap<>();
     private final Map<FetchKey, Long> claims = new HashMap<>();
     private int acks;
@@ -176,18 +178,18 @@ public final class BatchFetch {
         ActorContext<Msg> ctx,
         TimerScheduler<Msg> timers,
         ClusterSharding sharding,
-        ProviderRegistry registry,
+        ProviderPlans plans,
         Request request) {
       this.ctx = ctx;
       this.timers = timers;
       this.sharding = sharding;
-      this.registry = registry;
+      this.plans = plans;
       this.keys = request.keys();
       this.maxAgeMillis = request.maxAgeMillis();
       this.budget = request.budget();
       this.origin = request.origin();
       this.result = request.result();
-      this.deadline = System.nanoTime() + budget.toNanos();
+      this.deadline = Deadline.after(budget);
     }
 
     Behavior<Msg> start() {
@@ -218,7 +220,7 @@ public final class BatchFetch {
       if (c.claimId() > 0) {
         if (closed) {
           // Came too late for the batch calls: its entity fetches it on its own.
-          deliverFailure(c.key(), c.claimId(), List.of(), List.of());
+          notDelivered(c.key(), c.claimId(), List.of(), List.of());
         } else {
           claims.put(c.key(), c.claimId());
         }
@@ -251,67 +253,55 @@ public final class BatchFetch {
           keys.stream().filter(k -> claims.containsKey(k) && !sent.contains(k)).toList();
       sent.addAll(claimed);
       if (claimed.isEmpty()) return;
-      Optional<ProviderRegistry.Provider> batchProvider =
-          registry.planFor(Dataset.QUOTE).stream()
-              .filter(p -> p.batchQuotes().isPresent())
-              .findFirst();
+      Optional<ProviderHandle> batchProvider =
+          plans.planFor(Dataset.QUOTE).stream().filter(p -> p.maxBatchSize() > 0).findFirst();
       if (batchProvider.isEmpty()) {
-        for (FetchKey k : claimed) deliverFailure(k, claims.get(k), List.of(), List.of());
+        for (FetchKey k : claimed) notDelivered(k, claims.get(k), List.of(), List.of());
         return;
       }
-      ProviderRegistry.Provider provider = batchProvider.get();
-      BatchQuotes batchQuotes = provider.batchQuotes().get();
-      Duration remaining = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      ProviderHandle provider = batchProvider.get();
       // Half of what is left for the batch calls, the rest for fallbacks of symbols they miss.
+      Duration remaining = deadline.remaining();
       Duration timeout =
-          provider.settings().timeout().compareTo(remaining.dividedBy(2)) < 0
-              ? provider.settings().timeout()
+          provider.timeout().compareTo(remaining.dividedBy(2)) < 0
+              ? provider.timeout()
               : remaining.dividedBy(2);
-      for (int from = 0; from < claimed.size(); from += batchQuotes.maxBatchSize()) {
+      for (int from = 0; from < claimed.size(); from += provider.maxBatchSize()) {
         List<FetchKey> chunk =
             List.copyOf(
-                claimed.subList(from, Math.min(claimed.size(), from + batchQuotes.maxBatchSize())));
+                claimed.subList(from, Math.min(claimed.size(), from + provider.maxBatchSize())));
         Map<FetchKey, Long> chunkClaims = new HashMap<>();
         for (FetchKey k : chunk) chunkClaims.put(k, claims.get(k));
-        ctx.ask(
-            ProviderActor.BatchOutcome.class,
-            provider.ref(),
-            timeout.plusMillis(100),
-            replyTo -> new ProviderActor.FetchBatch(chunk, timeout, origin, replyTo),
-            (outcome, error) -> new BatchAnswered(chunk, chunkClaims, outcome, provider.name()));
+        ctx.pipeToSelf(
+            provider.fetchBatch(chunk, timeout, origin),
+            (outcome, error) -> new BatchAnswered(chunk, chunkClaims, outcome, provider));
       }
     }
 
     private Behavior<Msg> onBatchAnswered(BatchAnswered answered) {
+      ProviderHandle provider = answered.provider();
+      List<String> attempted = List.of(provider.name());
       for (FetchKey key : answered.keys()) {
         long claimId = answered.claims().get(key);
-        ProviderActor.Outcome outcome =
+        ProviderOutcome outcome =
             answered.outcome() == null ? null : answered.outcome().outcomes().get(key);
-        List<String> attempted = List.of(answered.provider());
-        if (outcome instanceof ProviderActor.Fetched f) {
+        if (outcome instanceof ProviderOutcome.Fetched f) {
           entity(key)
               .tell(
                   new SymbolProtocol.Deliver(
                       key,
                       claimId,
-                      answered.provider(),
-                      f.data(),
-                      registry
-                          .provider(answered.provider())
-                          .map(p -> p.settings().confidence())
-                          .orElse(0.5),
-                      false,
+                      new SymbolProtocol.Delivered(
+                          provider.name(), f.data(), provider.confidence()),
                       attempted,
                       List.of()));
         } else {
           ProviderError error =
-              outcome instanceof ProviderActor.Failed failed
+              outcome instanceof ProviderOutcome.Failed failed
                   ? failed.error()
                   : new ProviderError(
-                      answered.provider(),
-                      io.marketgate.protocol.ProviderErrorCode.TIMEOUT,
-                      "no answer to the batch call");
-          deliverFailure(key, claimId, attempted, List.of(error));
+                      provider.name(), ProviderErrorCode.TIMEOUT, "no answer to the batch call");
+          notDelivered(key, claimId, attempted, List.of(error));
         }
       }
       return Behaviors.same();
@@ -320,10 +310,12 @@ public final class BatchFetch {
     /**
      * The entity tries its other providers (a NOT_FOUND from the batch provider counts as tried).
      */
-    private void deliverFailure(
+    private void notDelivered(
         FetchKey key, long claimId, List<String> attempted, List<ProviderError> errors) {
       entity(key)
-          .tell(new SymbolProtocol.Deliver(key, claimId, null, null, 0, false, attempted, errors));
+          .tell(
+              new SymbolProtocol.Deliver(
+                  key, claimId, new SymbolProtocol.NotDelivered(), attempted, errors));
     }
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<SymbolProtocol.Command>

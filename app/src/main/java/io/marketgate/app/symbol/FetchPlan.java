@@ -1,11 +1,10 @@
 package io.marketgate.app.symbol;
 
-import io.marketgate.app.concurrent.Stages;
 import io.marketgate.app.config.DatasetRouting;
 import io.marketgate.app.json.Json;
-import io.marketgate.app.provider.ProviderActor;
-import io.marketgate.app.provider.ProviderRegistry;
-import io.marketgate.protocol.Dataset;
+import io.marketgate.app.provider.ProviderHandle;
+import io.marketgate.app.provider.ProviderOutcome;
+import io.marketgate.app.provider.ProviderPlans;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
@@ -16,41 +15,29 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.Scheduler;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
- * Tries a dataset's providers in priority order under one deadline. Each attempt gets at most the
- * provider's own timeout and never more than the remaining time divided by the providers still to
- * try, so a hanging primary leaves time for the fallbacks. The returned stage always completes by
- * the deadline.
+ * Tries a dataset's providers in priority order under one {@link Deadline}. Each attempt gets at
+ * most the provider's own timeout and never more than the time left divided among the providers
+ * still to try, so a hanging primary leaves time for the fallbacks. The returned stage always
+ * completes by the deadline.
  */
 public final class FetchPlan {
   /** Below this much remaining time an attempt is not started: it could not finish. */
-  private static final long MIN_ATTEMPT_NANOS = Duration.ofMillis(5).toNanos();
+  private static final Duration MIN_ATTEMPT = Duration.ofMillis(5);
 
-  /** The ask waits this much past the attempt's own timeout for the provider actor's reply. */
-  private static final Duration ASK_GRACE = Duration.ofMillis(50);
+  private final ProviderPlans plans;
 
-  private final ProviderRegistry registry;
-  private final Scheduler scheduler;
-
-  public FetchPlan(ProviderRegistry registry, Scheduler scheduler) {
-    this.registry = registry;
-    this.scheduler = scheduler;
+  public FetchPlan(ProviderPlans plans) {
+    this.plans = plans;
   }
 
-  /** Whether {@code provider} is the first a dataset asks (its answers are not fallbacks). */
-  public boolean isPrimary(Dataset dataset, String provider) {
-    List<ProviderRegistry.Provider> plan = registry.planFor(dataset);
-    return !plan.isEmpty() && plan.get(0).name().equals(provider);
+  public ProviderPlans plans() {
+    return plans;
   }
 
-  /**
-   * @param deadlineNanos {@link System#nanoTime()} by which the outcome must be known
-   */
-  public CompletionStage<FetchOutcome> run(FetchKey key, long deadlineNanos, RequestOrigin origin) {
-    return run(key, deadlineNanos, origin, Set.of(), List.of(), List.of());
+  public CompletionStage<FetchOutcome> run(FetchKey key, Deadline deadline, RequestOrigin origin) {
+    return run(key, deadline, origin, Set.of(), List.of(), List.of());
   }
 
   /**
@@ -59,19 +46,19 @@ public final class FetchPlan {
    */
   public CompletionStage<FetchOutcome> run(
       FetchKey key,
-      long deadlineNanos,
+      Deadline deadline,
       RequestOrigin origin,
       Set<String> skip,
       List<String> attempted,
       List<ProviderError> errors) {
-    List<ProviderRegistry.Provider> providers =
-        registry.planFor(key.dataset()).stream().filter(p -> !skip.contains(p.name())).toList();
+    List<ProviderHandle> providers =
+        plans.planFor(key.dataset()).stream().filter(p -> !skip.contains(p.name())).toList();
     Progress progress = new Progress(attempted, errors);
-    DatasetRouting routing = registry.routingOf(key.dataset());
+    DatasetRouting routing = plans.routingOf(key.dataset());
     if (routing.mode() == DatasetRouting.Mode.MERGE) {
-      return merge(key, origin, providers, deadlineNanos, routing.minProviders(), progress);
+      return merge(key, origin, providers, deadline, routing.minProviders(), progress);
     }
-    return attempt(key, origin, providers, 0, deadlineNanos, progress);
+    return attempt(key, origin, providers, 0, deadline, progress);
   }
 
   /** What the attempts so far produced; confined to one fetch's chain of attempts. */
@@ -86,6 +73,11 @@ public final class FetchPlan {
       this.notFound = errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.NOT_FOUND);
     }
 
+    void failed(ProviderError error) {
+      errors.add(error);
+      if (error.code() == ProviderErrorCode.NOT_FOUND) notFound = true;
+    }
+
     FetchOutcome end() {
       List<String> a = List.copyOf(attempted);
       List<ProviderError> e = List.copyOf(errors);
@@ -93,43 +85,20 @@ public final class FetchPlan {
     }
   }
 
-  private CompletableFuture<ProviderActor.Outcome> ask(
-      ProviderRegistry.Provider provider, FetchKey key, RequestOrigin origin, Duration timeout) {
-    return Stages.direct(
-            AskPattern.<ProviderActor.Command, ProviderActor.Outcome>ask(
-                provider.ref(),
-                replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo),
-                timeout.plus(ASK_GRACE),
-                scheduler))
-        .exceptionally(
-            e ->
-                new ProviderActor.Failed(
-                    new ProviderError(
-                        provider.name(),
-                        ProviderErrorCode.TIMEOUT,
-                        "provider actor did not answer")));
-  }
-
   /** Every provider at once, each within its own timeout and the deadline; their answers merged. */
   private CompletionStage<FetchOutcome> merge(
       FetchKey key,
       RequestOrigin origin,
-      List<ProviderRegistry.Provider> providers,
-      long deadline,
+      List<ProviderHandle> providers,
+      Deadline deadline,
       int minProviders,
       Progress progress) {
-    long remaining = deadline - System.nanoTime();
-    if (providers.isEmpty() || remaining < MIN_ATTEMPT_NANOS)
+    if (providers.isEmpty() || deadline.remaining().compareTo(MIN_ATTEMPT) < 0)
       return CompletableFuture.completedFuture(progress.end());
-    List<CompletableFuture<ProviderActor.Outcome>> asks = new ArrayList<>();
-    for (ProviderRegistry.Provider p : providers) {
+    List<CompletableFuture<ProviderOutcome>> asks = new ArrayList<>();
+    for (ProviderHandle p : providers) {
       progress.attempted.add(p.name());
-      asks.add(
-          ask(
-              p,
-              key,
-              origin,
-              Duration.ofNanos(Math.min(p.settings().timeout().toNanos(), remaining))));
+      asks.add(p.fetch(key, deadline.attempt(p.timeout(), 1), origin).toCompletableFuture());
     }
     return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -138,15 +107,13 @@ public final class FetchPlan {
               List<String> answered = new ArrayList<>();
               double confidence = 0;
               for (int i = 0; i < providers.size(); i++) {
-                ProviderActor.Outcome outcome = asks.get(i).join();
-                if (outcome instanceof ProviderActor.Fetched f) {
+                ProviderOutcome outcome = asks.get(i).join();
+                if (outcome instanceof ProviderOutcome.Fetched f) {
                   records.add(f.record());
                   answered.add(providers.get(i).name());
-                  confidence = Math.max(confidence, providers.get(i).settings().confidence());
+                  confidence = Math.max(confidence, providers.get(i).confidence());
                 } else {
-                  ProviderError error = ((ProviderActor.Failed) outcome).error();
-                  progress.errors.add(error);
-                  if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
+                  progress.failed(((ProviderOutcome.Failed) outcome).error());
                 }
               }
               if (records.size() < minProviders) return progress.end();
@@ -163,14 +130,13 @@ public final class FetchPlan {
   private CompletionStage<FetchOutcome> attempt(
       FetchKey key,
       RequestOrigin origin,
-      List<ProviderRegistry.Provider> providers,
+      List<ProviderHandle> providers,
       int index,
-      long deadline,
+      Deadline deadline,
       Progress progress) {
     if (index >= providers.size()) return CompletableFuture.completedFuture(progress.end());
-    ProviderRegistry.Provider provider = providers.get(index);
-    long remaining = deadline - System.nanoTime();
-    if (remaining < MIN_ATTEMPT_NANOS) {
+    ProviderHandle provider = providers.get(index);
+    if (deadline.remaining().compareTo(MIN_ATTEMPT) < 0) {
       for (int i = index; i < providers.size(); i++) {
         progress.errors.add(
             new ProviderError(
@@ -178,25 +144,23 @@ public final class FetchPlan {
       }
       return CompletableFuture.completedFuture(progress.end());
     }
-    long share = remaining / (providers.size() - index);
-    Duration timeout = Duration.ofNanos(Math.min(provider.settings().timeout().toNanos(), share));
+    Duration timeout = deadline.attempt(provider.timeout(), providers.size() - index);
     progress.attempted.add(provider.name());
-    return ask(provider, key, origin, timeout)
+    return provider
+        .fetch(key, timeout, origin)
         .thenCompose(
             outcome -> {
-              if (outcome instanceof ProviderActor.Fetched f) {
+              if (outcome instanceof ProviderOutcome.Fetched f) {
                 return CompletableFuture.completedFuture(
                     new FetchOutcome.Fetched(
                         provider.name(),
-                        !provider.name().equals(registry.planFor(key.dataset()).get(0).name()),
+                        !plans.isPrimary(key.dataset(), provider.name()),
                         f.data(),
-                        provider.settings().confidence(),
+                        provider.confidence(),
                         List.copyOf(progress.attempted),
                         List.copyOf(progress.errors)));
               }
-              ProviderError error = ((ProviderActor.Failed) outcome).error();
-              progress.errors.add(error);
-              if (error.code() == ProviderErrorCode.NOT_FOUND) progress.notFound = true;
+              progress.failed(((ProviderOutcome.Failed) outcome).error());
               return attempt(key, origin, providers, index + 1, deadline, progress);
             });
   }

@@ -1,8 +1,6 @@
 package io.marketgate.app.symbol;
 
 import io.marketgate.app.config.CacheSettings;
-import io.marketgate.app.metrics.Metrics;
-import io.marketgate.app.metrics.Metrics.CacheResult;
 import io.marketgate.persistence.dlq.DeadLetterQueue;
 import io.marketgate.persistence.lastgood.LastGood;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
@@ -11,7 +9,6 @@ import io.marketgate.protocol.ProviderError;
 import io.marketgate.protocol.ProviderErrorCode;
 import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
-import io.marketgate.protocol.SymbolProtocol.Answer;
 import io.marketgate.protocol.SymbolProtocol.Command;
 import io.marketgate.protocol.SymbolProtocol.Get;
 import io.marketgate.protocol.SymbolProtocol.LocalCommand;
@@ -63,7 +60,6 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       DeadLetterQueue deadLetters,
       LastGoodRepository lastGood,
       RefreshPublisher refreshes,
-      Metrics metrics,
       Clock clock) {}
 
   /**
@@ -84,10 +80,6 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   private record LastGoodLoaded(List<LastGood> values)
       implements LocalCommand, NoSerializationVerificationNeeded {}
 
-  /** A value as cached: the encoded normalised record and where it came from. */
-  record Cached(
-      byte[] data, String source, boolean fallback, long fetchedAtMillis, double confidence) {}
-
   record Waiter(ActorRef<Reply> replyTo, boolean coalesced) {}
 
   /**
@@ -100,17 +92,16 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       List<Waiter> waiters,
       boolean claimed,
       RequestOrigin origin,
-      long deadlineNanos) {
+      Deadline deadline) {
     InFlight join(Waiter waiter) {
       List<Waiter> more = new ArrayList<>(waiters.size() + 1);
       more.addAll(waiters);
       more.add(waiter);
-      return new InFlight(
-          fetchId, queueOnFailure, List.copyOf(more), claimed, origin, deadlineNanos);
+      return new InFlight(fetchId, queueOnFailure, List.copyOf(more), claimed, origin, deadline);
     }
 
     InFlight unclaimed() {
-      return new InFlight(fetchId, queueOnFailure, waiters, false, origin, deadlineNanos);
+      return new InFlight(fetchId, queueOnFailure, waiters, false, origin, deadline);
     }
   }
 
@@ -123,7 +114,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
    * Everything known about one key; {@code notFoundAtMillis} is 0 unless providers denied the
    * symbol, {@code failure} is null unless the last fetch failed.
    */
-  record Slot(Cached cached, long notFoundAtMillis, InFlight inFlight, Failure failure) {
+  record Slot(StoredValue cached, long notFoundAtMillis, InFlight inFlight, Failure failure) {
     static final Slot EMPTY = new Slot(null, 0, null, null);
 
     Slot withInFlight(InFlight f) {
@@ -250,16 +241,14 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   private Reply knownAnswer(FetchKey key, long maxAge) {
     long now = deps.clock().millis();
     Slot slot = state.slot(key);
-    Cached cached = slot.cached();
+    StoredValue cached = slot.cached();
     if (cached != null && maxAge > 0 && now - cached.fetchedAtMillis() <= maxAge) {
-      deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
-      return hit(key, cached);
+      return Answers.cached(key, cached);
     }
     if (slot.notFoundAtMillis() != 0
         && maxAge > 0
         && now - slot.notFoundAtMillis()
             <= Math.min(maxAge, deps.cache().notFoundTtl().toMillis())) {
-      deps.metrics().cacheRequest(key.dataset(), CacheResult.HIT);
       return new SymbolProtocol.NotFound(key, List.of(), List.of());
     }
     Failure failure = slot.failure();
@@ -269,8 +258,8 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
         && maxAge > 0
         && now - failure.atMillis() < deps.cache().failureBackoff().toMillis()) {
       // Every provider failed moments ago: serve the last value again rather than ask them anew.
-      deps.metrics().cacheRequest(key.dataset(), CacheResult.STALE);
-      return stale(key, cached, failure.outcome(), false);
+      FetchOutcome last = failure.outcome();
+      return Answers.stale(key, cached, last.providersAttempted(), last.errors(), false);
     }
     return null;
   }
@@ -289,10 +278,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       get.claims().tell(new SymbolProtocol.Claimed(key, 0));
       return this;
     }
-    deps.metrics().cacheRequest(key.dataset(), CacheResult.MISS);
     state = state.nextFetchId();
     long fetchId = state.lastFetchId();
-    long deadline = deadlineFor(get.budgetMillis());
+    Deadline deadline = deadlineFor(get.budgetMillis());
     state =
         state.with(
             key,
@@ -316,22 +304,19 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     InFlight inFlight = state.slot(d.key()).inFlight();
     if (inFlight == null || !inFlight.claimed() || inFlight.fetchId() != d.claimId()) return this;
     timers.cancel(new ClaimExpired(d.key(), d.claimId()));
-    if (d.data() != null) {
+    if (d.delivery() instanceof SymbolProtocol.Delivered data) {
       return completeFetch(
           d.key(),
           d.claimId(),
           new FetchOutcome.Fetched(
-              d.provider(),
-              !deps.plan().isPrimary(d.key().dataset(), d.provider()),
-              d.data(),
-              d.confidence(),
+              data.provider(),
+              !deps.plan().plans().isPrimary(d.key().dataset(), data.provider()),
+              data.data(),
+              data.confidence(),
               d.providersAttempted(),
               d.errors()));
     }
-    if (d.notFound())
-      return completeFetch(
-          d.key(), d.claimId(), new FetchOutcome.NotFound(d.providersAttempted(), d.errors()));
-    // The batch call failed for this key: the other providers, one at a time.
+    // The batch call did not answer this key: the other providers, one at a time.
     state = state.with(d.key(), state.slot(d.key()).withInFlight(inFlight.unclaimed()));
     pipeFetch(
         d.key(),
@@ -339,7 +324,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
         deps.plan()
             .run(
                 d.key(),
-                inFlight.deadlineNanos(),
+                inFlight.deadline(),
                 inFlight.origin(),
                 java.util.Set.copyOf(d.providersAttempted()),
                 d.providersAttempted(),
@@ -358,7 +343,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     pipeFetch(
         expired.key(),
         expired.fetchId(),
-        deps.plan().run(expired.key(), inFlight.deadlineNanos(), inFlight.origin()));
+        deps.plan().run(expired.key(), inFlight.deadline(), inFlight.origin()));
     return this;
   }
 
@@ -372,8 +357,7 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     for (LastGood g : loaded.values()) {
       Slot slot = state.slot(g.key());
       if (slot.cached() != null && slot.cached().fetchedAtMillis() >= g.fetchedAtMillis()) continue;
-      Cached value =
-          new Cached(g.data(), g.source(), g.fallback(), g.fetchedAtMillis(), g.confidence());
+      StoredValue value = StoredValue.of(g);
       state =
           state.with(
               g.key(), new Slot(value, slot.notFoundAtMillis(), slot.inFlight(), slot.failure()));
@@ -390,14 +374,12 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       boolean queueOnFailure) {
     Slot slot = state.slot(key);
     if (slot.inFlight() != null) {
-      deps.metrics().cacheRequest(key.dataset(), CacheResult.COALESCED);
       state = state.with(key, slot.withInFlight(slot.inFlight().join(new Waiter(replyTo, true))));
       return this;
     }
-    deps.metrics().cacheRequest(key.dataset(), CacheResult.MISS);
     state = state.nextFetchId();
     long fetchId = state.lastFetchId();
-    long deadline = deadlineFor(budgetMillis);
+    Deadline deadline = deadlineFor(budgetMillis);
     pipeFetch(key, fetchId, deps.plan().run(key, deadline, origin));
     state =
         state.with(
@@ -413,8 +395,9 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     return this;
   }
 
-  private long deadlineFor(long budgetMillis) {
-    return System.nanoTime() + Duration.ofMillis(budgetMillis).minus(deps.replyMargin()).toNanos();
+  /** The asker's budget, less the time its answer needs to travel back. */
+  private Deadline deadlineFor(long budgetMillis) {
+    return Deadline.after(Duration.ofMillis(budgetMillis)).earlier(deps.replyMargin());
   }
 
   private void pipeFetch(
@@ -446,26 +429,13 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
     long now = deps.clock().millis();
     Slot next;
     if (outcome instanceof FetchOutcome.Fetched f) {
-      Cached fresh = new Cached(f.data(), f.provider(), f.fallback(), now, f.confidence());
+      StoredValue fresh =
+          new StoredValue(f.data(), f.provider(), f.fallback(), now, f.confidence());
       for (Waiter w : inFlight.waiters()) {
-        w.replyTo()
-            .tell(
-                new Answer(
-                    key,
-                    f.data(),
-                    f.provider(),
-                    f.fallback(),
-                    false,
-                    false,
-                    now,
-                    f.confidence(),
-                    f.providersAttempted(),
-                    w.coalesced(),
-                    f.circuitBreakerTriggered(),
-                    f.errors()));
+        w.replyTo().tell(Answers.fetched(key, f, now, w.coalesced()));
       }
       next = new Slot(fresh, 0, null, null);
-      deps.refreshes().refreshed(hit(key, fresh));
+      deps.refreshes().refreshed(Answers.cached(key, fresh));
       deps.lastGood()
           .save(new LastGood(key, f.data(), f.provider(), f.fallback(), now, f.confidence()));
     } else if (outcome instanceof FetchOutcome.NotFound nf) {
@@ -474,15 +444,17 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       next = new Slot(null, now, null, null);
       deps.refreshes().removed(key);
     } else {
-      Cached last = slot.cached();
+      StoredValue last = slot.cached();
       Reply reply =
           last == null
               ? new SymbolProtocol.Unavailable(key, outcome.providersAttempted(), outcome.errors())
               : null;
       for (Waiter w : inFlight.waiters()) {
         if (last != null) {
-          deps.metrics().cacheRequest(key.dataset(), CacheResult.STALE);
-          w.replyTo().tell(stale(key, last, outcome, w.coalesced()));
+          w.replyTo()
+              .tell(
+                  Answers.stale(
+                      key, last, outcome.providersAttempted(), outcome.errors(), w.coalesced()));
         } else {
           w.replyTo().tell(reply);
         }
@@ -507,38 +479,5 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
   private long maxAge(FetchKey key, long asked) {
     long configured = deps.cache().maxAge(key.dataset()).toMillis();
     return asked < 0 ? configured : Math.min(asked, configured);
-  }
-
-  private static Answer hit(FetchKey key, Cached c) {
-    return new Answer(
-        key,
-        c.data(),
-        c.source(),
-        c.fallback(),
-        true,
-        false,
-        c.fetchedAtMillis(),
-        c.confidence(),
-        List.of(),
-        false,
-        false,
-        List.of());
-  }
-
-  /** Stale answers carry half the confidence of the value when it was fresh. */
-  private static Answer stale(FetchKey key, Cached c, FetchOutcome failure, boolean coalesced) {
-    return new Answer(
-        key,
-        c.data(),
-        c.source(),
-        c.fallback(),
-        true,
-        true,
-        c.fetchedAtMillis(),
-        c.confidence() / 2,
-        failure.providersAttempted(),
-        coalesced,
-        failure.circuitBreakerTriggered(),
-        failure.errors());
   }
 }

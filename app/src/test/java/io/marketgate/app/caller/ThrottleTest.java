@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.marketgate.app.testkit.Eventually;
 import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.MetricsScrape;
-import io.marketgate.app.testkit.TestNode;
+import io.marketgate.app.testkit.NodeExtension;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Per-client throttling over real HTTP: a {@code basic} client over its rate gets 429 with a {@code
@@ -23,25 +22,17 @@ class ThrottleTest {
   private static final String BASIC = "throttle-basic-key-000001";
   private static final String PREMIUM = "throttle-premium-key-0002";
   private static final int BASIC_LIMIT = 5;
-  private static TestNode node;
 
-  @BeforeAll
-  static void start() {
-    node =
-        TestNode.start(
-            String.join(
-                "\n",
-                "marketgate.security.clients = \"" + BASIC + "=basic," + PREMIUM + "=premium\"",
-                "marketgate.security.rate-window = 5s",
-                "marketgate.security.throttle-audit-sample = 1.0",
-                "marketgate.security.profiles.basic.rate-limit = " + BASIC_LIMIT,
-                "marketgate.security.profiles.premium.rate-limit = 1000"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) node.close();
-  }
+  @RegisterExtension
+  static final NodeExtension node =
+      NodeExtension.with(
+          String.join(
+              "\n",
+              "marketgate.security.clients = \"" + BASIC + "=basic," + PREMIUM + "=premium\"",
+              "marketgate.security.rate-window = 5s",
+              "marketgate.security.throttle-audit-sample = 1.0",
+              "marketgate.security.profiles.basic.rate-limit = " + BASIC_LIMIT,
+              "marketgate.security.profiles.premium.rate-limit = 1000"));
 
   private static Http.Answer quote(String key) {
     return Http.get(node.url("/api/v1/quotes/THRT"), "X-API-Key", key);

@@ -46,8 +46,8 @@ class GatewaySettingsTest {
         List.of("fmp", "polygon", "tiingo", "alphavantage", "ibkr"), s.providersFor(Dataset.QUOTE));
     ProviderSettings fmp = s.providers().get("fmp");
     assertEquals("https://financialmodelingprep.com/stable", fmp.baseUrl());
-    assertEquals(3, fmp.breakerThreshold());
-    assertEquals(Duration.ofSeconds(60), fmp.breakerResetTimeout());
+    assertEquals(3, fmp.breaker().threshold());
+    assertEquals(Duration.ofSeconds(60), fmp.breaker().resetTimeout());
     assertEquals(Duration.ofMillis(1500), fmp.timeout());
     assertEquals("https://api.polygon.io", s.providers().get("polygon").baseUrl());
     assertEquals(17355, withEnv(Map.of()).getInt("pekko.remote.artery.canonical.port"));
@@ -91,8 +91,8 @@ class GatewaySettingsTest {
     assertEquals("https://financialmodelingprep.com/api/v3", fmp.baseUrl());
     assertEquals(List.of("key-one-abcd", "key-two-efgh", "key-three-ijkl"), fmp.apiKeys());
     assertEquals(Duration.ofMillis(2500), fmp.timeout());
-    assertEquals(5, fmp.breakerThreshold());
-    assertEquals(Duration.ofSeconds(30), fmp.breakerResetTimeout());
+    assertEquals(5, fmp.breaker().threshold());
+    assertEquals(Duration.ofSeconds(30), fmp.breaker().resetTimeout());
     assertEquals("https://api.massive.com", s.providers().get("polygon").baseUrl());
     assertFalse(fmp.toString().contains("key-one"), "settings never print keys");
   }

@@ -8,7 +8,7 @@ import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.SimulatedMarket;
 import io.marketgate.app.testkit.Eventually;
 import io.marketgate.app.testkit.Http;
-import io.marketgate.app.testkit.TestNode;
+import io.marketgate.app.testkit.NodeExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,11 +16,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /api/v1/quotes/batch}: cache first, multi-symbol provider calls, single-flight per
@@ -28,22 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 class BatchQuotesTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start("marketgate.providers.fmp.max-batch-size = 10");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
-  @BeforeEach
-  void resetSimulator() {
-    node.simulator().reset();
-  }
+  @RegisterExtension
+  static final NodeExtension node =
+      NodeExtension.with("marketgate.providers.fmp.max-batch-size = 10").resettingSimulator();
 
   private static List<CallLog.Call> fmpCalls(String endpoint) {
     return node.simulator().callsOf("fmp").stream()

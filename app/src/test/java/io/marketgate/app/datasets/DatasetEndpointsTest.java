@@ -7,6 +7,7 @@ import io.marketgate.app.sim.CallLog;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.SimulatedMarket;
 import io.marketgate.app.testkit.Http;
+import io.marketgate.app.testkit.NodeExtension;
 import io.marketgate.app.testkit.SharedSimulator;
 import io.marketgate.app.testkit.TestNode;
 import java.math.BigDecimal;
@@ -15,11 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every data endpoint of the README's API table on a running node against the built-in simulator
@@ -28,22 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 class DatasetEndpointsTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start("");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
-  @BeforeEach
-  void resetSimulator() {
-    node.simulator().reset();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.with().resettingSimulator();
 
   private static JsonNode ok(String path) {
     Http.Answer answer = Http.get(node.url(path));

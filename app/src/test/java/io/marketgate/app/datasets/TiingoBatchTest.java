@@ -7,21 +7,19 @@ import io.marketgate.app.sim.CallLog;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.SimulatedMarket;
 import io.marketgate.app.testkit.Http;
-import io.marketgate.app.testkit.TestNode;
+import io.marketgate.app.testkit.NodeExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tiingo as the batch provider over real HTTP with the simulator: its multi-ticker IEX call in
@@ -31,31 +29,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TiingoBatchTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node =
-        TestNode.start(
-            String.join(
-                "\n",
-                "marketgate.simulator.providers = all",
-                "marketgate.datasets.quote = [tiingo, polygon]",
-                "marketgate.providers.tiingo.max-batch-size = 10"));
-    // A node's first request starts its shard region and journal; a batch sent before that waits
-    // for its claims longer than BatchFetch allows, and its symbols are fetched one by one.
-    assertEquals(200, Http.get(node.url("/api/v1/quotes/TWARM")).status());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
-  @BeforeEach
-  void resetSimulator() {
-    node.simulator().reset();
-  }
+  // A node's first request starts its shard region and journal; a batch sent before that waits
+  // for its claims longer than BatchFetch allows, and its symbols are fetched one by one.
+  @RegisterExtension
+  static final NodeExtension node =
+      NodeExtension.with(
+              "marketgate.simulator.providers = all",
+              "marketgate.datasets.quote = [tiingo, polygon]",
+              "marketgate.providers.tiingo.max-batch-size = 10")
+          .warmedWith("TWARM")
+          .resettingSimulator();
 
   private static List<CallLog.Call> tiingoCalls() {
     return node.simulator().callsOf("tiingo");

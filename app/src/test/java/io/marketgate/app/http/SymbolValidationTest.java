@@ -3,30 +3,19 @@ package io.marketgate.app.http;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.marketgate.app.testkit.Http;
+import io.marketgate.app.testkit.NodeExtension;
 import io.marketgate.app.testkit.RawHttp;
-import io.marketgate.app.testkit.TestNode;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Input is checked before anything else runs: bad symbols never reach a provider. */
 @ExtendWith(LogCapturingExtension.class)
 class SymbolValidationTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start("");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.with();
 
   @ParameterizedTest
   @ValueSource(

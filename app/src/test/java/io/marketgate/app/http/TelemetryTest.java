@@ -5,30 +5,19 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.testkit.Http;
-import io.marketgate.app.testkit.TestNode;
+import io.marketgate.app.testkit.NodeExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code GET /api/v1/telemetry} counts what this node did, as the requests it served show it. */
 @ExtendWith(LogCapturingExtension.class)
 class TelemetryTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start("");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final NodeExtension node = NodeExtension.with();
 
   private static JsonNode telemetry() {
     Http.Answer answer = node.adminGet("/api/v1/telemetry");

@@ -44,8 +44,7 @@ class AlphaVantageGoldenTest extends GoldenTest {
   /** The adapter as the registry builds it, but on a fixed clock. */
   private ActorRef<ProviderActor.Command> alphaVantageAt(Instant now, String extraHocon) {
     var settings = ProviderHarness.settings("alphavantage", wiremock.baseUrl(), extraHocon);
-    var endpoint =
-        AlphaVantageAdapter.parseQuoteEndpoint(settings.option("quote-endpoint", "global_quote"));
+    var endpoint = AlphaVantageAdapter.parseQuoteEndpoint(settings.adapter().quoteEndpoint());
     return ProviderHarness.spawn(
         kit, settings, new AlphaVantageAdapter(endpoint, Clock.fixed(now, ZoneOffset.UTC)));
   }
@@ -66,18 +65,18 @@ class AlphaVantageGoldenTest extends GoldenTest {
             .withQueryParam("apikey", equalTo(KEY)));
   }
 
-  private static <T> T roundTripped(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T roundTripped(ProviderOutcome outcome, Class<T> type) {
     return roundTripped(outcome, "alphavantage", type);
   }
 
   /** Statements: their reports are an interface, encoded but not decoded back. */
-  private static <T> T fetched(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T fetched(ProviderOutcome outcome, Class<T> type) {
     return fetched(outcome, "alphavantage", type);
   }
 
-  private static ProviderActor.Failed failed(ProviderActor.Outcome outcome) {
-    ProviderActor.Failed failed =
-        assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
+  private static ProviderOutcome.Failed failed(ProviderOutcome outcome) {
+    ProviderOutcome.Failed failed =
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome, outcome.toString());
     assertEquals("alphavantage", failed.error().provider());
     return failed;
   }
@@ -392,7 +391,7 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void theNoteRestsTheKeyForAMinute() {
     stubFunction("GLOBAL_QUOTE", "alphavantage/note-call-frequency.json");
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, alphaVantage(), "IBM"));
+    ProviderOutcome.Failed f = failed(ProviderHarness.fetch(kit, alphaVantage(), "IBM"));
     assertEquals(ProviderErrorCode.RATE_LIMIT, f.error().code());
     assertEquals(Duration.ofMinutes(1), f.retryAfter());
     assertTrue(f.error().message().contains("call frequency"), f.error().message());
@@ -401,7 +400,8 @@ class AlphaVantageGoldenTest extends GoldenTest {
   @Test
   void aBurstRestsTheKeyForASecondThoughItAlsoNamesTheDailyLimit() {
     stubFunction("GLOBAL_QUOTE", "alphavantage/information-burst.json");
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, alphaVantageAt(EVENING, ""), "IBM"));
+    ProviderOutcome.Failed f =
+        failed(ProviderHarness.fetch(kit, alphaVantageAt(EVENING, ""), "IBM"));
     assertEquals(ProviderErrorCode.RATE_LIMIT, f.error().code());
     assertEquals(Duration.ofSeconds(1), f.retryAfter());
   }
@@ -414,7 +414,7 @@ class AlphaVantageGoldenTest extends GoldenTest {
   void theDailyLimitRestsTheKeyUntilTheNextUtcMidnight(String file) {
     stubFunction("OVERVIEW", file);
     ActorRef<ProviderActor.Command> provider = alphaVantageAt(EVENING, "");
-    ProviderActor.Failed f =
+    ProviderOutcome.Failed f =
         failed(ProviderHarness.fetch(kit, provider, FetchKey.of(Dataset.COMPANY, "IBM")));
     assertEquals(ProviderErrorCode.RATE_LIMIT, f.error().code());
     assertEquals(Duration.ofMinutes(150), f.retryAfter(), "21:30 UTC to midnight");
@@ -437,7 +437,7 @@ class AlphaVantageGoldenTest extends GoldenTest {
   void theDemoKeyIsARejectedKey() {
     stubFunction("GLOBAL_QUOTE", "alphavantage/information-demo-key.json");
     ActorRef<ProviderActor.Command> provider = alphaVantage();
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, provider, "IBM"));
+    ProviderOutcome.Failed f = failed(ProviderHarness.fetch(kit, provider, "IBM"));
     assertEquals(ProviderErrorCode.UNAUTHORIZED, f.error().code());
     TestProbe<ProviderStatus> status = kit.createTestProbe();
     provider.tell(new ProviderActor.GetStatus(status.getRef()));

@@ -49,15 +49,15 @@ class FmpGoldenTest extends GoldenTest {
     return provider("fmp", basePath, "");
   }
 
-  private static <T> T fetched(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T fetched(ProviderOutcome outcome, Class<T> type) {
     return fetched(outcome, "fmp", type);
   }
 
-  private static <T> T roundTripped(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T roundTripped(ProviderOutcome outcome, Class<T> type) {
     return roundTripped(outcome, "fmp", type);
   }
 
-  private static ProviderErrorCode failure(ProviderActor.Outcome outcome) {
+  private static ProviderErrorCode failure(ProviderOutcome outcome) {
     return failure(outcome, "fmp");
   }
 
@@ -161,7 +161,7 @@ class FmpGoldenTest extends GoldenTest {
   void statementEncodingUsesSnakeCase() {
     stub("/stable/income-statement", "fmp/stable-income-statement-aapl.json");
     var outcome = ProviderHarness.fetch(kit, stable(), statementKey("AAPL", "income", "annual"));
-    JsonNode encoded = Json.parse(assertInstanceOf(ProviderActor.Fetched.class, outcome).data());
+    JsonNode encoded = Json.parse(assertInstanceOf(ProviderOutcome.Fetched.class, outcome).data());
     assertEquals("USD", encoded.path("currency").asText());
     JsonNode report = encoded.path("reports").path(0);
     assertEquals("2024-09-28", report.path("fiscal_date_ending").asText());
@@ -498,9 +498,8 @@ class FmpGoldenTest extends GoldenTest {
 
   // ---------------------------------------------------------------- multi-symbol quotes
 
-  private ProviderActor.BatchOutcome fetchBatch(
-      ActorRef<ProviderActor.Command> provider, String... symbols) {
-    TestProbe<ProviderActor.BatchOutcome> probe = kit.createTestProbe();
+  private BatchOutcome fetchBatch(ActorRef<ProviderActor.Command> provider, String... symbols) {
+    TestProbe<BatchOutcome> probe = kit.createTestProbe();
     List<FetchKey> keys =
         java.util.Arrays.stream(symbols).map(s -> FetchKey.of(Dataset.QUOTE, s)).toList();
     provider.tell(
@@ -509,8 +508,8 @@ class FmpGoldenTest extends GoldenTest {
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
-  private static ProviderActor.Outcome outcomeOf(ProviderActor.BatchOutcome batch, String symbol) {
-    ProviderActor.Outcome outcome = batch.outcomes().get(FetchKey.of(Dataset.QUOTE, symbol));
+  private static ProviderOutcome outcomeOf(BatchOutcome batch, String symbol) {
+    ProviderOutcome outcome = batch.outcomes().get(FetchKey.of(Dataset.QUOTE, symbol));
     assertNotNull(outcome, "no outcome for " + symbol + " in " + batch);
     return outcome;
   }
@@ -518,7 +517,7 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void stableBatchQuoteGivesOneOutcomePerSymbol() {
     stub("/stable/batch-quote", "fmp/stable-batch-quote-aapl-gspc.json");
-    ProviderActor.BatchOutcome batch = fetchBatch(stable(), "AAPL", "^GSPC", "ZZZZ");
+    BatchOutcome batch = fetchBatch(stable(), "AAPL", "^GSPC", "ZZZZ");
 
     wiremock.verify(
         getRequestedFor(urlPathEqualTo("/stable/batch-quote"))
@@ -556,7 +555,7 @@ class FmpGoldenTest extends GoldenTest {
     wiremock.stubFor(
         get(urlPathMatching("/api/v3/quote/.*"))
             .willReturn(okJson(golden("fmp/v3-quote-aapl.json"))));
-    ProviderActor.BatchOutcome batch = fetchBatch(legacy(), "AAPL", "MSFT");
+    BatchOutcome batch = fetchBatch(legacy(), "AAPL", "MSFT");
 
     var requests = wiremock.findAll(getRequestedFor(urlPathMatching("/api/v3/quote/.*")));
     assertEquals(1, requests.size());
@@ -582,7 +581,7 @@ class FmpGoldenTest extends GoldenTest {
     wiremock.stubFor(
         get(urlPathEqualTo("/stable/batch-quote"))
             .willReturn(aResponse().withStatus(status).withBody(golden(file))));
-    ProviderActor.BatchOutcome batch = fetchBatch(stable(), "AAPL", "MSFT");
+    BatchOutcome batch = fetchBatch(stable(), "AAPL", "MSFT");
     assertEquals(code, failure(outcomeOf(batch, "AAPL")));
     assertEquals(code, failure(outcomeOf(batch, "MSFT")));
   }
@@ -650,7 +649,7 @@ class FmpGoldenTest extends GoldenTest {
   @Test
   void quoteOfAnotherSymbolInABatchIsIgnored() {
     stub("/stable/batch-quote", "fmp/stable-batch-quote-aapl-gspc.json");
-    ProviderActor.BatchOutcome batch = fetchBatch(stable(), "MSFT");
+    BatchOutcome batch = fetchBatch(stable(), "MSFT");
     assertEquals(ProviderErrorCode.NOT_FOUND, failure(outcomeOf(batch, "MSFT")));
   }
 

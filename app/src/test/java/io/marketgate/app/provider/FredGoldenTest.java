@@ -27,7 +27,7 @@ class FredGoldenTest extends GoldenTest {
     return provider("fred", "", "");
   }
 
-  private static EconomicSeries series(ProviderActor.Outcome outcome) {
+  private static EconomicSeries series(ProviderOutcome outcome) {
     return roundTripped(outcome, "fred", EconomicSeries.class);
   }
 
@@ -101,7 +101,7 @@ class FredGoldenTest extends GoldenTest {
         get(urlPathEqualTo("/series/observations"))
             .willReturn(okJson(golden("fred/series-observations-t10yff.json"))));
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "T10YFF"));
-    var encoded = Json.parse(assertInstanceOf(ProviderActor.Fetched.class, outcome).data());
+    var encoded = Json.parse(assertInstanceOf(ProviderOutcome.Fetched.class, outcome).data());
     assertEquals("T10YFF", encoded.path("series_id").asText());
     assertTrue(encoded.path("observations").path(0).path("value").isNull());
     assertEquals("2023-01-02", encoded.path("observations").path(0).path("date").asText());
@@ -145,7 +145,7 @@ class FredGoldenTest extends GoldenTest {
                     .withHeader("Content-Type", "application/json; charset=UTF-8")
                     .withBody(golden(file))));
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "NOSUCHSERIES"));
-    ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome);
+    ProviderOutcome.Failed failed = assertInstanceOf(ProviderOutcome.Failed.class, outcome);
     assertEquals(code, failed.error().code(), failed.error().message());
     assertEquals("fred", failed.error().provider());
     assertFalse(failed.error().message().contains("golden-key-1234"), "no key in the message");
@@ -159,7 +159,7 @@ class FredGoldenTest extends GoldenTest {
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA"));
     assertEquals(
         ProviderErrorCode.RATE_LIMIT,
-        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome).error().code());
   }
 
   @Test
@@ -173,6 +173,6 @@ class FredGoldenTest extends GoldenTest {
     var outcome = ProviderHarness.fetch(kit, fred(), FetchKey.of(Dataset.ECONOMIC, "GNPCA"));
     assertEquals(
         ProviderErrorCode.INVALID_RESPONSE,
-        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome).error().code());
   }
 }

@@ -91,27 +91,27 @@ abstract class GoldenTest {
   }
 
   /** The record {@code provider} fetched. */
-  static <T> T fetched(ProviderActor.Outcome outcome, String provider, Class<T> type) {
-    ProviderActor.Fetched fetched =
-        assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
+  static <T> T fetched(ProviderOutcome outcome, String provider, Class<T> type) {
+    ProviderOutcome.Fetched fetched =
+        assertInstanceOf(ProviderOutcome.Fetched.class, outcome, outcome.toString());
     assertEquals(provider, fetched.provider());
     return type.cast(fetched.record());
   }
 
   /** Fetched, and its encoded data decodes back to the same record. */
-  static <T> T roundTripped(ProviderActor.Outcome outcome, String provider, Class<T> type) {
+  static <T> T roundTripped(ProviderOutcome outcome, String provider, Class<T> type) {
     T record = fetched(outcome, provider, type);
     assertEquals(
         record,
-        Json.decode(((ProviderActor.Fetched) outcome).data(), type),
+        Json.decode(((ProviderOutcome.Fetched) outcome).data(), type),
         "encoded data round-trips");
     return record;
   }
 
   /** The code of {@code provider}'s failure. */
-  static ProviderErrorCode failure(ProviderActor.Outcome outcome, String provider) {
-    ProviderActor.Failed failed =
-        assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
+  static ProviderErrorCode failure(ProviderOutcome outcome, String provider) {
+    ProviderOutcome.Failed failed =
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome, outcome.toString());
     assertEquals(provider, failed.error().provider());
     return failed.error().code();
   }

@@ -36,12 +36,12 @@ class IbkrGoldenTest extends GoldenTest {
     return provider("ibkr", "/v1/api", "");
   }
 
-  private static Quote quote(ProviderActor.Outcome outcome) {
+  private static Quote quote(ProviderOutcome outcome) {
     return roundTripped(outcome, "ibkr", Quote.class);
   }
 
-  private static ProviderActor.Failed failed(ProviderActor.Outcome outcome) {
-    return assertInstanceOf(ProviderActor.Failed.class, outcome, outcome.toString());
+  private static ProviderOutcome.Failed failed(ProviderOutcome outcome) {
+    return assertInstanceOf(ProviderOutcome.Failed.class, outcome, outcome.toString());
   }
 
   private void searchAnswers(String goldenFile) {
@@ -198,7 +198,7 @@ class IbkrGoldenTest extends GoldenTest {
   void aSnapshotWithoutMarketDataPermissionsIsNotEntitled() {
     searchAnswers("ibkr/secdef-search-aapl.json");
     stub(SNAPSHOT, "ibkr/snapshot-aapl-not-subscribed.json");
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
+    ProviderOutcome.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
 
     assertEquals(ProviderErrorCode.NOT_ENTITLED, f.error().code(), f.error().message());
     wiremock.verify(1, getRequestedFor(urlPathEqualTo(SNAPSHOT)));
@@ -210,7 +210,7 @@ class IbkrGoldenTest extends GoldenTest {
     stub(SNAPSHOT, "ibkr/snapshot-preflight-aapl.json");
     var ibkr =
         provider("ibkr", "/v1/api", "marketgate.providers.ibkr.snapshot-poll-interval = 400ms");
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr, "AAPL"));
+    ProviderOutcome.Failed f = failed(ProviderHarness.fetch(kit, ibkr, "AAPL"));
 
     assertEquals(ProviderErrorCode.TIMEOUT, f.error().code(), f.error().message());
     int snapshots = wiremock.findAll(getRequestedFor(urlPathEqualTo(SNAPSHOT))).size();
@@ -265,7 +265,7 @@ class IbkrGoldenTest extends GoldenTest {
                     .withStatus(status)
                     .withHeader("Content-Type", "application/json")
                     .withBody(golden(file))));
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
+    ProviderOutcome.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
     assertEquals(code, f.error().code(), f.error().message());
     assertEquals("ibkr", f.error().provider());
   }
@@ -281,7 +281,7 @@ class IbkrGoldenTest extends GoldenTest {
                     .withStatus(status)
                     .withHeader("Content-Type", "application/json")
                     .withBody(golden(file))));
-    ProviderActor.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
+    ProviderOutcome.Failed f = failed(ProviderHarness.fetch(kit, ibkr(), "AAPL"));
     assertEquals(ProviderErrorCode.UNAUTHORIZED, f.error().code());
     assertTrue(f.error().message().contains("log in to the gateway"), f.error().message());
   }
@@ -313,7 +313,7 @@ class IbkrGoldenTest extends GoldenTest {
           Duration.ofSeconds(20),
           "a quote over the gateway's HTTPS",
           () ->
-              ProviderHarness.fetch(kit, trusting, "AAPL") instanceof ProviderActor.Fetched f
+              ProviderHarness.fetch(kit, trusting, "AAPL") instanceof ProviderOutcome.Fetched f
                   && ((Quote) f.record()).price() != null);
       assertDecimal("202.67", quote(ProviderHarness.fetch(kit, trusting, "AAPL")).price());
       int searches = https.findAll(getRequestedFor(urlPathEqualTo(SEARCH))).size();
@@ -370,6 +370,7 @@ class IbkrGoldenTest extends GoldenTest {
       assertTrue(
           ProviderHarness.settings(
                   "ibkr", loopback, "marketgate.providers.ibkr.trust-self-signed = on")
+              .adapter()
               .trustSelfSigned(),
           loopback);
     }

@@ -57,7 +57,7 @@ class KeyPoolTest extends GoldenTest {
         getRequestedFor(urlPathEqualTo("/stable/quote")).withQueryParam("apikey", equalTo(key)));
   }
 
-  private ProviderActor.Outcome fetch(ActorRef<ProviderActor.Command> provider) {
+  private ProviderOutcome fetch(ActorRef<ProviderActor.Command> provider) {
     return ProviderHarness.fetch(kit, provider, "AAPL");
   }
 
@@ -69,7 +69,7 @@ class KeyPoolTest extends GoldenTest {
 
     assertEquals(
         ProviderErrorCode.RATE_LIMIT,
-        assertInstanceOf(ProviderActor.Failed.class, fetch(provider)).error().code());
+        assertInstanceOf(ProviderOutcome.Failed.class, fetch(provider)).error().code());
     assertEquals(1, callsWith(KEY_A).size());
     Eventually.await(
         Duration.ofSeconds(5),
@@ -98,7 +98,8 @@ class KeyPoolTest extends GoldenTest {
     answer(KEY_A, 429, "fmp/error-limit-reach.json");
     var provider = fmp(KEY_A, Optional.empty());
     fetch(provider);
-    ProviderActor.Failed refused = assertInstanceOf(ProviderActor.Failed.class, fetch(provider));
+    ProviderOutcome.Failed refused =
+        assertInstanceOf(ProviderOutcome.Failed.class, fetch(provider));
     assertEquals(ProviderErrorCode.RATE_LIMIT, refused.error().code());
     assertTrue(refused.local(), "decided here");
     assertTrue(
@@ -114,8 +115,8 @@ class KeyPoolTest extends GoldenTest {
     var provider = fmp(KEY_A + "," + KEY_B, Optional.empty());
     assertEquals(
         ProviderErrorCode.UNAUTHORIZED,
-        assertInstanceOf(ProviderActor.Failed.class, fetch(provider)).error().code());
-    for (int i = 0; i < 5; i++) assertInstanceOf(ProviderActor.Fetched.class, fetch(provider));
+        assertInstanceOf(ProviderOutcome.Failed.class, fetch(provider)).error().code());
+    for (int i = 0; i < 5; i++) assertInstanceOf(ProviderOutcome.Fetched.class, fetch(provider));
     assertEquals(1, callsWith(KEY_A).size());
 
     TestProbe<ProviderStatus> status = kit.createTestProbe();
@@ -154,7 +155,7 @@ class KeyPoolTest extends GoldenTest {
           second.tell(new ProviderActor.GetStatus(status.getRef()));
           return status.receiveMessage().keys().get(0).state().equals("cooling");
         });
-    assertInstanceOf(ProviderActor.Fetched.class, fetch(second));
+    assertInstanceOf(ProviderOutcome.Fetched.class, fetch(second));
     assertEquals(1, callsWith(KEY_A).size(), "the second actor went to key B at once");
   }
 }

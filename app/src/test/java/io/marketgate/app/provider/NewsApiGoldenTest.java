@@ -25,7 +25,7 @@ class NewsApiGoldenTest extends GoldenTest {
     return provider("newsapi", "", extra);
   }
 
-  private static News news(ProviderActor.Outcome outcome) {
+  private static News news(ProviderOutcome outcome) {
     return roundTripped(outcome, "newsapi", News.class);
   }
 
@@ -128,7 +128,7 @@ class NewsApiGoldenTest extends GoldenTest {
                     .withHeader("Content-Type", "application/json; charset=utf-8")
                     .withBody(golden(file))));
     var outcome = ProviderHarness.fetch(kit, newsapi(""), FetchKey.of(Dataset.NEWS, "AAPL"));
-    ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome);
+    ProviderOutcome.Failed failed = assertInstanceOf(ProviderOutcome.Failed.class, outcome);
     assertEquals(code, failed.error().code(), failed.error().message());
     assertEquals("newsapi", failed.error().provider());
   }
@@ -141,6 +141,6 @@ class NewsApiGoldenTest extends GoldenTest {
     var outcome = ProviderHarness.fetch(kit, newsapi(""), FetchKey.of(Dataset.NEWS, "AAPL"));
     assertEquals(
         ProviderErrorCode.INVALID_RESPONSE,
-        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome).error().code());
   }
 }

@@ -32,15 +32,15 @@ class PolygonGoldenTest extends GoldenTest {
     return provider("polygon", "", "");
   }
 
-  private static <T> T fetched(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T fetched(ProviderOutcome outcome, Class<T> type) {
     return fetched(outcome, "polygon", type);
   }
 
-  private static <T> T roundTripped(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T roundTripped(ProviderOutcome outcome, Class<T> type) {
     return roundTripped(outcome, "polygon", type);
   }
 
-  private static ProviderErrorCode failure(ProviderActor.Outcome outcome) {
+  private static ProviderErrorCode failure(ProviderOutcome outcome) {
     return failure(outcome, "polygon");
   }
 

@@ -22,6 +22,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,7 +110,7 @@ class ProviderActorTest {
                   kit.system(),
                   () ->
                       assertInstanceOf(
-                          ProviderActor.Failed.class,
+                          ProviderOutcome.Failed.class,
                           ProviderHarness.fetch(kit, provider, "AAPL")));
       assertEquals(
           ProviderErrorCode.INTERNAL, failed.error().code(), "our defect, not the provider's");
@@ -115,7 +119,7 @@ class ProviderActorTest {
     assertEquals(0, afterDefects.failureCount(), "the breaker counted none of 6 defects of ours");
     assertEquals("closed", afterDefects.circuitState());
     assertInstanceOf(
-        ProviderActor.Fetched.class,
+        ProviderOutcome.Fetched.class,
         ProviderHarness.fetch(kit, provider, "OTHER"),
         "the actor keeps serving");
     Eventually.await(
@@ -144,7 +148,7 @@ class ProviderActorTest {
     for (int i = 0; i < 5; i++) {
       var failed =
           assertInstanceOf(
-              ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "GARBLED"));
+              ProviderOutcome.Failed.class, ProviderHarness.fetch(kit, provider, "GARBLED"));
       assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code());
     }
     // The breaker's listener tells the actor of the transition.
@@ -154,7 +158,7 @@ class ProviderActorTest {
         () -> status(provider).circuitState().equals("open"));
     assertEquals(
         ProviderErrorCode.CIRCUIT_OPEN,
-        assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"))
+        assertInstanceOf(ProviderOutcome.Failed.class, ProviderHarness.fetch(kit, provider, "AAPL"))
             .error()
             .code());
   }
@@ -168,7 +172,7 @@ class ProviderActorTest {
     ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp());
     var failed =
         assertInstanceOf(
-            ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "WRONGTYPE"));
+            ProviderOutcome.Failed.class, ProviderHarness.fetch(kit, provider, "WRONGTYPE"));
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code(), failed.toString());
     assertEquals(1, status(provider).failureCount(), "counted by the breaker");
   }
@@ -179,25 +183,51 @@ class ProviderActorTest {
     return status.receiveMessage();
   }
 
+  /** Fails on a fetch of {@code CRASH}, as a defect in the behaviour would. */
+  private static final class CrashOnSymbol
+      extends BehaviorInterceptor<ProviderActor.Command, ProviderActor.Command> {
+    CrashOnSymbol() {
+      super(ProviderActor.Command.class);
+    }
+
+    @Override
+    public Behavior<ProviderActor.Command> aroundReceive(
+        TypedActorContext<ProviderActor.Command> ctx,
+        ProviderActor.Command msg,
+        ReceiveTarget<ProviderActor.Command> target) {
+      if (msg instanceof ProviderActor.Fetch f && f.key().symbol().equals("CRASH"))
+        throw new IllegalStateException("crashed on request");
+      return target.apply(ctx, msg);
+    }
+  }
+
   @Test
   void aCrashedProviderIsRestartedWithBackoffAndKeepsItsBreaker() {
-    ActorRef<ProviderActor.Command> provider = ProviderHarness.spawn(kit, fmp());
+    ActorRef<ProviderActor.Command> provider =
+        ProviderHarness.spawnWrapped(
+            kit, fmp(), inner -> Behaviors.intercept(CrashOnSymbol::new, inner));
     for (int i = 0; i < 2; i++) {
       assertEquals(
           ProviderErrorCode.NETWORK_ERROR,
-          assertInstanceOf(ProviderActor.Failed.class, ProviderHarness.fetch(kit, provider, "DOWN"))
+          assertInstanceOf(
+                  ProviderOutcome.Failed.class, ProviderHarness.fetch(kit, provider, "DOWN"))
               .error()
               .code());
     }
 
-    TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
+    TestProbe<ProviderOutcome> probe = kit.createTestProbe();
     long crashedAt = System.nanoTime();
     LoggingTestKit.error(IllegalStateException.class)
         .withMessageContains("crashed on request")
         .expect(
             kit.system(),
             () -> {
-              provider.tell(new ProviderActor.Crash("test"));
+              provider.tell(
+                  new ProviderActor.Fetch(
+                      FetchKey.of(Dataset.QUOTE, "CRASH"),
+                      Duration.ofSeconds(2),
+                      io.marketgate.protocol.RequestOrigin.INTERNAL,
+                      kit.<ProviderOutcome>createTestProbe().getRef()));
               provider.tell(
                   new ProviderActor.Fetch(
                       FetchKey.of(Dataset.QUOTE, "AAPL"),
@@ -207,7 +237,7 @@ class ProviderActorTest {
               return null;
             });
     assertInstanceOf(
-        ProviderActor.Fetched.class,
+        ProviderOutcome.Fetched.class,
         probe.receiveMessage(Duration.ofSeconds(5)),
         "serves again after the restart");
     long waitedMillis = (System.nanoTime() - crashedAt) / 1_000_000;

@@ -12,9 +12,11 @@ import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.RequestOrigin;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 
 /** Starts one provider actor against a given base URL, as the registry would. */
@@ -55,30 +57,48 @@ final class ProviderHarness {
       ProviderAdapter adapter,
       ProviderQuota quota,
       Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {
-    ProviderHttpClient http =
-        new ProviderHttpClient(
-            kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings);
+    return kit.spawn(
+        ProviderActor.create(settings, false, adapter, wiring(kit, settings, quota, keyEvents)));
+  }
+
+  /** With its supervised part wrapped by {@code wrap} (e.g. a behaviour that fails). */
+  static ActorRef<ProviderActor.Command> spawnWrapped(
+      ActorTestKit kit,
+      ProviderSettings settings,
+      UnaryOperator<Behavior<ProviderActor.Command>> wrap) {
     return kit.spawn(
         ProviderActor.create(
             settings,
             false,
-            adapter,
-            new ProviderActor.Wiring(
-                http, Metrics.start(APPLICATION), AuditTrail.NONE, quota, keyEvents)));
+            ProviderRegistry.adapterFor(settings).orElseThrow(),
+            wiring(kit, settings, ProviderQuota.UNLIMITED, Optional.empty()),
+            wrap));
+  }
+
+  private static ProviderActor.Wiring wiring(
+      ActorTestKit kit,
+      ProviderSettings settings,
+      ProviderQuota quota,
+      Optional<ActorRef<Topic.Command<KeyEvents.KeyChanged>>> keyEvents) {
+    ProviderHttpClient http =
+        new ProviderHttpClient(
+            kit.system(), GatewaySettings.fromConfig(APPLICATION).providerHttp(), settings);
+    return new ProviderActor.Wiring(
+        http, Metrics.start(APPLICATION), AuditTrail.NONE, quota, keyEvents);
   }
 
   static ActorRef<ProviderActor.Command> spawn(ActorTestKit kit, ProviderSettings settings) {
     return spawn(kit, settings, ProviderRegistry.adapterFor(settings).orElseThrow());
   }
 
-  static ProviderActor.Outcome fetch(
+  static ProviderOutcome fetch(
       ActorTestKit kit, ActorRef<ProviderActor.Command> provider, String symbol) {
     return fetch(kit, provider, FetchKey.of(Dataset.QUOTE, symbol));
   }
 
-  static ProviderActor.Outcome fetch(
+  static ProviderOutcome fetch(
       ActorTestKit kit, ActorRef<ProviderActor.Command> provider, FetchKey key) {
-    TestProbe<ProviderActor.Outcome> probe = kit.createTestProbe();
+    TestProbe<ProviderOutcome> probe = kit.createTestProbe();
     provider.tell(
         new ProviderActor.Fetch(
             key, Duration.ofSeconds(2), RequestOrigin.INTERNAL, probe.getRef()));

@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class QuoteGoldenTest extends GoldenTest {
 
-  private static Quote quote(ProviderActor.Outcome outcome) {
-    ProviderActor.Fetched fetched =
-        assertInstanceOf(ProviderActor.Fetched.class, outcome, outcome.toString());
+  private static Quote quote(ProviderOutcome outcome) {
+    ProviderOutcome.Fetched fetched =
+        assertInstanceOf(ProviderOutcome.Fetched.class, outcome, outcome.toString());
     Quote fromRecord = (Quote) fetched.record();
     assertEquals(fromRecord, Json.decode(fetched.data(), Quote.class), "encoded data round-trips");
     return fromRecord;
@@ -139,10 +139,10 @@ class QuoteGoldenTest extends GoldenTest {
                     .withStatus(status)
                     .withHeader("Content-Type", "application/json")
                     .withBody(golden(file))));
-    ProviderActor.Outcome outcome =
+    ProviderOutcome outcome =
         ProviderHarness.fetch(
             kit, provider(providerName, providerName.equals("fmp") ? "/stable" : "", ""), "AAPL");
-    ProviderActor.Failed failed = assertInstanceOf(ProviderActor.Failed.class, outcome);
+    ProviderOutcome.Failed failed = assertInstanceOf(ProviderOutcome.Failed.class, outcome);
     assertEquals(code, failed.error().code(), failed.error().message());
     assertEquals(providerName, failed.error().provider());
   }
@@ -163,7 +163,7 @@ class QuoteGoldenTest extends GoldenTest {
             "ZZZZ");
     assertEquals(
         ProviderErrorCode.NOT_FOUND,
-        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code());
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome).error().code());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -185,7 +185,7 @@ class QuoteGoldenTest extends GoldenTest {
     var outcome = ProviderHarness.fetch(kit, provider("fmp", "/stable", ""), "AAPL");
     assertEquals(
         ProviderErrorCode.INVALID_RESPONSE,
-        assertInstanceOf(ProviderActor.Failed.class, outcome).error().code(),
+        assertInstanceOf(ProviderOutcome.Failed.class, outcome).error().code(),
         description);
   }
 }

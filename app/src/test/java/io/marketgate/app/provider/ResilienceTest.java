@@ -7,40 +7,31 @@ import io.marketgate.app.sim.Fault;
 import io.marketgate.app.testkit.Eventually;
 import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.MetricsScrape;
-import io.marketgate.app.testkit.TestNode;
+import io.marketgate.app.testkit.NodeExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Circuit breakers, fallback, stale answers and deadlines over real HTTP. */
 @ExtendWith(LogCapturingExtension.class)
 class ResilienceTest {
-  private static TestNode node;
+  @RegisterExtension
+  static final NodeExtension node =
+      NodeExtension.with(
+          "marketgate.providers.fmp.circuit-breaker.timeout-seconds = 3\n"
+              + "marketgate.providers.fmp.circuit-breaker.max-timeout-seconds = 3\n"
+              + "marketgate.providers.polygon.circuit-breaker.timeout-seconds = 3\n"
+              + "marketgate.providers.polygon.circuit-breaker.max-timeout-seconds = 3\n");
+
   private static int symbolCounter;
-
-  @BeforeAll
-  static void start() {
-    node =
-        TestNode.start(
-            "marketgate.providers.fmp.circuit-breaker.timeout-seconds = 3\n"
-                + "marketgate.providers.fmp.circuit-breaker.max-timeout-seconds = 3\n"
-                + "marketgate.providers.polygon.circuit-breaker.timeout-seconds = 3\n"
-                + "marketgate.providers.polygon.circuit-breaker.max-timeout-seconds = 3\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
 
   @BeforeEach
   void healthyProviders() {

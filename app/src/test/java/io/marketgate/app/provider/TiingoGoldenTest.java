@@ -53,17 +53,16 @@ class TiingoGoldenTest extends GoldenTest {
         new TiingoAdapter(endpoint, 100, Clock.fixed(NOW, ZoneOffset.UTC)));
   }
 
-  private static <T> T roundTripped(ProviderActor.Outcome outcome, Class<T> type) {
+  private static <T> T roundTripped(ProviderOutcome outcome, Class<T> type) {
     return roundTripped(outcome, "tiingo", type);
   }
 
-  private static ProviderErrorCode failure(ProviderActor.Outcome outcome) {
+  private static ProviderErrorCode failure(ProviderOutcome outcome) {
     return failure(outcome, "tiingo");
   }
 
-  private ProviderActor.BatchOutcome fetchBatch(
-      ActorRef<ProviderActor.Command> provider, String... symbols) {
-    TestProbe<ProviderActor.BatchOutcome> probe = kit.createTestProbe();
+  private BatchOutcome fetchBatch(ActorRef<ProviderActor.Command> provider, String... symbols) {
+    TestProbe<BatchOutcome> probe = kit.createTestProbe();
     List<FetchKey> keys = Arrays.stream(symbols).map(s -> FetchKey.of(Dataset.QUOTE, s)).toList();
     provider.tell(
         new ProviderActor.FetchBatch(
@@ -71,8 +70,8 @@ class TiingoGoldenTest extends GoldenTest {
     return probe.receiveMessage(Duration.ofSeconds(5));
   }
 
-  private static ProviderActor.Outcome outcomeOf(ProviderActor.BatchOutcome batch, String symbol) {
-    ProviderActor.Outcome outcome = batch.outcomes().get(FetchKey.of(Dataset.QUOTE, symbol));
+  private static ProviderOutcome outcomeOf(BatchOutcome batch, String symbol) {
+    ProviderOutcome outcome = batch.outcomes().get(FetchKey.of(Dataset.QUOTE, symbol));
     assertNotNull(outcome, "no outcome for " + symbol + " in " + batch);
     return outcome;
   }
@@ -117,7 +116,7 @@ class TiingoGoldenTest extends GoldenTest {
   @Test
   void iexBatchGivesOneOutcomePerTickerAndATickerLeftOutIsNotFound() {
     stub("/iex/", "tiingo/iex-aapl-msft.json");
-    ProviderActor.BatchOutcome batch = fetchBatch(iex(), "AAPL", "MSFT", "ZZZZ");
+    BatchOutcome batch = fetchBatch(iex(), "AAPL", "MSFT", "ZZZZ");
 
     wiremock.verify(
         getRequestedFor(urlPathEqualTo("/iex/"))
@@ -161,7 +160,7 @@ class TiingoGoldenTest extends GoldenTest {
             .willReturn(
                 okJson(
                     "[{\"ticker\":\"AAPL\",\"tngoLast\":\"abc\"},{\"ticker\":\"MSFT\",\"tngoLast\":10,\"prevClose\":8,\"timestamp\":\"2025-09-29T20:00:00+00:00\"}]")));
-    ProviderActor.BatchOutcome batch = fetchBatch(iex(), "AAPL", "MSFT");
+    BatchOutcome batch = fetchBatch(iex(), "AAPL", "MSFT");
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failure(outcomeOf(batch, "AAPL")));
     assertDecimal("25", roundTripped(outcomeOf(batch, "MSFT"), Quote.class).changePercent());
   }
@@ -237,7 +236,7 @@ class TiingoGoldenTest extends GoldenTest {
   @Test
   void aDailyBatchIsOneEndOfDayCallPerSymbol() {
     stub("/tiingo/daily/pg/prices", "tiingo/daily-prices-pg.json");
-    ProviderActor.BatchOutcome batch = fetchBatch(daily(), "PG");
+    BatchOutcome batch = fetchBatch(daily(), "PG");
     assertDecimal("131.18", roundTripped(outcomeOf(batch, "PG"), Quote.class).price());
     assertKeyOnlyInTheHeader(1);
   }
@@ -341,7 +340,7 @@ class TiingoGoldenTest extends GoldenTest {
             stoppedClock(TiingoAdapter.parseQuoteEndpoint(endpoint)),
             FetchKey.of(Dataset.fromWireName(dataset).orElseThrow(), "AAPL"));
     assertEquals(code, failure(outcome), outcome.toString());
-    assertEquals(rest, ((ProviderActor.Failed) outcome).retryAfter());
+    assertEquals(rest, ((ProviderOutcome.Failed) outcome).retryAfter());
   }
 
   @Test
@@ -367,7 +366,7 @@ class TiingoGoldenTest extends GoldenTest {
     var outcome = ProviderHarness.fetch(kit, iex(), "AAPL");
     assertEquals(ProviderErrorCode.RATE_LIMIT, failure(outcome));
     assertNull(
-        ((ProviderActor.Failed) outcome).retryAfter(), "TIINGO_KEY_COOLDOWN_SECONDS applies");
+        ((ProviderOutcome.Failed) outcome).retryAfter(), "TIINGO_KEY_COOLDOWN_SECONDS applies");
   }
 
   @Test
@@ -379,10 +378,10 @@ class TiingoGoldenTest extends GoldenTest {
                     .withStatus(429)
                     .withHeader("Content-Type", "application/json")
                     .withBody(golden("tiingo/error-hourly-allocation.json"))));
-    ProviderActor.BatchOutcome batch = fetchBatch(stoppedClock(QuoteEndpoint.IEX), "AAPL", "MSFT");
+    BatchOutcome batch = fetchBatch(stoppedClock(QuoteEndpoint.IEX), "AAPL", "MSFT");
     for (String s : List.of("AAPL", "MSFT")) {
-      ProviderActor.Failed failed =
-          assertInstanceOf(ProviderActor.Failed.class, outcomeOf(batch, s));
+      ProviderOutcome.Failed failed =
+          assertInstanceOf(ProviderOutcome.Failed.class, outcomeOf(batch, s));
       assertEquals(ProviderErrorCode.RATE_LIMIT, failed.error().code());
       assertEquals(Duration.ofMinutes(40), failed.retryAfter(), "until 15:00 UTC");
     }

@@ -2,10 +2,24 @@ package io.marketgate.app.symbol;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.typesafe.config.ConfigFactory;
+import io.marketgate.app.caller.CallerRegistry;
+import io.marketgate.app.caller.CallerSettings;
+import io.marketgate.app.caller.ClientThrottle;
+import io.marketgate.app.http.BatchRoutes;
+import io.marketgate.app.http.CallerDirectives;
+import io.marketgate.app.http.HttpServer;
+import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.TestSpawner;
+import io.marketgate.persistence.audit.AuditTrail;
+import io.marketgate.persistence.lastgood.LastGoodRepository;
+import io.marketgate.persistence.quota.QuotaSettings;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.RequestOrigin;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +70,87 @@ class BatchFetchTest {
         System.nanoTime() - start < Duration.ofSeconds(1).toNanos(),
         "failed at once, not at the end of the 3 s budget");
     assertEquals(Map.of(), run(batches, "AAPL").get(1, TimeUnit.SECONDS), "the parent goes on");
+  }
+
+  /** Over real HTTP: the batch route of a node whose batch coordinator fails. */
+  @Test
+  void aBatchRequestWhoseCoordinatorFailsIsAnsweredAtOnceWithA503Problem() throws Exception {
+    ActorTestKit node =
+        ActorTestKit.create(
+            "BatchNode",
+            ConfigFactory.parseString(
+                    String.join(
+                        "\n",
+                        "pekko.actor.provider = cluster",
+                        "pekko.remote.artery.canonical.port = 0",
+                        "marketgate.security.anonymous-profile = premium",
+                        "marketgate.security.profiles.premium.rate-limit = 0"))
+                .withFallback(ConfigFactory.load()));
+    try {
+      BatchFetch failing =
+          BatchFetch.start(
+                  TestSpawner.of(node),
+                  request ->
+                      Behaviors.setup(
+                          ctx -> {
+                            throw new IllegalStateException("a coordinator defect");
+                          }))
+              .toCompletableFuture()
+              .get(5, TimeUnit.SECONDS);
+      Metrics metrics = Metrics.start(node.system().settings().config());
+      SymbolGateway gateway =
+          new SymbolGateway(
+              (key, maxAge, timeout, origin) -> new CompletableFuture<>(),
+              failing,
+              dataset -> true,
+              new NearCache(k -> 60_000, 100, Clock.systemUTC()),
+              LastGoodRepository.NONE,
+              metrics,
+              Duration.ofMillis(300));
+      CallerSettings callerSettings =
+          CallerSettings.fromConfig(node.system().settings().config(), name -> null);
+      CallerDirectives callers =
+          new CallerDirectives(
+              new CallerRegistry(callerSettings),
+              ClientThrottle.start(
+                  node.system(),
+                  QuotaSettings.fromConfig(
+                      node.system().settings().config().getConfig("marketgate.quota")),
+                  callerSettings.rateWindow(),
+                  "gateway"),
+              AuditTrail.NONE,
+              metrics,
+              callerSettings,
+              Duration.ofMillis(500),
+              Clock.systemUTC());
+      InetSocketAddress bound =
+          HttpServer.start(
+                  node.system(),
+                  "batch test",
+                  "127.0.0.1",
+                  0,
+                  new BatchRoutes(
+                          gateway, callers, metrics, Duration.ofSeconds(3), Clock.systemUTC())
+                      .route())
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      long start = System.nanoTime();
+      Http.Answer answer =
+          LoggingTestKit.error("a coordinator defect")
+              .expect(
+                  node.system(),
+                  () ->
+                      Http.post(
+                          "http://127.0.0.1:" + bound.getPort() + "/api/v1/quotes/batch",
+                          "{\"symbols\":[\"AAPL\",\"MSFT\"]}"));
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(503, answer.status(), answer.body());
+      assertEquals("application/problem+json", answer.header("Content-Type"));
+      assertEquals("/problems/batch-failed", answer.json().get("type").asText());
+      assertTrue(tookMillis < 1500, "answered at once, not at the 3 s deadline: " + tookMillis);
+    } finally {
+      node.shutdownTestKit();
+    }
   }
 
   private static CompletableFuture<?> run(BatchFetch batches, String symbol) {

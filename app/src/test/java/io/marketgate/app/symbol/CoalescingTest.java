@@ -5,42 +5,24 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.sim.Fault;
 import io.marketgate.app.testkit.Http;
-import io.marketgate.app.testkit.TestNode;
+import io.marketgate.app.testkit.NodeExtension;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A burst of requests for missing data costs one provider call per key. */
 @ExtendWith(LogCapturingExtension.class)
 class CoalescingTest {
-  private static TestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start("");
-    // The node's first fetch starts its shard region and HTTP client: not what a herd test
-    // measures,
-    // and on a busy 2-core machine it can outlast the 1.5 s attempt timeout.
-    assertEquals(200, Http.get(node.url("/api/v1/quotes/CWARM")).status());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
-  @BeforeEach
-  void resetSimulator() {
-    node.simulator().reset();
-  }
+  // The node's first fetch starts its shard region and HTTP client: not what a herd test
+  // measures, and on a busy 2-core machine it can outlast the 1.5 s attempt timeout.
+  @RegisterExtension
+  static final NodeExtension node = NodeExtension.with().warmedWith("CWARM").resettingSimulator();
 
   @Test
   void twoHundredConcurrentRequestsForOneColdSymbolCostOneCall() {

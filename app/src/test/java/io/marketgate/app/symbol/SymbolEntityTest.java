@@ -70,7 +70,7 @@ class SymbolEntityTest {
             .get(10, TimeUnit.SECONDS);
     deps =
         new SymbolEntity.Dependencies(
-            new FetchPlan(registry, kit.system().scheduler()),
+            new FetchPlan(registry),
             settings.cache(),
             Duration.ofMillis(100),
             (FetchKey key, List<ProviderError> errors) -> {
@@ -86,7 +86,6 @@ class SymbolEntityTest {
               @Override
               public void removed(FetchKey key) {}
             },
-            metrics,
             Clock.systemUTC());
   }
 

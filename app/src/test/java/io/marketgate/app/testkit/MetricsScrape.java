@@ -28,6 +28,10 @@ public final class MetricsScrape {
     return value(Http.get(node.metricsUrl()).body(), name, labels);
   }
 
+  public static Optional<Double> fetch(NodeExtension node, String name, String... labels) {
+    return fetch(node.testNode(), name, labels);
+  }
+
   private static Map<String, String> labelsOf(String series) {
     Map<String, String> labels = new HashMap<>();
     int open = series.indexOf('{');

@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.marketgate.app.Main;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.http.AnswerEncoder;
-import io.marketgate.app.nearcache.NearCache;
+import io.marketgate.app.symbol.NearCache;
 import io.marketgate.protocol.Dataset;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.SymbolProtocol;

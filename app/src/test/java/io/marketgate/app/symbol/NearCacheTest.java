@@ -1,4 +1,4 @@
-package io.marketgate.app.nearcache;
+package io.marketgate.app.symbol;
 
 import static org.junit.jupiter.api.Assertions.*;
 

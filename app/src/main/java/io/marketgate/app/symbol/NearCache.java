@@ -1,10 +1,9 @@
-package io.marketgate.app.nearcache;
+package io.marketgate.app.symbol;
 
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.SymbolProtocol.Answer;
 import java.time.Clock;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 
@@ -12,7 +11,7 @@ import java.util.function.ToLongFunction;
  * A node-local read-through copy of the answers symbol entities gave this node, so that a hit needs
  * no sharded ask. It holds only fresh (not stale) answers and serves one only while it is within
  * the max age the caller asks for, bounded by the dataset's max age: the same guarantee the entity
- * gives. A refresh anywhere replaces the copies every node holds (see {@link NearCacheUpdates});
+ * gives. A refresh anywhere replaces the copies every node holds (see {@code NearCacheUpdates});
  * until that message arrives a node may serve the previous value, never one older than the max age
  * asked for. Coalescing stays at the entity: a miss asks it.
  */
@@ -31,25 +30,6 @@ public final class NearCache {
     this.clock = clock;
   }
 
-  /** The same answer as a cache hit: no provider attempted for the request it will serve. */
-  public static Answer asHit(Answer a) {
-    if (a.cached() && a.providersAttempted().isEmpty() && !a.coalesced() && a.errors().isEmpty())
-      return a;
-    return new Answer(
-        a.key(),
-        a.data(),
-        a.source(),
-        a.fallback(),
-        true,
-        false,
-        a.fetchedAtMillis(),
-        a.confidence(),
-        List.of(),
-        false,
-        false,
-        List.of());
-  }
-
   /**
    * The answer for {@code key} if one is held and no older than {@code maxAgeMillis} (negative: the
    * dataset's max age); {@code null} otherwise.
@@ -65,13 +45,13 @@ public final class NearCache {
   /** Keeps a fresh answer this node received, unless a newer one is already held. */
   public void offer(Answer answer) {
     if (answer.stale() || maxEntries == 0) return;
-    answers.merge(answer.key(), asHit(answer), NearCache::newer);
+    answers.merge(answer.key(), Answers.asCached(answer), NearCache::newer);
     if (answers.size() > maxEntries) shrink();
   }
 
   /** Replaces a held answer by a newer one refreshed elsewhere; keys not held stay absent. */
   public void refreshed(Answer answer) {
-    answers.computeIfPresent(answer.key(), (k, held) -> newer(held, asHit(answer)));
+    answers.computeIfPresent(answer.key(), (k, held) -> newer(held, Answers.asCached(answer)));
   }
 
   public void invalidate(FetchKey key) {
