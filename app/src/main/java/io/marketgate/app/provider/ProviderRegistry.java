@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -100,25 +101,28 @@ public final class ProviderRegistry implements ProviderPlans {
     @Override
     public CompletionStage<ProviderOutcome> fetch(
         FetchKey key, Duration timeout, RequestOrigin origin) {
-      return Stages.direct(
-              AskPattern.<ProviderActor.Command, ProviderOutcome>ask(
-                  ref,
-                  replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo),
-                  timeout.plus(replyGrace),
-                  scheduler))
-          .exceptionally(e -> noAnswer());
+      return ask(
+          replyTo -> new ProviderActor.Fetch(key, timeout, origin, replyTo),
+          timeout.plus(replyGrace),
+          this::noAnswer);
     }
 
     @Override
     public CompletionStage<BatchOutcome> fetchBatch(
         List<FetchKey> keys, Duration timeout, RequestOrigin origin) {
-      return Stages.direct(
-              AskPattern.<ProviderActor.Command, BatchOutcome>ask(
-                  ref,
-                  replyTo -> new ProviderActor.FetchBatch(keys, timeout, origin, replyTo),
-                  timeout.plus(batchReplyGrace),
-                  scheduler))
-          .exceptionally(e -> BatchOutcome.all(keys, noAnswer()));
+      return ask(
+          replyTo -> new ProviderActor.FetchBatch(keys, timeout, origin, replyTo),
+          timeout.plus(batchReplyGrace),
+          () -> BatchOutcome.all(keys, noAnswer()));
+    }
+
+    /** The actor's answer, or {@code noAnswer} when it does not come within {@code timeout}. */
+    private <T> CompletionStage<T> ask(
+        Function<ActorRef<T>, ProviderActor.Command> message,
+        Duration timeout,
+        Supplier<T> noAnswer) {
+      return Stages.direct(AskPattern.ask(ref, message::apply, timeout, scheduler))
+          .exceptionally(e -> noAnswer.get());
     }
 
     private ProviderOutcome.Failed noAnswer() {

@@ -30,19 +30,7 @@ public final class Answers {
 
   /** A young enough value served from a cache: no provider was asked for this request. */
   public static Answer cached(FetchKey key, StoredValue v) {
-    return new Answer(
-        key,
-        v.data(),
-        v.source(),
-        v.fallback(),
-        true,
-        false,
-        v.fetchedAtMillis(),
-        v.confidence(),
-        List.of(),
-        false,
-        false,
-        List.of());
+    return kept(key, v, false, v.confidence(), List.of(), false, List.of());
   }
 
   /** The same answer as a cache hit (what a node keeps for later requests). */
@@ -64,15 +52,26 @@ public final class Answers {
       List<String> attempted,
       List<ProviderError> errors,
       boolean coalesced) {
+    return kept(key, v, true, v.confidence() / 2, attempted, coalesced, errors);
+  }
+
+  private static Answer kept(
+      FetchKey key,
+      StoredValue v,
+      boolean stale,
+      double confidence,
+      List<String> attempted,
+      boolean coalesced,
+      List<ProviderError> errors) {
     return new Answer(
         key,
         v.data(),
         v.source(),
         v.fallback(),
         true,
-        true,
+        stale,
         v.fetchedAtMillis(),
-        v.confidence() / 2,
+        confidence,
         attempted,
         coalesced,
         errors.stream().anyMatch(e -> e.code() == ProviderErrorCode.CIRCUIT_OPEN),

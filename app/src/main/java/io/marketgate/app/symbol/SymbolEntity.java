@@ -278,25 +278,12 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       get.claims().tell(new SymbolProtocol.Claimed(key, 0));
       return this;
     }
-    state = state.nextFetchId();
-    long fetchId = state.lastFetchId();
-    Deadline deadline = deadlineFor(get.budgetMillis());
-    state =
-        state.with(
-            key,
-            slot.withInFlight(
-                new InFlight(
-                    fetchId,
-                    true,
-                    List.of(new Waiter(get.replyTo(), false)),
-                    true,
-                    get.origin(),
-                    deadline)));
+    InFlight claimed = begin(key, get.budgetMillis(), get.origin(), get.replyTo(), true, true);
     // Half the budget for the sender to deliver; the other half for fetching it here if it does
     // not.
     timers.startSingleTimer(
-        new ClaimExpired(key, fetchId), Duration.ofMillis(get.budgetMillis() / 2));
-    get.claims().tell(new SymbolProtocol.Claimed(key, fetchId));
+        new ClaimExpired(key, claimed.fetchId()), Duration.ofMillis(get.budgetMillis() / 2));
+    get.claims().tell(new SymbolProtocol.Claimed(key, claimed.fetchId()));
     return this;
   }
 
@@ -377,22 +364,30 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
       state = state.with(key, slot.withInFlight(slot.inFlight().join(new Waiter(replyTo, true))));
       return this;
     }
-    state = state.nextFetchId();
-    long fetchId = state.lastFetchId();
-    Deadline deadline = deadlineFor(budgetMillis);
-    pipeFetch(key, fetchId, deps.plan().run(key, deadline, origin));
-    state =
-        state.with(
-            key,
-            slot.withInFlight(
-                new InFlight(
-                    fetchId,
-                    queueOnFailure,
-                    List.of(new Waiter(replyTo, false)),
-                    false,
-                    origin,
-                    deadline)));
+    InFlight fetch = begin(key, budgetMillis, origin, replyTo, queueOnFailure, false);
+    pipeFetch(key, fetch.fetchId(), deps.plan().run(key, fetch.deadline(), origin));
     return this;
+  }
+
+  /** A new fetch of {@code key} with {@code replyTo} its first waiter, recorded in its slot. */
+  private InFlight begin(
+      FetchKey key,
+      long budgetMillis,
+      RequestOrigin origin,
+      ActorRef<Reply> replyTo,
+      boolean queueOnFailure,
+      boolean claimed) {
+    state = state.nextFetchId();
+    InFlight fetch =
+        new InFlight(
+            state.lastFetchId(),
+            queueOnFailure,
+            List.of(new Waiter(replyTo, false)),
+            claimed,
+            origin,
+            deadlineFor(budgetMillis));
+    state = state.with(key, state.slot(key).withInFlight(fetch));
+    return fetch;
   }
 
   /** The asker's budget, less the time its answer needs to travel back. */

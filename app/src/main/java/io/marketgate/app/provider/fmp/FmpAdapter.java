@@ -69,6 +69,14 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
     return maxBatchSize;
   }
 
+  /**
+   * A list call: the legacy or current path with its query so far (ending in {@code ?} or {@code
+   * &}), then the list limit and the key.
+   */
+  private ProviderRequest list(String legacyPath, String currentPath, String key, String endpoint) {
+    return get((legacy ? legacyPath : currentPath) + "limit=" + LIST_LIMIT + "&" + key, endpoint);
+  }
+
   @Override
   public ProviderRequest request(FetchKey key, String apiKey) {
     String s = encode(key.symbol());
@@ -91,23 +99,15 @@ public final class FmpAdapter implements ProviderAdapter, BatchQuotes {
             path.substring(1));
       }
       case EARNINGS ->
-          get(
-              legacy
-                  ? "/historical/earning_calendar/" + s + "?limit=" + LIST_LIMIT + "&" + k
-                  : "/earnings?symbol=" + s + "&limit=" + LIST_LIMIT + "&" + k,
+          list(
+              "/historical/earning_calendar/" + s + "?",
+              "/earnings?symbol=" + s + "&",
+              k,
               "earnings");
       case SEARCH ->
-          get(
-              legacy
-                  ? "/search?query=" + s + "&limit=" + LIST_LIMIT + "&" + k
-                  : "/search-symbol?query=" + s + "&limit=" + LIST_LIMIT + "&" + k,
-              "search");
+          list("/search?query=" + s + "&", "/search-symbol?query=" + s + "&", k, "search");
       case NEWS ->
-          get(
-              legacy
-                  ? "/stock_news?tickers=" + s + "&limit=" + LIST_LIMIT + "&" + k
-                  : "/news/stock?symbols=" + s + "&limit=" + LIST_LIMIT + "&" + k,
-              "news");
+          list("/stock_news?tickers=" + s + "&", "/news/stock?symbols=" + s + "&", k, "news");
       default -> throw new IllegalArgumentException("FMP does not serve " + key.dataset());
     };
   }
