@@ -2,7 +2,7 @@
 # Runs benchmark scenarios against a freshly started gateway, beside its ceilings (a bare Pekko
 # HTTP route, and nginx proxy_cache when nginx is installed), all on this machine.
 #
-#   bench/run.sh                       # hot, herd, outage-503, outage-hang, outage-429, fixed-rate
+#   bench/run.sh                       # hot, herd, outage-503, outage-hang, outage-429, recovery, fixed-rate
 #   bench/run.sh hot,herd              # chosen scenarios
 #   bench/run.sh memory                # heap per cached quote with 100,000 cached symbols
 #
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 scenarios="${1:-all}"
 shift || true
 
-APP_JAR=app/target/marketgate.jar
+APP_JAR=${APP_JAR:-app/target/marketgate.jar}
 BENCH_JAR=bench/target/marketgate-bench.jar
 if [ ! -f "$APP_JAR" ] || [ ! -f "$BENCH_JAR" ] || [ -n "${BENCH_BUILD:-}" ]; then
   mvn -q -B -DskipTests package

@@ -37,6 +37,7 @@ public final class BenchMain {
         case "outage-429" -> scenarios.outage("429");
         case "fixed-rate" -> scenarios.fixedRate();
         case "memory" -> scenarios.memory();
+        case "recovery" -> scenarios.recovery();
         default -> throw new IllegalArgumentException("unknown scenario " + name);
       }
     }

@@ -29,7 +29,7 @@ record BenchSettings(
     String adminKey) {
 
   static final List<String> ALL =
-      List.of("hot", "herd", "outage-503", "outage-hang", "outage-429", "fixed-rate");
+      List.of("hot", "herd", "outage-503", "outage-hang", "outage-429", "recovery", "fixed-rate");
 
   static BenchSettings parse(String[] args) {
     String gateway = "http://127.0.0.1:8080";

@@ -282,6 +282,47 @@ final class Scenarios {
     return r;
   }
 
+  /**
+   * Every quote provider answers 503 for {@code --outage-seconds} while callers ask for cold
+   * symbols (5 a second), then recovers: how long until a cold symbol is answered 200 and fresh,
+   * and how many calls the outage cost. The breakers' trials decide it: open for the probe
+   * interval, then twice as long after each failed trial.
+   */
+  void recovery() {
+    cleanSlate();
+    control.fault("fmp", "{\"mode\":\"503\"}");
+    control.fault("polygon", "{\"mode\":\"503\"}");
+    long outageEnd = System.nanoTime() + settings.outageDuration().toNanos();
+    int i = 0;
+    while (System.nanoTime() < outageEnd) {
+      control.fetch(settings.gatewayUrl() + quote(symbol("REC", i++)));
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+    long outageCalls = control.calls();
+    control.reset();
+    long recovered = System.nanoTime();
+    long deadline = recovered + Duration.ofSeconds(90).toNanos();
+    double seconds = Double.NaN;
+    while (System.nanoTime() < deadline) {
+      SimulatorControl.Fetched f = control.fetch(settings.gatewayUrl() + quote(symbol("REC", i++)));
+      if (f.fresh()) {
+        seconds = (System.nanoTime() - recovered) / 1e9;
+        break;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    cleanSlate();
+    System.out.printf(
+        "  recovery: a cold symbol fresh %.1f s after the providers recovered from a %d s outage%n",
+        seconds, settings.outageDuration().toSeconds());
+    report.add("recovery", "cold symbol fresh after the recovery", seconds, "s");
+    report.add(
+        "recovery",
+        "provider calls during the outage (" + settings.outageDuration().toSeconds() + " s)",
+        outageCalls,
+        "calls");
+  }
+
   /** The warmed values must be older than the 1 s max age the outage requests ask for. */
   private static void awaitOlderThanOneSecond() {
     long until = System.nanoTime() + Duration.ofMillis(1100).toNanos();

@@ -95,6 +95,28 @@ final class SimulatorControl {
     return key == null ? request : request.header("X-API-Key", key);
   }
 
+  /** A data request as the benchmark's caller: the status and whether the answer was fresh. */
+  record Fetched(int status, boolean fresh) {}
+
+  Fetched fetch(String url) {
+    try {
+      HttpResponse<String> response =
+          client.send(
+              withKey(HttpRequest.newBuilder(URI.create(url)), apiKey)
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      boolean fresh =
+          response.statusCode() == 200 && !JSON.readTree(response.body()).get("stale").asBoolean();
+      return new Fetched(response.statusCode(), fresh);
+    } catch (IOException e) {
+      throw new IllegalStateException("request failed: " + url, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private void send(HttpRequest.Builder request) {
     int status = status(request);
     if (status >= 300) throw new IllegalStateException("control call answered " + status);

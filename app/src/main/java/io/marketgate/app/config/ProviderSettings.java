@@ -33,14 +33,18 @@ public record ProviderSettings(
     String simulatorPath,
     AdapterOptions adapter) {
 
-  /** The circuit breaker: failures that open it, and its open period and the cap of its backoff. */
-  public record Breaker(int threshold, Duration resetTimeout, Duration maxResetTimeout) {
+  /**
+   * The circuit breaker: {@code threshold} consecutive failures open it; after {@code
+   * probeInterval} one trial call may go; each failed trial doubles the open period, up to {@code
+   * maxOpen} ({@code <P>_CIRCUIT_BREAKER_TIMEOUT}).
+   */
+  public record Breaker(int threshold, Duration probeInterval, Duration maxOpen) {
     public Breaker {
       ConfigValues.require(threshold > 0, "circuit breaker threshold must be positive");
       ConfigValues.require(
-          !resetTimeout.isNegative() && !resetTimeout.isZero(),
-          "circuit breaker timeout must be positive");
-      if (maxResetTimeout.compareTo(resetTimeout) < 0) maxResetTimeout = resetTimeout;
+          !probeInterval.isNegative() && !probeInterval.isZero(),
+          "circuit breaker probe interval must be positive");
+      if (maxOpen.compareTo(probeInterval) < 0) maxOpen = probeInterval;
     }
   }
 
@@ -110,8 +114,8 @@ public record ProviderSettings(
         seconds(p.getDouble("timeout-seconds")),
         new Breaker(
             p.getInt("circuit-breaker.threshold"),
-            seconds(p.getDouble("circuit-breaker.timeout-seconds")),
-            seconds(p.getDouble("circuit-breaker.max-timeout-seconds"))),
+            seconds(p.getDouble("circuit-breaker.probe-interval-seconds")),
+            seconds(p.getDouble("circuit-breaker.timeout-seconds"))),
         p.getDouble("confidence"),
         p.getInt("rate-limit"),
         p.getInt("daily-limit"),

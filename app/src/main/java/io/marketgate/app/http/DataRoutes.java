@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -104,22 +102,28 @@ public final class DataRoutes {
    * resource (404), "/quotes/" an empty symbol and "/quotes/A/B" not one (400).
    */
   private Route keyed(BiFunction<String, HttpRequest, Parsed> parse) {
+    // The first alternative is the hit path: a few matchers and one request extraction.
     return get(
         () ->
             concat(
                 pathPrefix(
                     segment(),
                     raw ->
+                        pathEnd(
+                            () ->
+                                extractRequest(
+                                    request -> serve(parse.apply(raw, request), request)))),
+                pathPrefix(
+                    segment(),
+                    raw ->
                         extractRequest(
                             request ->
-                                concat(
-                                    pathEnd(() -> serve(parse.apply(raw, request), request)),
-                                    complete(
-                                        Parsed.bad(
-                                                "invalid-symbol",
-                                                "expected one path segment after "
-                                                    + request.getUri().path())
-                                            .invalid())))),
+                                complete(
+                                    Parsed.bad(
+                                            "invalid-symbol",
+                                            "expected one path segment after "
+                                                + request.getUri().path())
+                                        .invalid()))),
                 pathSingleSlash(
                     () -> extractRequest(request -> serve(parse.apply("", request), request)))));
   }
@@ -137,25 +141,23 @@ public final class DataRoutes {
         request,
         key.dataset(),
         key.toString(),
-        caller ->
-            answer(
-                gateway.get(key, caller.profile().boundedMaxAge(maxAge), caller.origin(), deadline),
-                start));
-  }
-
-  /** A result that is already there (a hit) is answered without a future's round trip. */
-  private Route answer(CompletionStage<DataResult> result, long startNanos) {
-    if (result instanceof CompletableFuture<DataResult> done
-        && done.isDone()
-        && !done.isCompletedExceptionally()) {
-      return complete(respond(done.join(), millisSince(startNanos)));
-    }
-    return completeWithFuture(result.thenApply(r -> respond(r, millisSince(startNanos))));
+        caller -> {
+          long bounded = caller.profile().boundedMaxAge(maxAge);
+          Answer hit = gateway.hit(key, bounded);
+          if (hit != null) return complete(respond(hit, millisSince(start)));
+          return completeWithFuture(
+              gateway
+                  .get(key, bounded, caller.origin(), deadline)
+                  .thenApply(r -> respond(r, millisSince(start))));
+        });
   }
 
   private HttpResponse respond(DataResult result, long tookMillis) {
     if (result instanceof DataResult.Refused refused) return problem(refused.problem());
-    Answer a = ((DataResult.Served) result).answer();
+    return respond(((DataResult.Served) result).answer(), tookMillis);
+  }
+
+  private HttpResponse respond(Answer a, long tookMillis) {
     long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
     return HttpResponse.create()
         .withEntity(

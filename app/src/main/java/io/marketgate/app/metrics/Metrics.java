@@ -88,6 +88,14 @@ public final class Metrics {
     Kamon.gauge("circuit_breaker_state").withTag("provider", provider).update(state);
   }
 
+  /**
+   * Seconds since the provider's breaker left closed (0 while closed): during an outage it
+   * alternates between open and half-open, so alerts and status views watch this, not the state.
+   */
+  public void circuitBreakerNotClosed(String provider, double seconds) {
+    Kamon.gauge("circuit_breaker_not_closed_seconds").withTag("provider", provider).update(seconds);
+  }
+
   public void circuitBreakerStateChange(String provider, String state) {
     counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
   }

@@ -63,8 +63,19 @@ public final class ProviderActor {
 
   record BreakerTransition(int generation, BreakerState state) implements Command {}
 
+  /** Publishes how long the breaker has not been closed. */
+  private enum ReportBreaker implements Command {
+    INSTANCE
+  }
+
+  /** {@code trial}: the call the half-open breaker admitted. */
   private record AttemptDone<O>(
-      Call<O> call, KeyPool.Lease key, ProviderExchange.Trace trace, O outcome, Throwable error)
+      Call<O> call,
+      KeyPool.Lease key,
+      ProviderExchange.Trace trace,
+      boolean trial,
+      O outcome,
+      Throwable error)
       implements Command {}
 
   private record KeyNews(KeyEvents.KeyChanged change) implements Command {}
@@ -116,10 +127,15 @@ public final class ProviderActor {
                   wrap.apply(
                       Behaviors.<Command>setup(
                           inner ->
-                              new Active(
-                                      inner, settings, simulated, adapter, exchange, wiring,
-                                      breaker, stats, keys)
-                                  .receive())))
+                              Behaviors.withTimers(
+                                  timers -> {
+                                    timers.startTimerWithFixedDelay(
+                                        ReportBreaker.INSTANCE, Duration.ofSeconds(1));
+                                    return new Active(
+                                            inner, settings, simulated, adapter, exchange, wiring,
+                                            breaker, stats, keys)
+                                        .receive();
+                                  }))))
               .onFailure(
                   SupervisorStrategy.restartWithBackoff(
                           Duration.ofMillis(200), Duration.ofSeconds(10), 0.2)
@@ -200,6 +216,12 @@ public final class ProviderActor {
                 breaker.transition(t.generation(), t.state());
                 return Behaviors.same();
               })
+          .onMessageEquals(
+              ReportBreaker.INSTANCE,
+              () -> {
+                breaker.report();
+                return Behaviors.same();
+              })
           .onMessage(
               GetStatus.class,
               get -> {
@@ -224,10 +246,14 @@ public final class ProviderActor {
         call.reply(call.failedWith(unsupported.get()));
         return Behaviors.same();
       }
+      boolean trial = breaker.state() == BreakerState.HALF_OPEN;
       Optional<ProviderOutcome.Failed> refused = refusal();
       Optional<KeyPool.Lease> key =
           refused.isPresent() ? Optional.empty() : keys.choose(System.currentTimeMillis());
-      if (refused.isEmpty() && key.isEmpty()) refused = Optional.of(keyShortage());
+      if (refused.isEmpty() && key.isEmpty()) {
+        refused = Optional.of(keyShortage());
+        if (trial) breaker.trialEnded();
+      }
       if (refused.isPresent()) {
         wiring.metrics().providerError(settings.name(), refused.get().error().code());
         call.reply(call.failedWith(refused.get()));
@@ -237,6 +263,7 @@ public final class ProviderActor {
       try {
         request = call.request(key.get().secret());
       } catch (RuntimeException e) {
+        if (trial) breaker.trialEnded();
         call.reply(call.failedWith(requestNotBuilt(call.subject(), e)));
         return Behaviors.same();
       }
@@ -255,11 +282,14 @@ public final class ProviderActor {
                                   error.isPresent()
                                       || outcome.map(call::countsAsFailure).orElse(true))));
       ctx.pipeToSelf(
-          result, (outcome, error) -> new AttemptDone<>(call, key.get(), trace, outcome, error));
+          result,
+          (outcome, error) -> new AttemptDone<>(call, key.get(), trace, trial, outcome, error));
       return Behaviors.same();
     }
 
     private <O> Behavior<Command> finish(AttemptDone<O> done) {
+      // A trial refused by the quota never reached the breaker, which stays half-open for the next.
+      if (done.trial() && unwrap(done.error()) instanceof QuotaExhausted) breaker.trialEnded();
       Call<O> call = done.call();
       O outcome =
           done.outcome() != null ? done.outcome() : call.failedWith(failureOf(done.error()));
@@ -268,9 +298,9 @@ public final class ProviderActor {
       return Behaviors.same();
     }
 
-    /** An open breaker refuses without a call. */
+    /** An open breaker, or a half-open one with its trial under way, refuses without a call. */
     private Optional<ProviderOutcome.Failed> refusal() {
-      if (breaker.state() != BreakerState.OPEN) return Optional.empty();
+      if (breaker.admit()) return Optional.empty();
       stats.refusedByBreaker();
       return Optional.of(
           ProviderOutcome.refused(

@@ -78,7 +78,7 @@ final class ProviderStatistics {
         datasets.stream().map(Dataset::wireName).sorted().toList(),
         breaker.state().label,
         breaker.current().currentFailureCount(),
-        breaker.current().resetTimeout().toMillis(),
+        breaker.openPeriod().toMillis(),
         attempts,
         successes,
         failures,

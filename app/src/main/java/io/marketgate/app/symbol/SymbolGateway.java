@@ -100,6 +100,16 @@ public final class SymbolGateway {
   }
 
   /**
+   * The hit path: this node's copy of a fresh answer for {@code key} no older than {@code
+   * maxAgeMillis} (negative: the dataset's max age), counted as a hit; null when there is none.
+   */
+  public Answer hit(FetchKey key, long maxAgeMillis) {
+    Answer near = nearCache.get(key, maxAgeMillis);
+    if (near != null) metrics.cacheRequest(key.dataset(), CacheResult.HIT);
+    return near;
+  }
+
+  /**
    * The answer for {@code key} no older than {@code maxAgeMillis} (negative: the dataset's max
    * age). A hit completes at once.
    */
@@ -109,11 +119,8 @@ public final class SymbolGateway {
       return CompletableFuture.completedFuture(
           new DataResult.Refused(DataProblem.noProvider(key.dataset())));
     }
-    Answer near = nearCache.get(key, maxAgeMillis);
-    if (near != null) {
-      metrics.cacheRequest(key.dataset(), CacheResult.HIT);
-      return CompletableFuture.completedFuture(new DataResult.Served(near));
-    }
+    Answer near = hit(key, maxAgeMillis);
+    if (near != null) return CompletableFuture.completedFuture(new DataResult.Served(near));
     Duration timeout = deadline.earlier(fallbackReserve).remaining();
     return Stages.direct(entities.ask(key, maxAgeMillis, timeout, origin))
         .handle(

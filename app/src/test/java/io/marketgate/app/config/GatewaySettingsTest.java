@@ -47,7 +47,8 @@ class GatewaySettingsTest {
     ProviderSettings fmp = s.providers().get("fmp");
     assertEquals("https://financialmodelingprep.com/stable", fmp.baseUrl());
     assertEquals(3, fmp.breaker().threshold());
-    assertEquals(Duration.ofSeconds(60), fmp.breaker().resetTimeout());
+    assertEquals(Duration.ofSeconds(5), fmp.breaker().probeInterval());
+    assertEquals(Duration.ofSeconds(60), fmp.breaker().maxOpen());
     assertEquals(Duration.ofMillis(1500), fmp.timeout());
     assertEquals("https://api.polygon.io", s.providers().get("polygon").baseUrl());
     assertEquals(17355, withEnv(Map.of()).getInt("pekko.remote.artery.canonical.port"));
@@ -74,6 +75,7 @@ class GatewaySettingsTest {
                 Map.entry("FMP_TIMEOUT_SECONDS", "2.5"),
                 Map.entry("FMP_CIRCUIT_BREAKER_THRESHOLD", "5"),
                 Map.entry("FMP_CIRCUIT_BREAKER_TIMEOUT", "30"),
+                Map.entry("FMP_CIRCUIT_BREAKER_PROBE_INTERVAL", "2"),
                 Map.entry("POLYGON_BASE_URL", "https://api.massive.com")));
     assertEquals("0.0.0.0", s.httpHost());
     assertEquals(8181, s.httpPort());
@@ -92,7 +94,8 @@ class GatewaySettingsTest {
     assertEquals(List.of("key-one-abcd", "key-two-efgh", "key-three-ijkl"), fmp.apiKeys());
     assertEquals(Duration.ofMillis(2500), fmp.timeout());
     assertEquals(5, fmp.breaker().threshold());
-    assertEquals(Duration.ofSeconds(30), fmp.breaker().resetTimeout());
+    assertEquals(Duration.ofSeconds(2), fmp.breaker().probeInterval());
+    assertEquals(Duration.ofSeconds(30), fmp.breaker().maxOpen());
     assertEquals("https://api.massive.com", s.providers().get("polygon").baseUrl());
     assertFalse(fmp.toString().contains("key-one"), "settings never print keys");
   }

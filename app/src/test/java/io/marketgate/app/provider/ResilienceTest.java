@@ -26,10 +26,10 @@ class ResilienceTest {
   @RegisterExtension
   static final NodeExtension node =
       NodeExtension.with(
-          "marketgate.providers.fmp.circuit-breaker.timeout-seconds = 3\n"
-              + "marketgate.providers.fmp.circuit-breaker.max-timeout-seconds = 3\n"
-              + "marketgate.providers.polygon.circuit-breaker.timeout-seconds = 3\n"
-              + "marketgate.providers.polygon.circuit-breaker.max-timeout-seconds = 3\n");
+          "marketgate.providers.fmp.circuit-breaker.probe-interval-seconds = 3\n"
+              + "marketgate.providers.fmp.circuit-breaker.timeout-seconds = 3\n"
+              + "marketgate.providers.polygon.circuit-breaker.probe-interval-seconds = 3\n"
+              + "marketgate.providers.polygon.circuit-breaker.timeout-seconds = 3\n");
 
   private static int symbolCounter;
 
