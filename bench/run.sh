@@ -5,6 +5,7 @@
 #   bench/run.sh                       # hot, herd, outage-503, outage-hang, outage-429, recovery, fixed-rate
 #   bench/run.sh hot,herd              # chosen scenarios
 #   bench/run.sh memory                # heap per cached quote with 100,000 cached symbols
+#   bench/run.sh failover [--rounds 5] # SIGKILL of one node of a 3-node scripts/cluster.sh cluster
 #
 # Extra options after the scenario list go to BenchMain (e.g. --hot-seconds 30 --threads 2).
 # Results: a table on stdout and in bench/results/<time>.md; logs in bench/results/<time>/.
@@ -19,11 +20,17 @@ if [ ! -f "$APP_JAR" ] || [ ! -f "$BENCH_JAR" ] || [ -n "${BENCH_BUILD:-}" ]; th
   mvn -q -B -DskipTests package
 fi
 
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+if [ "$scenarios" = failover ]; then
+  # Separate JVMs of the shaded jar through scripts/cluster.sh (ports 8080-8082, 18089).
+  exec java -Xmx512m -cp "$BENCH_JAR" io.marketgate.bench.FailoverBench \
+    --markdown "bench/results/$stamp-failover.md" "$@"
+fi
+
 SIM_PORT=18089 GW_PORT=18080 BARE_PORT=18090 NGINX_HOT_PORT=18091 NGINX_OUTAGE_PORT=18092
 JVM_OPTS=${BENCH_JVM_OPTS:--Xms1g -Xmx2g}
 # Callers as production runs them: keyed (anonymous refused), a premium client without a rate limit.
 BENCH_KEY=bench-premium-client-key-01 BENCH_ADMIN_KEY=bench-admin-client-key-0001
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
 mkdir -p "$out"
 pids=()

@@ -7,6 +7,7 @@ import io.marketgate.app.caller.CallerSettings;
 import io.marketgate.app.caller.ClientThrottle;
 import io.marketgate.app.caller.RequestRateEntity;
 import io.marketgate.app.cluster.ClusterFormation;
+import io.marketgate.app.cluster.ClusterReach;
 import io.marketgate.app.cluster.NodeLifecycle;
 import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.config.GatewaySettings;
@@ -25,6 +26,7 @@ import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderRetryBudget;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.symbol.BatchFetch;
+import io.marketgate.app.symbol.DirectFetches;
 import io.marketgate.app.symbol.FetchPlan;
 import io.marketgate.app.symbol.NearCache;
 import io.marketgate.app.symbol.SymbolEntity;
@@ -38,6 +40,7 @@ import io.marketgate.persistence.quota.QuotaLimits;
 import io.marketgate.persistence.quota.QuotaSettings;
 import io.marketgate.persistence.quota.ShardedQuotas;
 import io.marketgate.protocol.DeadLetterEvents;
+import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -247,7 +250,6 @@ public final class Main {
       QuotaSettings quotaSettings,
       ProviderRegistry providers,
       ActorRef<Topic.Command<DeadLetterEvents.Escalated>> failedTopic) {
-    Config config = system.settings().config();
     LOG.info(
         "Providers: {}",
         providers.all().stream()
@@ -260,12 +262,78 @@ public final class Main {
             .collect(Collectors.joining(", ")));
 
     ClusterFormation.join(system, settings);
+    NearCache nearCache =
+        new NearCache(
+            key -> settings.cache().maxAge(key.dataset()).toMillis(),
+            settings.cache().nearCacheMaxEntries(),
+            Clock.systemUTC());
+    FetchPlan plan = new FetchPlan(providers);
+    SymbolGateway.Reach reach =
+        new SymbolGateway.Reach(
+            ClusterReach.start(system, spawner, SymbolProtocol.SHARD_ROLE, Clock.systemUTC())
+                ::entitiesMayBeOutOfReach,
+            settings.reachTimeout(),
+            new DirectFetches(plan, durable.lastGood(), metrics, Clock.systemUTC()));
+    return NearCacheUpdates.start(spawner, nearCache)
+        .thenCombine(
+            BatchFetch.start(spawner, system, providers),
+            (nearCacheUpdates, batchFetch) -> {
+              SymbolGateway gateway =
+                  new SymbolGateway(
+                      SymbolGateway.EntityAsk.sharded(ClusterSharding.get(system)),
+                      batchFetch,
+                      providers::serves,
+                      nearCache,
+                      durable.lastGood(),
+                      metrics,
+                      settings.fallbackReserve(),
+                      reach);
+              ShardedDeadLetterQueue deadLetters =
+                  startDeadLetters(
+                      system, durable, providers, settings, failedTopic, metrics, gateway);
+              SymbolEntity.init(
+                  system,
+                  new SymbolEntity.Dependencies(
+                      plan,
+                      settings.cache(),
+                      settings.replyMargin(),
+                      deadLetters,
+                      durable.lastGood(),
+                      nearCacheUpdates,
+                      Clock.systemUTC()));
+              return bind(
+                  system,
+                  settings,
+                  sim,
+                  metrics,
+                  durable,
+                  quotaSettings,
+                  providers,
+                  deadLetters,
+                  gateway);
+            })
+        .thenCompose(bound -> bound);
+  }
+
+  /**
+   * The durable dead-letter queue; a retry fetches through {@code gateway}, so it takes the direct
+   * path too while a member is unreachable.
+   */
+  private static ShardedDeadLetterQueue startDeadLetters(
+      ActorSystem<?> system,
+      Durable durable,
+      ProviderRegistry providers,
+      GatewaySettings settings,
+      ActorRef<Topic.Command<DeadLetterEvents.Escalated>> failedTopic,
+      Metrics metrics,
+      SymbolGateway gateway) {
     ShardedDeadLetterQueue deadLetters =
         ShardedDeadLetterQueue.start(
             system,
             durable.database(),
             new ShardedDeadLetterQueue.Wiring(
-                DlqSettings.fromConfig(config),
+                DlqSettings.fromConfig(system.settings().config()),
+                (key, budget) -> gateway.refetch(key, budget, RequestOrigin.DEAD_LETTER_RETRY),
                 ProviderRetryBudget.start(system, providers, settings.retryBudget()),
                 durable.dlqStore(),
                 durable.audit(),
@@ -281,46 +349,7 @@ public final class Main {
                 CoordinatedShutdown.get(system).runAll(StartupFailure.INSTANCE);
               }
             });
-    NearCache nearCache =
-        new NearCache(
-            key -> settings.cache().maxAge(key.dataset()).toMillis(),
-            settings.cache().nearCacheMaxEntries(),
-            Clock.systemUTC());
-    return NearCacheUpdates.start(spawner, nearCache)
-        .thenCombine(
-            BatchFetch.start(spawner, system, providers),
-            (nearCacheUpdates, batchFetch) -> {
-              SymbolEntity.init(
-                  system,
-                  new SymbolEntity.Dependencies(
-                      new FetchPlan(providers),
-                      settings.cache(),
-                      settings.replyMargin(),
-                      deadLetters,
-                      durable.lastGood(),
-                      nearCacheUpdates,
-                      Clock.systemUTC()));
-              SymbolGateway gateway =
-                  new SymbolGateway(
-                      SymbolGateway.EntityAsk.sharded(ClusterSharding.get(system)),
-                      batchFetch,
-                      providers::serves,
-                      nearCache,
-                      durable.lastGood(),
-                      metrics,
-                      settings.fallbackReserve());
-              return bind(
-                  system,
-                  settings,
-                  sim,
-                  metrics,
-                  durable,
-                  quotaSettings,
-                  providers,
-                  deadLetters,
-                  gateway);
-            })
-        .thenCompose(bound -> bound);
+    return deadLetters;
   }
 
   /** The HTTP API, management and metrics of a wired node; ready once both ports are bound. */

@@ -23,7 +23,7 @@ public final class BareServer {
               + "\"volume\":44489128,\"currency\":\"USD\",\"as_of\":\"2025-02-04T21:00:01Z\",\"delayed\":false},"
               + "\"source\":\"fmp\",\"provider_used\":\"cache\",\"cached\":true,\"stale\":false,\"age_ms\":1234,"
               + "\"fetched_at\":\"2026-11-22T10:15:00.123Z\",\"confidence\":0.95,\"metadata\":{\"providers_attempted\":[],"
-              + "\"coalesced\":false,\"circuit_breaker_triggered\":false,\"deduplicated\":false,\"total_duration_ms\":0}}")
+              + "\"coalesced\":false,\"circuit_breaker_triggered\":false,\"deduplicated\":false,\"direct\":false,\"total_duration_ms\":0}}")
           .getBytes(StandardCharsets.UTF_8);
 
   private BareServer() {}

@@ -44,25 +44,33 @@ public final class NodeLifecycle implements Extension {
 
   /**
    * Fails readiness as soon as coordinated shutdown starts, then waits {@code drain} before the
-   * HTTP port is unbound.
+   * HTTP port is unbound. A node the cluster downed does not wait: its shards are already moving to
+   * the survivors, and its entities must stop within {@code down-removal-margin}.
    */
   public void drainOnShutdown(ActorSystem<?> system, Duration drain) {
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseBeforeServiceUnbind(),
-            "fail-readiness-and-drain",
-            () -> {
-              draining = true;
-              system
-                  .log()
-                  .info(
-                      "Shutting down: readiness fails now, requests are still served for {}",
-                      drain);
-              return CompletableFuture.supplyAsync(
-                  Done::getInstance,
-                  CompletableFuture.delayedExecutor(
-                      drain.toMillis(), TimeUnit.MILLISECONDS, system.executionContext()));
-            });
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "fail-readiness-and-drain",
+        () -> {
+          draining = true;
+          boolean downed =
+              shutdown
+                  .getShutdownReason()
+                  .filter(r -> r == CoordinatedShutdown.clusterDowningReason())
+                  .isPresent();
+          if (downed) {
+            system.log().warn("Shutting down: the cluster downed this node; no drain");
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+          system
+              .log()
+              .info("Shutting down: readiness fails now, requests are still served for {}", drain);
+          return CompletableFuture.supplyAsync(
+              Done::getInstance,
+              CompletableFuture.delayedExecutor(
+                  drain.toMillis(), TimeUnit.MILLISECONDS, system.executionContext()));
+        });
   }
 
   static final class Id extends ExtensionId<NodeLifecycle> {

@@ -22,6 +22,7 @@ public record GatewaySettings(
     Duration requestDeadline,
     Duration replyMargin,
     Duration fallbackReserve,
+    Duration reachTimeout,
     CacheSettings cache,
     SimulatorSettings simulator,
     Map<Dataset, DatasetRouting> routing,
@@ -41,6 +42,12 @@ public record GatewaySettings(
     ConfigValues.require(
         requestDeadline.compareTo(replyMargin.plus(fallbackReserve).multipliedBy(2)) > 0,
         "MARKETGATE_REQUEST_DEADLINE must be well above the reply margin and fallback reserve");
+    ConfigValues.require(
+        !reachTimeout.isNegative()
+            && !reachTimeout.isZero()
+            && reachTimeout.compareTo(requestDeadline.minus(fallbackReserve).dividedBy(2)) <= 0,
+        "MARKETGATE_REQUEST_REACH_TIMEOUT must be positive and at most half of what the deadline"
+            + " leaves after the fallback reserve (the rest is for the node's own fetch)");
     ConfigValues.require(
         discovery != Discovery.SEEDS || !seedNodes.isEmpty(),
         "MARKETGATE_DISCOVERY=seeds needs MARKETGATE_SEED_NODES");
@@ -85,6 +92,7 @@ public record GatewaySettings(
         mg.getDuration("request.deadline"),
         mg.getDuration("request.reply-margin"),
         mg.getDuration("request.fallback-reserve"),
+        mg.getDuration("request.reach-timeout"),
         CacheSettings.fromConfig(mg.getConfig("cache")),
         SimulatorSettings.fromConfig(mg.getConfig("simulator")),
         routing,
@@ -128,6 +136,7 @@ public record GatewaySettings(
         requestDeadline,
         replyMargin,
         fallbackReserve,
+        reachTimeout,
         cache,
         simulator,
         routing,

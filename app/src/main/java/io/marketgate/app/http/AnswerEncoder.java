@@ -11,9 +11,12 @@ import java.util.List;
 public final class AnswerEncoder {
   private AnswerEncoder() {}
 
-  public static byte[] encode(Answer a, long ageMillis, long totalDurationMillis) {
+  /**
+   * @param direct fetched by the answering node itself while the key's entity was unreachable
+   */
+  public static byte[] encode(Answer a, long ageMillis, long totalDurationMillis, boolean direct) {
     JsonBytes json = new JsonBytes(a.data().length + 512);
-    write(json, a, ageMillis, totalDurationMillis, -1, false);
+    write(json, a, ageMillis, totalDurationMillis, -1, false, direct);
     return json.toBytes();
   }
 
@@ -27,7 +30,8 @@ public final class AnswerEncoder {
       long ageMillis,
       long totalDurationMillis,
       int status,
-      boolean deduplicated) {
+      boolean deduplicated,
+      boolean direct) {
     json.ascii("{\"symbol\":").string(a.key().symbol());
     if (status >= 0) json.ascii(",\"status\":").number(status);
     json.ascii(",\"dataset\":")
@@ -56,6 +60,8 @@ public final class AnswerEncoder {
         .bool(a.circuitBreakerTriggered())
         .ascii(",\"deduplicated\":")
         .bool(deduplicated)
+        .ascii(",\"direct\":")
+        .bool(direct)
         .ascii(",\"total_duration_ms\":")
         .number(totalDurationMillis);
     if (!a.errors().isEmpty()) {

@@ -46,7 +46,8 @@ final class BatchEncoder {
             Math.max(0, nowMillis - a.fetchedAtMillis()),
             tookMillis,
             200,
-            entry.getValue() > 1);
+            entry.getValue() > 1,
+            served.direct());
       } else {
         failed++;
         DataProblem problem =

@@ -144,7 +144,7 @@ public final class DataRoutes {
         caller -> {
           long bounded = caller.profile().boundedMaxAge(maxAge);
           Answer hit = gateway.hit(key, bounded);
-          if (hit != null) return complete(respond(hit, millisSince(start)));
+          if (hit != null) return complete(respond(hit, false, millisSince(start)));
           return completeWithFuture(
               gateway
                   .get(key, bounded, caller.origin(), deadline)
@@ -154,15 +154,16 @@ public final class DataRoutes {
 
   private HttpResponse respond(DataResult result, long tookMillis) {
     if (result instanceof DataResult.Refused refused) return problem(refused.problem());
-    return respond(((DataResult.Served) result).answer(), tookMillis);
+    DataResult.Served served = (DataResult.Served) result;
+    return respond(served.answer(), served.direct(), tookMillis);
   }
 
-  private HttpResponse respond(Answer a, long tookMillis) {
+  private HttpResponse respond(Answer a, boolean direct, long tookMillis) {
     long age = Math.max(0, clock.millis() - a.fetchedAtMillis());
     return HttpResponse.create()
         .withEntity(
             HttpEntities.create(
-                ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis)))
+                ContentTypes.APPLICATION_JSON, AnswerEncoder.encode(a, age, tookMillis, direct)))
         .addHeaders(
             List.of(
                 a.cached() ? SOURCE_CACHE : RawHeader.create("X-Data-Source", a.source()),

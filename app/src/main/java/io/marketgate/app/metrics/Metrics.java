@@ -115,6 +115,14 @@ public final class Metrics {
     counter("rights_denied", "profile", profile, "dataset", dataset.wireName()).increment();
   }
 
+  /**
+   * {@code direct_fetches_total{dataset,result}}: a fetch this node made itself because the key's
+   * entity was out of reach; {@code result} is fetched, not_found or failed.
+   */
+  public void directFetch(Dataset dataset, String result) {
+    counter("direct_fetches", "dataset", dataset.wireName(), "result", result).increment();
+  }
+
   /** {@code throttled_total{tier}}: a request refused for its client's rate. */
   public void throttled(String tier) {
     counter("throttled", "tier", tier).increment();

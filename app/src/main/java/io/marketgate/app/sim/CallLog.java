@@ -14,13 +14,17 @@ import java.util.TreeMap;
 public final class CallLog {
   private static final int MAX_ENTRIES = 100_000;
 
-  /** One call; {@code endedAtMs} is 0 while it is still being answered. */
+  /**
+   * One call; {@code endedAtMs} is 0 while it is still being answered. {@code caller} tells the
+   * callers' keys apart (see {@link CallerTag}).
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Call(
       long id,
       String provider,
       String endpoint,
       String symbol,
+      String caller,
       long startedAtMs,
       long endedAtMs,
       int status) {}
@@ -38,11 +42,11 @@ public final class CallLog {
   private final Map<String, Long> perEndpoint = new TreeMap<>();
   private long nextId;
 
-  synchronized long started(String provider, String endpoint, String symbol) {
+  synchronized long started(String provider, String endpoint, String symbol, String caller) {
     long id = ++nextId;
     perProvider.merge(provider, 1L, Long::sum);
     perEndpoint.merge(provider + " " + endpoint, 1L, Long::sum);
-    log.put(id, new Call(id, provider, endpoint, symbol, System.currentTimeMillis(), 0, 0));
+    log.put(id, new Call(id, provider, endpoint, symbol, caller, System.currentTimeMillis(), 0, 0));
     return id;
   }
 
@@ -56,6 +60,7 @@ public final class CallLog {
               c.provider(),
               c.endpoint(),
               c.symbol(),
+              c.caller(),
               c.startedAtMs(),
               System.currentTimeMillis(),
               status));

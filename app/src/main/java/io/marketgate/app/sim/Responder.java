@@ -1,6 +1,7 @@
 package io.marketgate.app.sim;
 
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,23 +37,26 @@ final class Responder {
       String symbol,
       ProviderFormat format,
       Function<Boolean, SimResponse> normal) {
-    long id = log.started(provider, endpoint, symbol);
-    Fault fault = faults.of(provider).next();
-    long delay = fault.latencyMs() + (fault.mode() == Fault.Mode.HANG ? fault.hangMs() : 0);
-    CompletionStage<SimResponse> answer =
-        delay == 0
-            ? CompletableFuture.completedFuture(build(fault, format, normal))
-            : CompletableFuture.supplyAsync(
-                () -> build(fault, format, normal),
-                CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor));
-    return completeWithFuture(
-        answer.thenApply(
-            r -> {
-              log.ended(id, r.status());
-              return HttpResponse.create()
-                  .withStatus(StatusCodes.get(r.status()))
-                  .withEntity(HttpEntities.create(contentType(r.kind()), r.body()));
-            }));
+    return extractRequest(
+        request -> {
+          long id = log.started(provider, endpoint, symbol, CallerTag.of(request));
+          Fault fault = faults.of(provider).next();
+          long delay = fault.latencyMs() + (fault.mode() == Fault.Mode.HANG ? fault.hangMs() : 0);
+          CompletionStage<SimResponse> answer =
+              delay == 0
+                  ? CompletableFuture.completedFuture(build(fault, format, normal))
+                  : CompletableFuture.supplyAsync(
+                      () -> build(fault, format, normal),
+                      CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, executor));
+          return completeWithFuture(
+              answer.thenApply(
+                  r -> {
+                    log.ended(id, r.status());
+                    return HttpResponse.create()
+                        .withStatus(StatusCodes.get(r.status()))
+                        .withEntity(HttpEntities.create(contentType(r.kind()), r.body()));
+                  }));
+        });
   }
 
   private static ContentType contentType(SimResponse.Kind kind) {

@@ -22,7 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.LoggerFactory;
 
@@ -30,29 +33,43 @@ import org.slf4j.LoggerFactory;
  * What a data request answers, in one place: this node's near-cache, else one ask to the key's
  * symbol entity within the request's {@link Deadline}; when the entity has no data (every provider
  * failed and it holds nothing) or does not answer in time, the durable last good value, stale;
- * otherwise the problem that says why not. It counts the cache metrics of every request it answers
- * ({@code cache_requests_total}: hit, miss, coalesced, stale), once per request.
+ * otherwise the problem that says why not. While a member is unreachable the entity (which may live
+ * there) has only the {@link Reach} timeout, then this node fetches the key itself. It counts the
+ * cache metrics of every request it answers ({@code cache_requests_total}: hit, miss, coalesced,
+ * stale), once per request.
  */
 public final class SymbolGateway {
+  private static final Duration REPLY_TRAVEL = Duration.ofSeconds(1);
   private static final OccasionalLog UNANSWERED =
       new OccasionalLog(LoggerFactory.getLogger(SymbolGateway.class), Duration.ofSeconds(10));
 
-  /** Asks the entity of {@code key}'s symbol; the stage fails when it does not answer in time. */
+  /**
+   * Sends the entity of {@code key}'s symbol the command {@code message} makes; the stage fails
+   * when it does not answer within {@code timeout}.
+   */
   @FunctionalInterface
   public interface EntityAsk {
     CompletionStage<Reply> ask(
-        FetchKey key, long maxAgeMillis, Duration timeout, RequestOrigin origin);
+        FetchKey key, Function<ActorRef<Reply>, SymbolProtocol.Command> message, Duration timeout);
 
     /** Through cluster sharding, to wherever the entity lives. */
     static EntityAsk sharded(ClusterSharding sharding) {
-      return (key, maxAgeMillis, timeout, origin) ->
+      return (key, message, timeout) ->
           sharding
               .entityRefFor(SymbolProtocol.ENTITY_KEY, key.symbol())
-              .ask(
-                  replyTo ->
-                      new SymbolProtocol.Get(
-                          key, maxAgeMillis, timeout.toMillis(), origin, replyTo),
-                  timeout);
+              .ask(message::apply, timeout);
+    }
+  }
+
+  /**
+   * While {@code outOfReach} says entities may be out of reach (a member that hosts shards is
+   * unreachable, or its shards are moving), the entity has {@code reachTimeout} to answer before
+   * this node fetches the key itself through {@code direct}.
+   */
+  public record Reach(BooleanSupplier outOfReach, Duration reachTimeout, DirectFetches direct) {
+    /** Every entity always in reach: no direct fetches (tests of other things). */
+    public static Reach allReachable() {
+      return new Reach(() -> false, Duration.ZERO, null);
     }
   }
 
@@ -71,6 +88,7 @@ public final class SymbolGateway {
   private final LastGoodRepository lastGood;
   private final Metrics metrics;
   private final Duration fallbackReserve;
+  private final Reach reach;
 
   /**
    * @param served whether any provider serves a dataset on this node
@@ -84,7 +102,8 @@ public final class SymbolGateway {
       NearCache nearCache,
       LastGoodRepository lastGood,
       Metrics metrics,
-      Duration fallbackReserve) {
+      Duration fallbackReserve,
+      Reach reach) {
     this.entities = entities;
     this.batches = batches;
     this.served = served;
@@ -92,6 +111,7 @@ public final class SymbolGateway {
     this.lastGood = lastGood;
     this.metrics = metrics;
     this.fallbackReserve = fallbackReserve;
+    this.reach = reach;
   }
 
   /** Whether any provider serves {@code dataset} on this node. */
@@ -121,14 +141,90 @@ public final class SymbolGateway {
     }
     Answer near = hit(key, maxAgeMillis);
     if (near != null) return CompletableFuture.completedFuture(new DataResult.Served(near));
-    Duration timeout = deadline.earlier(fallbackReserve).remaining();
-    return Stages.direct(entities.ask(key, maxAgeMillis, timeout, origin))
+    Duration budget = deadline.earlier(fallbackReserve).remaining();
+    boolean unreachable = reach.outOfReach().getAsBoolean();
+    // While a member is unreachable, wait on the entity only briefly; it keeps the whole budget
+    // for its own fetch, so a reachable but slow entity still fills its cache.
+    Duration timeout = unreachable ? min(reach.reachTimeout(), budget) : budget;
+    return Stages.direct(
+            entities.ask(
+                key,
+                replyTo ->
+                    new SymbolProtocol.Get(key, maxAgeMillis, budget.toMillis(), origin, replyTo),
+                timeout))
         .handle(
             (reply, error) -> {
-              if (error != null) unanswered(key, timeout, error);
+              if (error != null && !unreachable) unanswered(key, timeout, error);
               return reply;
             })
-        .thenCompose(reply -> settle(key, reply, deadline));
+        .thenCompose(
+            reply ->
+                reply == null && unreachable
+                    ? direct(key, origin, deadline)
+                    : settle(key, reply, deadline));
+  }
+
+  /**
+   * A dead letter's retry: the entity fetches the key anew within {@code budget}; while a member is
+   * unreachable and the entity does not answer within the reach timeout, this node does. Fails when
+   * no answer came in time.
+   */
+  public CompletionStage<Reply> refetch(FetchKey key, Duration budget, RequestOrigin origin) {
+    Deadline deadline = Deadline.after(budget);
+    boolean unreachable = reach.outOfReach().getAsBoolean();
+    // The entity replies at its budget at the latest; the ask leaves the reply time to travel.
+    Duration timeout = unreachable ? min(reach.reachTimeout(), budget) : budget.plus(REPLY_TRAVEL);
+    CompletionStage<Reply> asked =
+        entities.ask(
+            key,
+            replyTo -> new SymbolProtocol.Refetch(key, budget.toMillis(), origin, replyTo),
+            timeout);
+    if (!unreachable) return asked;
+    return Stages.direct(asked)
+        .handle((reply, error) -> reply)
+        .thenCompose(
+            reply ->
+                reply != null
+                    ? CompletableFuture.completedFuture(reply)
+                    : reach.direct().fetch(key, deadline, origin).thenApply(f -> asReply(key, f)));
+  }
+
+  /**
+   * This node fetches the key itself: answered fresh (marked direct), or settled like an entity's
+   * reply (the last good value, or the problem).
+   */
+  private CompletionStage<DataResult> direct(
+      FetchKey key, RequestOrigin origin, Deadline deadline) {
+    return Stages.direct(reach.direct().fetch(key, deadline.earlier(fallbackReserve), origin))
+        .handle((fetched, error) -> fetched)
+        .thenCompose(
+            f -> {
+              if (f != null && f.outcome() instanceof FetchOutcome.Fetched fetched) {
+                Answer answer = Answers.fetched(key, fetched, f.atMillis(), f.joined());
+                // Held here too: this node's next requests within their max age are hits, not
+                // further provider calls, until the entity answers again.
+                nearCache.offer(answer);
+                metrics.cacheRequest(
+                    key.dataset(), f.joined() ? CacheResult.COALESCED : CacheResult.MISS);
+                return CompletableFuture.completedFuture(new DataResult.Served(answer, true));
+              }
+              return settle(key, f == null ? null : asReply(key, f), deadline);
+            });
+  }
+
+  private static Reply asReply(FetchKey key, DirectFetches.Fetched f) {
+    FetchOutcome o = f.outcome();
+    if (o instanceof FetchOutcome.Fetched fetched) {
+      return Answers.fetched(key, fetched, f.atMillis(), f.joined());
+    }
+    if (o instanceof FetchOutcome.NotFound) {
+      return new SymbolProtocol.NotFound(key, o.providersAttempted(), o.errors());
+    }
+    return new SymbolProtocol.Unavailable(key, o.providersAttempted(), o.errors());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
   }
 
   /**
@@ -155,16 +251,22 @@ public final class SymbolGateway {
       }
     }
     if (toFetch.isEmpty()) return CompletableFuture.completedFuture(results);
+    Duration budget = deadline.earlier(fallbackReserve).remaining();
+    boolean outOfReach = reach.outOfReach().getAsBoolean();
+    // Entities out of reach: half of the budget for the batch, the rest for this node's own
+    // fetches of the keys no entity answered.
     return batches
-        .run(toFetch, maxAgeMillis, deadline.earlier(fallbackReserve).remaining(), origin)
+        .run(toFetch, maxAgeMillis, outOfReach ? budget.dividedBy(2) : budget, origin)
         .thenCompose(
             replies -> {
               List<CompletableFuture<Void>> settled = new ArrayList<>();
               for (FetchKey key : toFetch) {
-                settled.add(
-                    settle(key, replies.get(key), deadline)
-                        .toCompletableFuture()
-                        .thenAccept(result -> results.put(key, result)));
+                Reply reply = replies.get(key);
+                CompletionStage<DataResult> result =
+                    reply == null && outOfReach
+                        ? direct(key, origin, deadline)
+                        : settle(key, reply, deadline);
+                settled.add(result.toCompletableFuture().thenAccept(r -> results.put(key, r)));
               }
               return CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new));
             })

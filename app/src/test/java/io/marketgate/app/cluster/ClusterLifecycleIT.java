@@ -51,10 +51,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * one provider call and run the shared cluster settings (Split Brain Resolver, 128 shards); a
  * sharding-proxy JVM of the protocol module alone reaches the entities, and one without the shared
  * settings is refused at the join; a node hosting a symbol and pending dead letters is killed with
- * SIGKILL and the survivors take both over; a replacement makes three again, two more make five and
- * shards move onto the new ones; five shrink to two by SIGTERM, one at a time, under load sent only
- * to ready nodes, and no request fails. The steps run in order, each starting from the cluster the
- * previous one left.
+ * SIGKILL under load, and no request fails: the survivors fetch its symbols themselves while it is
+ * unreachable (one call per key per node at a time), then take its entities and dead letters over;
+ * a replacement makes three again, two more make five and shards move onto the new ones; five
+ * shrink to two by SIGTERM, one at a time, under load sent only to ready nodes, and no request
+ * fails. The steps run in order, each starting from the cluster the previous one left.
  */
 @ExtendWith(LogCapturingExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -108,6 +109,9 @@ class ClusterLifecycleIT {
   private Node startNode(String name, int remotePort) {
     Map<String, String> nodeEnv = new HashMap<>(env);
     nodeEnv.put("MARKETGATE_REMOTE_PORT", Integer.toString(remotePort));
+    // Each node its own provider keys: the simulator's call log tells the nodes apart by them.
+    nodeEnv.put("FMP_API_KEY", "test-fmp-key-" + name);
+    nodeEnv.put("POLYGON_API_KEY", "test-polygon-key-" + name);
     // Slow first retries: dead letters are still pending when their node is killed.
     return new Node(
         name,
@@ -188,7 +192,7 @@ class ClusterLifecycleIT {
           log.contains("No downing-provider-class configured"),
           n.name() + " runs without a downing provider");
       assertTrue(
-          log.contains("SBR started. Config: strategy [KeepMajority], stable-after [7 seconds]"),
+          log.contains("SBR started. Config: strategy [KeepMajority], stable-after [3 seconds]"),
           n.name() + "'s Split Brain Resolver");
       JsonNode settings = n.process().adminGet("/api/v1/cluster").json().get("settings");
       assertEquals(
@@ -196,9 +200,9 @@ class ClusterLifecycleIT {
           settings.get("downing_provider").asText());
       assertEquals("keep-majority", settings.get("split_brain_resolver_strategy").asText());
       assertEquals("gateway", settings.get("split_brain_resolver_role").asText());
-      assertEquals(7000, settings.get("stable_after_ms").asLong());
-      assertEquals(5000, settings.get("down_removal_margin_ms").asLong());
-      assertEquals(5000, settings.get("acceptable_heartbeat_pause_ms").asLong());
+      assertEquals(3000, settings.get("stable_after_ms").asLong());
+      assertEquals(1000, settings.get("down_removal_margin_ms").asLong());
+      assertEquals(2000, settings.get("acceptable_heartbeat_pause_ms").asLong());
       assertEquals(128, settings.get("number_of_shards").asInt());
     }
   }
@@ -278,9 +282,20 @@ class ClusterLifecycleIT {
 
   /**
    * One answer seen by the load during the fail-over, stamped with when its request was sent
-   * (status -1: no answer).
+   * (status -1: no answer); {@code direct}: fetched by the answering node itself.
    */
-  private record Sample(String node, long atMillis, String symbol, int status, boolean stale) {}
+  private record Sample(
+      String node,
+      long atMillis,
+      long answeredAtMillis,
+      String symbol,
+      int status,
+      boolean stale,
+      boolean direct) {
+    boolean fresh() {
+      return status == 200 && !stale;
+    }
+  }
 
   @Test
   @Order(5)
@@ -311,19 +326,14 @@ class ClusterLifecycleIT {
             .orElseThrow();
     assertTrue(
         deadLettersOn(before, victim) > 0, "the victim hosts pending dead letters: " + before);
-    Set<String> victimShards = new java.util.HashSet<>();
-    hosted(before, victim, "symbol")
-        .ifPresent(s -> s.get("shard_ids").forEach(id -> victimShards.add(id.asText())));
-    String x =
-        WARM.stream()
-            .filter(s -> victimShards.contains(SHARDS.shardId(s)))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new AssertionError("no warm symbol lives on " + victim.name() + ": " + before));
     List<Node> survivors = nodes.stream().filter(n -> n != victim).toList();
+    // X: a warm symbol of the victim's shards, asked with no-cache throughout. Chosen again just
+    // before the kill, in case a rebalance moved its shard meanwhile.
+    AtomicReference<String> xRef =
+        new AtomicReference<>(warmSymbolOf(symbolShards(before, victim)));
 
     ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Sample> coldSamples = new ConcurrentLinkedQueue<>();
     AtomicBoolean loading = new AtomicBoolean(true);
     // On all three HTTP ports until the kill, then on the survivors' (a Service would drop the dead
     // pod).
@@ -337,7 +347,7 @@ class ClusterLifecycleIT {
                 Node node = to.get(i++ % to.size());
                 // X with no-cache asks its entity every time; other warm symbols as callers ask for
                 // them.
-                samples.add(sample(node, x, "no-cache"));
+                samples.add(sample(node, xRef.get(), "no-cache"));
                 samples.add(
                     sample(
                         node,
@@ -352,53 +362,164 @@ class ClusterLifecycleIT {
             nodes.stream()
                 .allMatch(n -> samples.stream().anyMatch(s -> s.node().equals(n.name()))));
 
+    Set<String> victimShards = symbolShards(cluster(), victim);
+    if (!victimShards.contains(SHARDS.shardId(xRef.get()))) xRef.set(warmSymbolOf(victimShards));
+    String x = xRef.get();
+    // A symbol of the victim's shards that nobody asked for yet.
+    String cold =
+        IntStream.range(0, 10_000)
+            .mapToObj(i -> String.format("CX%04d", i))
+            .filter(s -> victimShards.contains(SHARDS.shardId(s)))
+            .findFirst()
+            .orElseThrow();
     long killedAt = System.currentTimeMillis();
     targets.set(survivors);
     victim.process().kill();
     nodes.remove(victim);
+    // When each survivor's membership first showed the victim unreachable, and when it was gone.
+    Map<String, Long> flaggedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> removedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    CompletableFuture<Void> membership =
+        CompletableFuture.runAsync(
+            () -> {
+              while (loading.get()) {
+                for (Node n : survivors) {
+                  // Pekko Management's view: no sharding statistics to wait for.
+                  JsonNode view = n.process().managementGet("/cluster/members").json();
+                  boolean member = false;
+                  for (JsonNode m : view.get("members"))
+                    member |= m.get("node").asText().equals(victim.address());
+                  boolean unreachable = false;
+                  for (JsonNode u : view.get("unreachable"))
+                    unreachable |= u.get("node").asText().equals(victim.address());
+                  long now = System.currentTimeMillis();
+                  if (unreachable) flaggedAt.putIfAbsent(n.name(), now);
+                  if (!member) removedAt.putIfAbsent(n.name(), now);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(
+                    TimeUnit.MILLISECONDS.toNanos(100));
+              }
+            });
+    // The never-fetched symbol, asked on the survivors in turn, ten times a second, to the end.
+    CompletableFuture<Void> coldLoad =
+        CompletableFuture.runAsync(
+            () -> {
+              int i = 0;
+              long next = System.nanoTime();
+              while (loading.get()) {
+                coldSamples.add(sample(survivors.get(i++ % survivors.size()), cold, null));
+                next += TimeUnit.MILLISECONDS.toNanos(100);
+                long wait = next - System.nanoTime();
+                if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+              }
+            });
     Eventually.await(
-        Duration.ofSeconds(40),
-        x + " answered by its entity on a survivor within 40 s of the kill",
+        Duration.ofSeconds(60),
+        x + " answered by its entity on a survivor again",
         () ->
             samples.stream()
                 .anyMatch(
                     s ->
                         s.symbol().equals(x)
                             && s.atMillis() > killedAt
-                            && s.status() == 200
-                            && !s.stale()));
-    long recoveredAt =
-        samples.stream()
-            .filter(
-                s ->
-                    s.symbol().equals(x)
-                        && s.atMillis() > killedAt
-                        && s.status() == 200
-                        && !s.stale())
-            .mapToLong(Sample::atMillis)
-            .min()
-            .orElseThrow();
+                            && s.fresh()
+                            && !s.direct()));
+    long entityBackAt =
+        firstAnswered(samples, s -> s.symbol().equals(x) && s.fresh() && !s.direct(), killedAt);
     Eventually.await(
         Duration.ofSeconds(20),
-        "some more load after the recovery",
-        () -> samples.stream().anyMatch(s -> s.atMillis() > recoveredAt + 1000));
+        "the victim removed on both survivors, and the cold symbol answered",
+        () -> removedAt.size() == survivors.size() && coldSamples.stream().anyMatch(Sample::fresh));
+    // Once the shards have moved (removal, margin, 5 s of moving shards) the cluster fetches each
+    // key once again; the load goes on past that.
+    long settledAt =
+        removedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow() + 7_000;
+    Eventually.await(
+        Duration.ofSeconds(20),
+        "load after the cluster settled",
+        () ->
+            samples.stream()
+                .anyMatch(s -> s.atMillis() > Math.max(settledAt, entityBackAt) + 1000));
     loading.set(false);
     load.get(20, TimeUnit.SECONDS);
+    coldLoad.get(20, TimeUnit.SECONDS);
+    membership.get(20, TimeUnit.SECONDS);
+
+    long freshAt = firstAnswered(samples, s -> s.symbol().equals(x) && s.fresh(), killedAt);
+    long coldAt = firstAnswered(coldSamples, Sample::fresh, killedAt);
+    long flagged = flaggedAt.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+    System.out.printf(
+        "FAILOVER %s killed; %s unreachable after %d ms; %s (no-cache) fresh after %d ms, from its"
+            + " entity again after %d ms; never-fetched %s answered after %d ms%n",
+        victim.name(),
+        victim.name(),
+        flagged - killedAt,
+        x,
+        freshAt - killedAt,
+        entityBackAt - killedAt,
+        cold,
+        coldAt - killedAt);
+    assertTrue(
+        freshAt - killedAt <= 30_000, x + " fresh within 30 s: " + (freshAt - killedAt) + " ms");
+    assertTrue(
+        coldAt - killedAt <= 30_000,
+        cold + " answered within 30 s: " + (coldAt - killedAt) + " ms");
 
     // A request that was on its way to the victim when it died is lost with it; every other is
     // answered.
     List<Sample> failed =
         samples.stream().filter(s -> s.status() != 200 && !s.node().equals(victim.name())).toList();
     assertEquals(List.of(), failed, "no error for symbols with a last good value");
-    long staleDuringGap =
+    // A never-fetched symbol has no last good value: asked before the survivor saw its member
+    // unreachable, it waits for the dead entity and may fail; after that it never does.
+    List<Sample> coldFailed =
+        coldSamples.stream()
+            .filter(
+                s ->
+                    s.status() != 200
+                        && s.atMillis() > flaggedAt.getOrDefault(s.node(), Long.MAX_VALUE))
+            .toList();
+    assertEquals(List.of(), coldFailed, "the cold symbol once its member was seen unreachable");
+    // Sent before the survivor saw the victim unreachable (a second before it noticed, to leave
+    // its polling out), a request for X could only be answered stale from the last-good store.
+    List<Sample> freshBeforeFlag =
         samples.stream()
-            .filter(s -> s.symbol().equals(x) && s.atMillis() > killedAt && s.stale())
-            .count();
+            .filter(
+                s ->
+                    s.symbol().equals(x)
+                        && s.atMillis() > killedAt
+                        && s.atMillis() < flaggedAt.getOrDefault(s.node(), killedAt) - 1000
+                        && !s.stale())
+            .toList();
+    assertEquals(List.of(), freshBeforeFlag, "only the last good value before the flag");
+
+    // While the victim was unreachable each survivor fetched a key at most once at a time, and a
+    // key its callers asked with max-age at most once.
+    long windowStart = flagged;
+    long windowEnd = removedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    List<CallLog.Call> unreachableWindow =
+        simulator.simulator().calls().calls().stream()
+            .filter(c -> c.startedAtMs() >= windowStart && c.startedAtMs() <= windowEnd)
+            .toList();
+    CallLogAssertions.assertNoOverlappingCallsPerKeyAndCaller(unreachableWindow);
+    // X is asked with no-cache, which needs a new fetch each time: only the overlap check holds.
+    Map<String, Long> perKeyAndNode =
+        unreachableWindow.stream()
+            .filter(c -> !c.symbol().equals(x))
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    c -> c.symbol() + " from " + c.caller(),
+                    java.util.stream.Collectors.counting()));
+    perKeyAndNode.forEach(
+        (keyAndNode, count) ->
+            assertTrue(
+                count <= 1, keyAndNode + " called " + count + " times: " + unreachableWindow));
     assertTrue(
-        staleDuringGap > 0, "requests sent during the gap were answered from the last-good store");
-    System.out.printf(
-        "FAILOVER symbol %s on %s: requests sent in the %d ms after the kill were answered stale (%d answers), then by its entity on a survivor%n",
-        x, victim.name(), recoveredAt - killedAt, staleDuringGap);
+        samples.stream().anyMatch(s -> s.symbol().equals(x) && s.fresh() && s.direct()),
+        x + " was answered by a survivor's own fetch before its entity was back");
+    assertTrue(
+        unreachableWindow.stream().anyMatch(c -> c.symbol().equals(cold)),
+        "the cold symbol was fetched directly while its member was unreachable");
 
     Eventually.await(
         Duration.ofSeconds(90),
@@ -410,18 +531,63 @@ class ClusterLifecycleIT {
           calls.stream().anyMatch(c -> c.symbol().equals(d) && c.status() == 200),
           d + " was retried successfully");
     }
-    CallLogAssertions.assertNoOverlappingCallsPerKey(calls);
+    CallLogAssertions.assertNoOverlappingCallsPerKeyAndCaller(calls);
+    // Before the kill and after the cluster settled: one fetch per key in the whole cluster.
+    CallLogAssertions.assertNoOverlappingCallsPerKey(
+        calls.stream()
+            .filter(c -> c.startedAtMs() < killedAt || c.startedAtMs() > settledAt)
+            .toList());
+    assertTrue(
+        calls.stream().anyMatch(c -> c.startedAtMs() > settledAt),
+        "calls after the cluster settled were checked");
+  }
+
+  private Set<String> symbolShards(JsonNode cluster, Node node) {
+    Set<String> shards = new java.util.HashSet<>();
+    hosted(cluster, node, "symbol")
+        .ifPresent(s -> s.get("shard_ids").forEach(id -> shards.add(id.asText())));
+    return shards;
+  }
+
+  private static String warmSymbolOf(Set<String> shards) {
+    return WARM.stream()
+        .filter(s -> shards.contains(SHARDS.shardId(s)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no warm symbol in the shards " + shards));
+  }
+
+  /**
+   * When the first answer that matches came back, among requests sent after {@code since}: the time
+   * a caller who asked then had it.
+   */
+  private static long firstAnswered(
+      ConcurrentLinkedQueue<Sample> samples,
+      java.util.function.Predicate<Sample> matching,
+      long since) {
+    return samples.stream()
+        .filter(s -> s.atMillis() > since && matching.test(s))
+        .mapToLong(Sample::answeredAtMillis)
+        .min()
+        .orElseThrow();
   }
 
   private static Sample sample(Node node, String symbol, String cacheControl) {
     long sentAt = System.currentTimeMillis();
     try {
+      String url = node.process().url("/api/v1/quotes/" + symbol);
       Http.Answer answer =
-          Http.get(node.process().url("/api/v1/quotes/" + symbol), "Cache-Control", cacheControl);
-      boolean stale = answer.status() == 200 && answer.json().get("stale").asBoolean();
-      return new Sample(node.name(), sentAt, symbol, answer.status(), stale);
+          cacheControl == null ? Http.get(url) : Http.get(url, "Cache-Control", cacheControl);
+      boolean ok = answer.status() == 200;
+      return new Sample(
+          node.name(),
+          sentAt,
+          System.currentTimeMillis(),
+          symbol,
+          answer.status(),
+          ok && answer.json().get("stale").asBoolean(),
+          ok && answer.json().at("/metadata/direct").asBoolean());
     } catch (RuntimeException connectionLost) {
-      return new Sample(node.name(), sentAt, symbol, -1, false);
+      return new Sample(node.name(), sentAt, System.currentTimeMillis(), symbol, -1, false, false);
     }
   }
 

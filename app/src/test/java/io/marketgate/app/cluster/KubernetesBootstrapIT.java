@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server: WireMock over HTTPS with a certificate the nodes trust through the service account's CA
  * file, answering the pod list for {@code app=marketgate} with the two nodes (as pods whose port
  * named {@code management} is each node's management port). Cluster Bootstrap in both nodes finds
- * the other, they form one cluster and turn ready.
+ * the other, they form one cluster and turn ready, with the base ConfigMap's fail-over timings.
  */
 @ExtendWith(LogCapturingExtension.class)
 class KubernetesBootstrapIT {
@@ -129,6 +129,39 @@ class KubernetesBootstrapIT {
         + "\"status\":{\"phase\":\"Running\",\"podIP\":\"127.0.0.1\"}}";
   }
 
+  private static final List<String> FAIL_OVER_TIMINGS =
+      List.of(
+          "MARKETGATE_HEARTBEAT_PAUSE",
+          "MARKETGATE_SBR_STABLE_AFTER",
+          "MARKETGATE_DOWN_REMOVAL_MARGIN");
+
+  /** A literal of the base ConfigMap ({@code - NAME=value} in k8s/base/kustomization.yaml). */
+  private static String baseConfigMapValue(String name) {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path kustomization = p.resolve("k8s/base/kustomization.yaml");
+      if (Files.isRegularFile(kustomization)) {
+        try {
+          return Files.readAllLines(kustomization).stream()
+              .map(String::trim)
+              .filter(line -> line.startsWith("- " + name + "="))
+              .map(line -> line.substring(line.indexOf('=') + 1))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(name + " is not in " + kustomization));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }
+    throw new AssertionError(
+        "no k8s/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
+  }
+
+  private static long millis(String hoconDuration) {
+    return com.typesafe.config.ConfigFactory.parseString("d = " + hoconDuration)
+        .getDuration("d")
+        .toMillis();
+  }
+
   @Test
   void twoPodsFoundThroughTheKubernetesApiFormOneCluster() {
     int managementA = FreePorts.next();
@@ -152,6 +185,8 @@ class KubernetesBootstrapIT {
     env.put("KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.httpsPort()));
     env.put("KUBERNETES_NAMESPACE", NAMESPACE);
     env.put("REQUIRED_CONTACT_POINT_NR", "2");
+    // The fail-over timings of the base ConfigMap, as every pod gets them.
+    for (String timing : FAIL_OVER_TIMINGS) env.put(timing, baseConfigMapValue(timing));
     Map<String, String> serviceAccount =
         Map.of(
             "pekko.discovery.kubernetes-api.api-ca-path", dir.resolve("ca.crt").toString(),
@@ -180,6 +215,18 @@ class KubernetesBootstrapIT {
           });
     }
     assertEquals(200, nodes.get(0).adminGet("/api/v1/quotes/KBOOT").status(), "the cluster serves");
+    for (GatewayProcess node : nodes) {
+      JsonNode settings = node.adminGet("/api/v1/cluster").json().get("settings");
+      assertEquals(
+          millis(baseConfigMapValue("MARKETGATE_HEARTBEAT_PAUSE")),
+          settings.get("acceptable_heartbeat_pause_ms").asLong());
+      assertEquals(
+          millis(baseConfigMapValue("MARKETGATE_SBR_STABLE_AFTER")),
+          settings.get("stable_after_ms").asLong());
+      assertEquals(
+          millis(baseConfigMapValue("MARKETGATE_DOWN_REMOVAL_MARGIN")),
+          settings.get("down_removal_margin_ms").asLong());
+    }
     apiServer.verify(
         moreThanOrExactly(2),
         getRequestedFor(urlPathEqualTo("/api/v1/namespaces/" + NAMESPACE + "/pods")));

@@ -266,6 +266,20 @@ class KustomizeInvariantsTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"dev", "prod"})
+  void failOverTimingsAreTheSaferOnes(String overlay) {
+    Map<String, String> env = rendered(overlay).env(rendered(overlay).container());
+    Duration pause = duration(env.get("MARKETGATE_HEARTBEAT_PAUSE"));
+    Duration stableAfter = duration(env.get("MARKETGATE_SBR_STABLE_AFTER"));
+    Duration margin = duration(env.get("MARKETGATE_DOWN_REMOVAL_MARGIN"));
+    assertTrue(pause.compareTo(Duration.ofSeconds(5)) >= 0, "heartbeat pause " + pause);
+    assertTrue(
+        stableAfter.compareTo(pause) > 0, "stable-after " + stableAfter + " above the pause");
+    // Pekko's guidance for the removal margin from five members.
+    assertTrue(margin.compareTo(Duration.ofSeconds(7)) >= 0, "down-removal-margin " + margin);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dev", "prod"})
   void prometheusScrapesTheMetricsPort(String overlay) {
     Rendering r = rendered(overlay);
     Map<String, String> annotations =

@@ -100,13 +100,14 @@ class BatchFetchTest {
       Metrics metrics = Metrics.start(node.system().settings().config());
       SymbolGateway gateway =
           new SymbolGateway(
-              (key, maxAge, timeout, origin) -> new CompletableFuture<>(),
+              (key, message, timeout) -> new CompletableFuture<>(),
               failing,
               dataset -> true,
               new NearCache(k -> 60_000, 100, Clock.systemUTC()),
               LastGoodRepository.NONE,
               metrics,
-              Duration.ofMillis(300));
+              Duration.ofMillis(300),
+              SymbolGateway.Reach.allReachable());
       CallerSettings callerSettings =
           CallerSettings.fromConfig(node.system().settings().config(), name -> null);
       CallerDirectives callers =

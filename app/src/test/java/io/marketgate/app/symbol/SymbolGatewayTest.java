@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.typesafe.config.ConfigFactory;
 import io.marketgate.app.metrics.Metrics;
+import io.marketgate.app.provider.ProviderOutcome;
 import io.marketgate.persistence.lastgood.LastGood;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
 import io.marketgate.protocol.Dataset;
@@ -25,8 +26,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,9 @@ class SymbolGatewayTest {
       new NearCache(k -> Duration.ofMinutes(5).toMillis(), 1000, Clock.systemUTC());
   private final Map<FetchKey, LastGood> stored = new ConcurrentHashMap<>();
   private final List<FetchKey> asked = new ArrayList<>();
+  private final List<Duration> askTimeouts = new ArrayList<>();
+  private final List<LastGood> saved = new CopyOnWriteArrayList<>();
+  private SymbolGateway.Reach reach = SymbolGateway.Reach.allReachable();
 
   private static FetchKey quote(String symbol) {
     return FetchKey.of(Dataset.QUOTE, symbol);
@@ -75,7 +81,9 @@ class SymbolGatewayTest {
   private LastGoodRepository lastGood() {
     return new LastGoodRepository() {
       @Override
-      public void save(LastGood value) {}
+      public void save(LastGood value) {
+        saved.add(value);
+      }
 
       @Override
       public CompletionStage<List<LastGood>> load(String symbol) {
@@ -99,9 +107,10 @@ class SymbolGatewayTest {
       LastGoodRepository lastGood,
       SymbolGateway.Batches batches) {
     return new SymbolGateway(
-        (key, maxAge, timeout, origin) -> {
+        (key, message, timeout) -> {
           synchronized (asked) {
             asked.add(key);
+            askTimeouts.add(timeout);
           }
           return entity.apply(key);
         },
@@ -110,7 +119,8 @@ class SymbolGatewayTest {
         nearCache,
         lastGood,
         metrics,
-        RESERVE);
+        RESERVE,
+        reach);
   }
 
   private static DataResult await(CompletionStage<DataResult> result) throws Exception {
@@ -243,7 +253,7 @@ class SymbolGatewayTest {
     Duration[] timeoutGiven = new Duration[1];
     SymbolGateway gateway =
         new SymbolGateway(
-            (key, maxAge, timeout, origin) -> {
+            (key, message, timeout) -> {
               timeoutGiven[0] = timeout;
               return CompletableFuture.supplyAsync(
                   () -> {
@@ -256,7 +266,8 @@ class SymbolGatewayTest {
             nearCache,
             hanging,
             metrics,
-            RESERVE);
+            RESERVE,
+            SymbolGateway.Reach.allReachable());
     long start = System.nanoTime();
     DataProblem problem =
         refused(
@@ -350,5 +361,165 @@ class SymbolGatewayTest {
     CompletableFuture<Map<FetchKey, DataResult>> result =
         gateway.batch(List.of(quote("BFAIL")), -1, ORIGIN, deadline()).toCompletableFuture();
     assertTrue(result.isCompletedExceptionally());
+  }
+
+  /** A member is unreachable; the direct path fetches through {@code provider}. */
+  private void unreachableMember(PlayedProvider provider) {
+    reach =
+        new SymbolGateway.Reach(
+            () -> true,
+            Duration.ofMillis(200),
+            new DirectFetches(
+                PlayedProvider.plan(provider), lastGood(), metrics, Clock.systemUTC()));
+  }
+
+  private static CompletionStage<Reply> neverAnswers(FetchKey key) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          throw new IllegalStateException("ask timed out");
+        },
+        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+  }
+
+  private static CompletionStage<ProviderOutcome> priced(String provider) {
+    return CompletableFuture.completedFuture(
+        new ProviderOutcome.Fetched(provider, "record", data("DIRECT")));
+  }
+
+  @Test
+  void whileAMemberIsUnreachableAnEntityThatDoesNotAnswerSoonIsReplacedByOneFetchOnThisNode()
+      throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CompletableFuture<ProviderOutcome> release = new CompletableFuture<>();
+    unreachableMember(
+        new PlayedProvider(
+            "fmp",
+            Duration.ofSeconds(1),
+            t -> {
+              calls.incrementAndGet();
+              return release.thenCompose(go -> priced("fmp"));
+            }));
+    List<CompletableFuture<Reply>> unanswered = new CopyOnWriteArrayList<>();
+    SymbolGateway gateway =
+        gateway(
+            k -> {
+              CompletableFuture<Reply> ask = new CompletableFuture<>();
+              unanswered.add(ask);
+              return ask;
+            });
+    List<CompletableFuture<DataResult>> results = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      results.add(gateway.get(quote("DIRECT"), 0, ORIGIN, deadline()).toCompletableFuture());
+    }
+    // The five asks time out; each request then turns to the direct fetch, still running.
+    unanswered.forEach(ask -> ask.completeExceptionally(new TimeoutException("ask timed out")));
+    assertEquals(1, calls.get(), "the first started the fetch, the others joined it");
+    release.complete(null);
+    int joined = 0;
+    for (CompletableFuture<DataResult> r : results) {
+      DataResult.Served served =
+          assertInstanceOf(DataResult.Served.class, r.get(5, TimeUnit.SECONDS));
+      assertTrue(served.direct(), "marked direct");
+      assertFalse(served.answer().stale());
+      assertEquals("fmp", served.answer().source());
+      if (served.answer().coalesced()) joined++;
+    }
+    assertEquals(1, calls.get(), "one provider call for five requests on this node");
+    assertEquals(4, joined, "the other four joined it");
+    assertTrue(
+        askTimeouts.stream().allMatch(t -> t.toMillis() <= 200),
+        "the entity had the reach timeout: " + askTimeouts);
+    assertEquals(1, saved.size(), "written to the last good store once");
+    assertEquals(quote("DIRECT"), saved.get(0).key());
+    Answer held = nearCache.get(quote("DIRECT"), -1);
+    assertNotNull(held, "held in this node's near-cache for its next requests");
+    assertTrue(held.cached());
+    assertEquals(1, counted("miss"));
+    assertEquals(4, counted("coalesced"));
+  }
+
+  @Test
+  void whileAMemberIsUnreachableAnEntityThatAnswersInTimeIsUsedAndNothingIsFetchedHere()
+      throws Exception {
+    unreachableMember(new PlayedProvider("fmp", Duration.ofSeconds(1), t -> fail("not asked")));
+    SymbolGateway gateway = gateway(k -> CompletableFuture.completedFuture(fresh(k, false)));
+    DataResult.Served served =
+        assertInstanceOf(
+            DataResult.Served.class, await(gateway.get(quote("NEAR"), 0, ORIGIN, deadline())));
+    assertFalse(served.direct());
+    assertTrue(saved.isEmpty());
+  }
+
+  @Test
+  void aDirectFetchThatFailsFallsBackToTheLastGoodValue() throws Exception {
+    stored.put(
+        quote("DOWN"), new LastGood(quote("DOWN"), data("DOWN"), "fmp", false, NOW - 5_000, 0.95));
+    unreachableMember(
+        new PlayedProvider(
+            "fmp",
+            Duration.ofSeconds(1),
+            t ->
+                CompletableFuture.completedFuture(
+                    ProviderOutcome.failed("fmp", ProviderErrorCode.NETWORK_ERROR, "HTTP 503"))));
+    SymbolGateway gateway = gateway(SymbolGatewayTest::neverAnswers);
+    DataResult.Served served =
+        assertInstanceOf(
+            DataResult.Served.class, await(gateway.get(quote("DOWN"), 0, ORIGIN, deadline())));
+    assertTrue(served.answer().stale());
+    assertEquals(ProviderErrorCode.NETWORK_ERROR, served.answer().errors().get(0).code());
+    assertTrue(saved.isEmpty(), "nothing new to keep");
+  }
+
+  @Test
+  void withEveryMemberReachableNoDirectFetchHappens() throws Exception {
+    SymbolGateway gateway =
+        gateway(k -> CompletableFuture.failedFuture(new TimeoutException("ask timed out")));
+    DataProblem problem = refused(await(gateway.get(quote("ALONE"), 0, ORIGIN, deadline())));
+    assertEquals("entity-unreachable", problem.type());
+    assertTrue(askTimeouts.get(0).toMillis() > 2000, "the whole budget: " + askTimeouts);
+  }
+
+  @Test
+  void aDeadLettersRetryTakesTheDirectPathWhileAMemberIsUnreachable() throws Exception {
+    unreachableMember(new PlayedProvider("fmp", Duration.ofSeconds(1), t -> priced("fmp")));
+    SymbolGateway gateway = gateway(SymbolGatewayTest::neverAnswers);
+    Reply reply =
+        gateway
+            .refetch(quote("RETRY"), Duration.ofSeconds(3), RequestOrigin.DEAD_LETTER_RETRY)
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    Answer answer = assertInstanceOf(Answer.class, reply);
+    assertFalse(answer.stale());
+    assertEquals(1, saved.size());
+  }
+
+  @Test
+  void whileEntitiesAreOutOfReachABatchFetchesTheKeysNoEntityAnsweredAfterHalfItsBudget()
+      throws Exception {
+    unreachableMember(new PlayedProvider("fmp", Duration.ofSeconds(1), t -> priced("fmp")));
+    Duration[] batchBudget = new Duration[1];
+    SymbolGateway gateway =
+        gateway(
+            k -> fail("a batch asks through its runner"),
+            lastGood(),
+            (keys, maxAge, budget, origin) -> {
+              batchBudget[0] = budget;
+              return CompletableFuture.completedFuture(
+                  Map.of(quote("BREACH"), fresh(quote("BREACH"), false)));
+            });
+    Map<FetchKey, DataResult> results =
+        gateway
+            .batch(List.of(quote("BREACH"), quote("BGONE")), -1, ORIGIN, deadline())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    assertTrue(
+        batchBudget[0].toMillis() <= (3000 - RESERVE.toMillis()) / 2,
+        "half of the budget for the batch: " + batchBudget[0]);
+    DataResult.Served answered =
+        assertInstanceOf(DataResult.Served.class, results.get(quote("BREACH")));
+    assertFalse(answered.direct());
+    DataResult.Served gone = assertInstanceOf(DataResult.Served.class, results.get(quote("BGONE")));
+    assertTrue(gone.direct(), "the key no entity answered was fetched by this node");
+    assertFalse(gone.answer().stale());
   }
 }

@@ -207,6 +207,11 @@ public final class GatewayProcess implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort + path;
   }
 
+  /** GET a Pekko Management endpoint, e.g. {@code /cluster/members}. */
+  public Http.Answer managementGet(String path) {
+    return Http.get("http://127.0.0.1:" + managementPort + path);
+  }
+
   /** GET an operations endpoint as the admin client. */
   public Http.Answer adminGet(String path) {
     return Http.get(url(path), "X-API-Key", TestNode.ADMIN_KEY);

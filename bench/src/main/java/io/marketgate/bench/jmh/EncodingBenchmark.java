@@ -74,7 +74,7 @@ public class EncodingBenchmark {
 
   @Benchmark
   public byte[] splicePreEncodedData() {
-    return AnswerEncoder.encode(answer, 1234, 0);
+    return AnswerEncoder.encode(answer, 1234, 0, false);
   }
 
   @Benchmark
@@ -95,7 +95,8 @@ public class EncodingBenchmark {
             false,
             List.of()),
         1234,
-        0);
+        0,
+        false);
   }
 
   @Benchmark
@@ -116,6 +117,7 @@ public class EncodingBenchmark {
     meta.put("coalesced", false);
     meta.put("circuit_breaker_triggered", false);
     meta.put("deduplicated", false);
+    meta.put("direct", false);
     meta.put("total_duration_ms", 0);
     return mapper.writeValueAsBytes(root);
   }

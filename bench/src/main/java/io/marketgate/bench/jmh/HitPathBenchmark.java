@@ -110,13 +110,13 @@ public class HitPathBenchmark {
   @Benchmark
   public byte[] shardedAskHit() throws Exception {
     Answer a = (Answer) ask(nextKey());
-    return AnswerEncoder.encode(a, 1, 0);
+    return AnswerEncoder.encode(a, 1, 0, false);
   }
 
   /** What a hit costs with the near-cache: a map lookup with its age check, then encoding. */
   @Benchmark
   public byte[] nearCacheHit() {
     Answer a = nearCache.get(nextKey(), -1);
-    return AnswerEncoder.encode(a, 1, 0);
+    return AnswerEncoder.encode(a, 1, 0, false);
   }
 }

@@ -172,7 +172,7 @@ public final class DlqEntity
   /** What an entry needs from its node. */
   public record Dependencies(
       DlqSettings settings,
-      ClusterSharding sharding,
+      Refetcher refetcher,
       RetryBudget budget,
       DlqStore store,
       AuditTrail audit,
@@ -343,13 +343,7 @@ public final class DlqEntity
     retryInFlight = true;
     Duration budget = deps.settings().fetchBudget();
     context.pipeToSelf(
-        deps.sharding()
-            .entityRefFor(SymbolProtocol.ENTITY_KEY, state.key().symbol())
-            .<SymbolProtocol.Reply>ask(
-                replyTo ->
-                    new SymbolProtocol.Refetch(
-                        state.key(), budget.toMillis(), RequestOrigin.DEAD_LETTER_RETRY, replyTo),
-                budget.plusSeconds(1)),
+        deps.refetcher().refetch(state.key(), budget),
         (reply, error) ->
             new RetryFinished(reply, error == null ? null : error.getClass().getSimpleName()));
     return Effect().none();

@@ -61,6 +61,7 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   /** What the queue's entries need from their node, besides the sharding they run in. */
   public record Wiring(
       DlqSettings settings,
+      Refetcher refetcher,
       RetryBudget budget,
       DlqStore store,
       AuditTrail audit,
@@ -78,7 +79,7 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
     DlqEntity.Dependencies deps =
         new DlqEntity.Dependencies(
             wiring.settings(),
-            queue.sharding,
+            wiring.refetcher(),
             wiring.budget(),
             wiring.store(),
             wiring.audit(),
