@@ -333,7 +333,12 @@ public final class Main {
             durable.database(),
             new ShardedDeadLetterQueue.Wiring(
                 DlqSettings.fromConfig(system.settings().config()),
-                (key, budget) -> gateway.refetch(key, budget, RequestOrigin.DEAD_LETTER_RETRY),
+                (key, budget) ->
+                    gateway.refetch(
+                        key,
+                        budget,
+                        settings.asks().refetchReplyGrace(),
+                        RequestOrigin.DEAD_LETTER_RETRY),
                 ProviderRetryBudget.start(system, providers, settings.retryBudget()),
                 durable.dlqStore(),
                 durable.audit(),

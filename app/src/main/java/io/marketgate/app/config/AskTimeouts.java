@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param clusterStats each member reporting its shards for {@code GET /api/v1/cluster}
  * @param throttleWait a data request waiting for a lease of its client's permits
  * @param spawn starting an application actor under the guardian
+ * @param refetchReplyGrace past a dead letter's fetch budget, for the symbol entity's reply
  */
 public record AskTimeouts(
     Duration providerReplyGrace,
@@ -20,7 +21,8 @@ public record AskTimeouts(
     Duration operations,
     Duration clusterStats,
     Duration throttleWait,
-    Duration spawn) {
+    Duration spawn,
+    Duration refetchReplyGrace) {
 
   public static AskTimeouts fromConfig(Config asks) {
     return new AskTimeouts(
@@ -29,6 +31,7 @@ public record AskTimeouts(
         asks.getDuration("operations"),
         asks.getDuration("cluster-stats"),
         asks.getDuration("throttle-wait"),
-        asks.getDuration("spawn"));
+        asks.getDuration("spawn"),
+        asks.getDuration("refetch-reply-grace"));
   }
 }

@@ -44,7 +44,10 @@ public record ProviderSettings(
       ConfigValues.require(
           !probeInterval.isNegative() && !probeInterval.isZero(),
           "circuit breaker probe interval must be positive");
-      if (maxOpen.compareTo(probeInterval) < 0) maxOpen = probeInterval;
+      ConfigValues.require(
+          maxOpen.compareTo(probeInterval) >= 0,
+          "<P>_CIRCUIT_BREAKER_TIMEOUT (the longest open period) must not be below"
+              + " <P>_CIRCUIT_BREAKER_PROBE_INTERVAL");
     }
   }
 

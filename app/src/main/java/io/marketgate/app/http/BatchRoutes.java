@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.json.Json;
+import io.marketgate.app.logging.OccasionalLog;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.symbol.DataProblem;
 import io.marketgate.app.symbol.DataResult;
@@ -31,6 +32,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/quotes/batch} with {@code {"symbols": [1–100 strings]}}: the body is read by
@@ -40,6 +42,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class BatchRoutes {
   public static final int MAX_BATCH = 100;
   private static final long MAX_BATCH_BODY = 16 * 1024;
+  private static final OccasionalLog BATCH_FAILED =
+      new OccasionalLog(LoggerFactory.getLogger(BatchRoutes.class), Duration.ofSeconds(10));
 
   static final List<ApiOperation> OPERATIONS = List.of(ApiOperation.post("/api/v1/quotes/batch"));
 
@@ -160,7 +164,11 @@ public final class BatchRoutes {
     return gateway
         .batch(keys, maxAge, origin, deadline)
         .thenApply(results -> respond(seen, invalid, results, startNanos))
-        .exceptionally(error -> DataRoutes.problem(DataProblem.batchFailed()));
+        .exceptionally(
+            error -> {
+              BATCH_FAILED.warn("A batch of {} symbols could not run: {}", keys.size(), error);
+              return DataRoutes.problem(DataProblem.batchFailed());
+            });
   }
 
   private HttpResponse respond(

@@ -380,6 +380,7 @@ public final class OperationsRoutes {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("provider", s.name());
     view.put("state", s.circuitState());
+    view.put("not_closed_ms", s.notClosedMs());
     view.put("failure_count", s.failureCount());
     view.put("reset_timeout_ms", s.resetTimeoutMs());
     view.put("calls_refused", s.callsRefusedByBreaker());

@@ -22,14 +22,28 @@ public final class OccasionalLog {
 
   /** A WARN line now, unless one was written within the interval. */
   public void warn(String format, Object... args) {
+    long left = admit();
+    if (left >= 0) log.warn(withLeftOut(format, left), args);
+  }
+
+  /** An ERROR line now (a trailing exception argument prints its trace), unless one was recent. */
+  public void error(String format, Object... args) {
+    long left = admit();
+    if (left >= 0) log.error(withLeftOut(format, left), args);
+  }
+
+  /** How many lines were left out since the last one, or -1 when this one is left out too. */
+  private long admit() {
     long now = System.nanoTime();
     long next = nextAtNanos.get();
     if (now - next < 0 || !nextAtNanos.compareAndSet(next, now + intervalNanos)) {
       skipped.incrementAndGet();
-      return;
+      return -1;
     }
-    long left = skipped.getAndSet(0);
-    log.warn(
-        left == 0 ? format : format + " (and " + left + " more since the last such line)", args);
+    return skipped.getAndSet(0);
+  }
+
+  private static String withLeftOut(String format, long left) {
+    return left == 0 ? format : format + " (and " + left + " more since the last such line)";
   }
 }

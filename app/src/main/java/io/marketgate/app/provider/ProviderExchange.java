@@ -1,6 +1,7 @@
 package io.marketgate.app.provider;
 
 import io.marketgate.app.json.Json;
+import io.marketgate.app.logging.OccasionalLog;
 import io.marketgate.persistence.quota.ProviderQuota;
 import io.marketgate.protocol.FetchKey;
 import io.marketgate.protocol.ProviderErrorCode;
@@ -54,6 +55,8 @@ final class ProviderExchange {
   }
 
   private final String provider;
+  private final OccasionalLog adapterDefects =
+      new OccasionalLog(LOG, java.time.Duration.ofMinutes(1));
   private final String baseUrl;
   private final ProviderAdapter adapter;
   private final ProviderHttpClient http;
@@ -147,7 +150,8 @@ final class ProviderExchange {
 
   /**
    * The answer of {@code endpoint} for {@code subject} made the adapter throw: the provider broke
-   * its format (INVALID_RESPONSE), or the adapter has a defect (INTERNAL, logged here once).
+   * its format (INVALID_RESPONSE), or the adapter has a defect (INTERNAL, logged here, at most once
+   * a minute per provider with the count left out).
    */
   private AdapterResult adapterFailed(String subject, String endpoint, RuntimeException e) {
     if (e instanceof SchemaViolation
@@ -157,7 +161,7 @@ final class ProviderExchange {
           ProviderErrorCode.INVALID_RESPONSE,
           "the answer breaks the provider's format: " + AdapterSupport.truncate(e.getMessage()));
     }
-    LOG.error(
+    adapterDefects.error(
         "The {} adapter failed on the {} answer for {}: a defect, counted as INTERNAL and not"
             + " against the provider",
         provider,

@@ -77,6 +77,7 @@ final class ProviderStatistics {
         settings.baseUrl(),
         datasets.stream().map(Dataset::wireName).sorted().toList(),
         breaker.state().label,
+        breaker.notClosed().toMillis(),
         breaker.current().currentFailureCount(),
         breaker.openPeriod().toMillis(),
         attempts,

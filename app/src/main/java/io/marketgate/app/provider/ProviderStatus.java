@@ -13,6 +13,7 @@ public record ProviderStatus(
     String baseUrl,
     List<String> datasets,
     String circuitState,
+    long notClosedMs,
     int failureCount,
     long resetTimeoutMs,
     long attempts,

@@ -1,6 +1,7 @@
 package io.marketgate.app.symbol;
 
 import io.marketgate.app.config.CacheSettings;
+import io.marketgate.app.logging.OccasionalLog;
 import io.marketgate.persistence.dlq.DeadLetterQueue;
 import io.marketgate.persistence.lastgood.LastGood;
 import io.marketgate.persistence.lastgood.LastGoodRepository;
@@ -34,6 +35,7 @@ import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sharded entity of one symbol: it owns the cache of every (dataset, parameters) key of the
@@ -51,6 +53,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class SymbolEntity extends ExtensibleBehavior<Command> {
   /** Defined in the protocol module: other JVMs of the cluster ask these entities too. */
   public static final EntityTypeKey<Command> ENTITY_KEY = SymbolProtocol.ENTITY_KEY;
+
+  /** A database outage would otherwise log once for every symbol that starts. */
+  private static final OccasionalLog LAST_GOOD_UNREAD =
+      new OccasionalLog(LoggerFactory.getLogger(SymbolEntity.class), Duration.ofSeconds(10));
 
   /** Everything an entity needs from its node. */
   public record Dependencies(
@@ -185,7 +191,14 @@ public final class SymbolEntity extends ExtensibleBehavior<Command> {
                   // Requests are served meanwhile; the values are merged in when they arrive.
                   ctx.pipeToSelf(
                       deps.lastGood().load(symbol),
-                      (values, error) -> new LastGoodLoaded(error == null ? values : List.of()));
+                      (values, error) -> {
+                        if (error == null) return new LastGoodLoaded(values);
+                        LAST_GOOD_UNREAD.warn(
+                            "Could not read the last good values of {}; it starts without: {}",
+                            symbol,
+                            error.toString());
+                        return new LastGoodLoaded(List.of());
+                      });
                   return new SymbolEntity(ctx, timers, symbol, deps);
                 }));
   }

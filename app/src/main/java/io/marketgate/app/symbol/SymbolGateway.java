@@ -39,7 +39,6 @@ import org.slf4j.LoggerFactory;
  * stale), once per request.
  */
 public final class SymbolGateway {
-  private static final Duration REPLY_TRAVEL = Duration.ofSeconds(1);
   private static final OccasionalLog UNANSWERED =
       new OccasionalLog(LoggerFactory.getLogger(SymbolGateway.class), Duration.ofSeconds(10));
 
@@ -167,13 +166,14 @@ public final class SymbolGateway {
   /**
    * A dead letter's retry: the entity fetches the key anew within {@code budget}; while a member is
    * unreachable and the entity does not answer within the reach timeout, this node does. Fails when
-   * no answer came in time.
+   * no answer came within the budget and {@code replyGrace} (the entity replies at its budget at
+   * the latest; the grace lets that reply travel).
    */
-  public CompletionStage<Reply> refetch(FetchKey key, Duration budget, RequestOrigin origin) {
+  public CompletionStage<Reply> refetch(
+      FetchKey key, Duration budget, Duration replyGrace, RequestOrigin origin) {
     Deadline deadline = Deadline.after(budget);
     boolean unreachable = reach.outOfReach().getAsBoolean();
-    // The entity replies at its budget at the latest; the ask leaves the reply time to travel.
-    Duration timeout = unreachable ? min(reach.reachTimeout(), budget) : budget.plus(REPLY_TRAVEL);
+    Duration timeout = unreachable ? min(reach.reachTimeout(), budget) : budget.plus(replyGrace);
     CompletionStage<Reply> asked =
         entities.ask(
             key,
@@ -196,7 +196,17 @@ public final class SymbolGateway {
   private CompletionStage<DataResult> direct(
       FetchKey key, RequestOrigin origin, Deadline deadline) {
     return Stages.direct(reach.direct().fetch(key, deadline.earlier(fallbackReserve), origin))
-        .handle((fetched, error) -> fetched)
+        .handle(
+            (fetched, error) -> {
+              if (error != null) {
+                UNANSWERED.warn(
+                    "This node's own fetch of {} ended without an answer ({}); answering from the"
+                        + " last good value",
+                    key,
+                    error.getClass().getSimpleName());
+              }
+              return fetched;
+            })
         .thenCompose(
             f -> {
               if (f != null && f.outcome() instanceof FetchOutcome.Fetched fetched) {

@@ -68,6 +68,7 @@ class GatewaySettingsTest {
                 Map.entry("MARKETGATE_CACHE_TTL_QUOTE", "2s"),
                 Map.entry("MARKETGATE_CACHE_TTL_NEWS", "90s"),
                 Map.entry("MARKETGATE_REQUEST_DEADLINE", "5s"),
+                Map.entry("MARKETGATE_REQUEST_REACH_TIMEOUT", "800ms"),
                 Map.entry("MARKETGATE_SIMULATOR", "off"),
                 Map.entry("FMP_API_KEY", "key-one-abcd,key-two-efgh"),
                 Map.entry("FMP_BACKUP_KEYS", "key-three-ijkl"),
@@ -87,6 +88,7 @@ class GatewaySettingsTest {
     assertEquals(Duration.ofSeconds(2), s.cache().maxAge(Dataset.QUOTE));
     assertEquals(Duration.ofSeconds(90), s.cache().maxAge(Dataset.NEWS));
     assertEquals(Duration.ofSeconds(5), s.requestDeadline());
+    assertEquals(Duration.ofMillis(800), s.reachTimeout());
     assertFalse(s.simulatorEnabled());
     ProviderSettings fmp = s.providers().get("fmp");
     assertTrue(fmp.configured());
@@ -98,6 +100,49 @@ class GatewaySettingsTest {
     assertEquals(Duration.ofSeconds(30), fmp.breaker().maxOpen());
     assertEquals("https://api.massive.com", s.providers().get("polygon").baseUrl());
     assertFalse(fmp.toString().contains("key-one"), "settings never print keys");
+  }
+
+  @Test
+  void theClusterTimingsAreShortByDefaultAndComeFromTheEnvironment() {
+    Config defaults = withEnv(Map.of());
+    assertEquals(
+        Duration.ofSeconds(2),
+        defaults.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
+    assertEquals(
+        Duration.ofSeconds(3),
+        defaults.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+    assertEquals(Duration.ofSeconds(1), defaults.getDuration("pekko.cluster.down-removal-margin"));
+    Config safer =
+        withEnv(
+            Map.of(
+                "MARKETGATE_HEARTBEAT_PAUSE", "5s",
+                "MARKETGATE_SBR_STABLE_AFTER", "7s",
+                "MARKETGATE_DOWN_REMOVAL_MARGIN", "7s"));
+    assertEquals(
+        Duration.ofSeconds(5),
+        safer.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"));
+    assertEquals(
+        Duration.ofSeconds(7),
+        safer.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+    assertEquals(Duration.ofSeconds(7), safer.getDuration("pekko.cluster.down-removal-margin"));
+  }
+
+  @Test
+  void aReachTimeoutThatLeavesNoTimeToFetchAndABreakerCapBelowItsProbeAreRefused() {
+    IllegalArgumentException reach =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> settings(Map.of("MARKETGATE_REQUEST_REACH_TIMEOUT", "2s")));
+    assertTrue(reach.getMessage().contains("MARKETGATE_REQUEST_REACH_TIMEOUT"), reach.getMessage());
+    IllegalArgumentException cap =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                settings(
+                    Map.of(
+                        "FMP_CIRCUIT_BREAKER_PROBE_INTERVAL", "10",
+                        "FMP_CIRCUIT_BREAKER_TIMEOUT", "5")));
+    assertTrue(cap.getMessage().contains("CIRCUIT_BREAKER_TIMEOUT"), cap.getMessage());
   }
 
   @Test

@@ -485,7 +485,11 @@ class SymbolGatewayTest {
     SymbolGateway gateway = gateway(SymbolGatewayTest::neverAnswers);
     Reply reply =
         gateway
-            .refetch(quote("RETRY"), Duration.ofSeconds(3), RequestOrigin.DEAD_LETTER_RETRY)
+            .refetch(
+                quote("RETRY"),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(1),
+                RequestOrigin.DEAD_LETTER_RETRY)
             .toCompletableFuture()
             .get(5, TimeUnit.SECONDS);
     Answer answer = assertInstanceOf(Answer.class, reply);

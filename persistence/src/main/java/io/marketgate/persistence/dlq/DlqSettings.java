@@ -3,7 +3,10 @@ package io.marketgate.persistence.dlq;
 import com.typesafe.config.Config;
 import java.time.Duration;
 
-/** The dead-letter queue's retry schedule ({@code marketgate.dlq}). */
+/**
+ * The dead-letter queue's retry schedule ({@code marketgate.dlq}) and how long it waits on an
+ * entry's entity to take a command ({@code marketgate.asks.dead-letter}).
+ */
 public record DlqSettings(
     Duration firstRetryAfter,
     int maxRetries,
@@ -11,7 +14,8 @@ public record DlqSettings(
     Duration breakerWait,
     Duration maxPending,
     Duration fetchBudget,
-    int deliveryBuffer) {
+    int deliveryBuffer,
+    Duration askTimeout) {
 
   public DlqSettings {
     if (maxRetries < 1)
@@ -29,7 +33,8 @@ public record DlqSettings(
         c.getDuration("breaker-wait"),
         c.getDuration("max-pending"),
         c.getDuration("fetch-budget"),
-        c.getInt("delivery-buffer"));
+        c.getInt("delivery-buffer"),
+        root.getDuration("marketgate.asks.dead-letter"));
   }
 
   /**

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   private static final Logger LOG = LoggerFactory.getLogger(ShardedDeadLetterQueue.class);
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration RECHECK = Duration.ofSeconds(5);
   private static final Duration RESUME_AGAIN = Duration.ofSeconds(30);
 
@@ -45,10 +44,12 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
   private final BoundedSourceQueue<Delivery> deliveries;
   private final DlqStore store;
   private final DlqMetrics metrics;
+  private final Duration askTimeout;
 
   private ShardedDeadLetterQueue(
       ActorSystem<?> system, DlqSettings settings, DlqStore store, DlqMetrics metrics) {
     this.sharding = ClusterSharding.get(system);
+    this.askTimeout = settings.askTimeout();
     this.store = store;
     this.metrics = metrics;
     this.deliveries =
@@ -181,7 +182,7 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
             () ->
                 sharding
                     .entityRefFor(DlqEntity.ENTITY_KEY, id)
-                    .<Done>ask(DlqEntity.Resume::new, ASK_TIMEOUT),
+                    .<Done>ask(DlqEntity.Resume::new, askTimeout),
             5,
             Duration.ofMillis(500),
             Duration.ofSeconds(10),
@@ -216,7 +217,7 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
                             .entityRefFor(DlqEntity.ENTITY_KEY, DlqEntity.entryId(d.key()))
                             .<Done>ask(
                                 replyTo -> new DlqEntity.Enqueue(d.key(), d.errors(), replyTo),
-                                ASK_TIMEOUT),
+                                askTimeout),
                     30,
                     Duration.ofMillis(500),
                     Duration.ofSeconds(30),
@@ -236,7 +237,7 @@ public final class ShardedDeadLetterQueue implements DeadLetterQueue {
         v ->
             sharding
                 .entityRefFor(DlqEntity.ENTITY_KEY, entryId)
-                .ask(replyTo -> new DlqEntity.Replay(by, replyTo), ASK_TIMEOUT));
+                .ask(replyTo -> new DlqEntity.Replay(by, replyTo), askTimeout));
   }
 
   public CompletionStage<DlqStore.Page> list(String status, int page, int size) {
