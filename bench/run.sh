@@ -6,6 +6,7 @@
 #   bench/run.sh hot,herd              # chosen scenarios
 #   bench/run.sh memory                # heap per cached quote with 100,000 cached symbols
 #   bench/run.sh failover [--rounds 5] # SIGKILL of one node of a 3-node scripts/cluster.sh cluster
+#   bench/run.sh remoting [--rounds 3] # an ask between two nodes: Artery over TCP vs mutual TLS
 #
 # Extra options after the scenario list go to BenchMain (e.g. --hot-seconds 30 --threads 2).
 # Results: a table on stdout and in bench/results/<time>.md; logs in bench/results/<time>/.
@@ -25,6 +26,14 @@ if [ "$scenarios" = failover ]; then
   # Separate JVMs of the shaded jar through scripts/cluster.sh (ports 8080-8082, 18089).
   exec java -Xmx512m -cp "$BENCH_JAR" io.marketgate.bench.FailoverBench \
     --markdown "bench/results/$stamp-failover.md" "$@"
+fi
+
+if [ "$scenarios" = remoting ]; then
+  # Two actor systems in one JVM; throwaway certificates from scripts/dev-certs.sh.
+  tls="bench/results/$stamp-remoting-tls"
+  scripts/dev-certs.sh ca "$tls/ca" && scripts/dev-certs.sh node "$tls/ca" "$tls/node" bench-node
+  exec java -Xmx1g -cp "$BENCH_JAR" io.marketgate.bench.RemotingBench --tls-dir "$tls/node" \
+    --markdown "bench/results/$stamp-remoting.md" "$@"
 fi
 
 SIM_PORT=18089 GW_PORT=18080 BARE_PORT=18090 NGINX_HOT_PORT=18091 NGINX_OUTAGE_PORT=18092

@@ -11,6 +11,9 @@
 # 1 are the seeds. The database is PostgreSQL when DATABASE_URL is set, else an H2 server on port
 # 19092 that every node shares. Provider settings (FMP_API_KEY, …) are passed through; without
 # any, every node uses the simulator on port 18089 (one call log and one set of faults for all).
+# Remoting runs over mutual TLS: a throwaway CA (data/cluster/tls/ca) issues each node its own key
+# and certificate (data/cluster/tls/node-I) on first start, through scripts/dev-certs.sh; set
+# MARKETGATE_CLUSTER_TLS_CA to a directory with ca.crt and ca.key to issue them from your own CA.
 # Logs and PIDs: data/cluster/ (MARKETGATE_CLUSTER_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,9 +23,10 @@ DIR=${MARKETGATE_CLUSTER_DIR:-data/cluster}
 SIM_PORT=${MARKETGATE_CLUSTER_SIMULATOR_PORT:-18089}
 H2_PORT=${MARKETGATE_CLUSTER_H2_PORT:-19092}
 JAVA_OPTS=${MARKETGATE_CLUSTER_JAVA_OPTS:--Xmx512m}
+TLS_CA=${MARKETGATE_CLUSTER_TLS_CA:-$DIR/tls/ca}
 mkdir -p "$DIR"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 pid_of() { [ -f "$DIR/$1.pid" ] && cat "$DIR/$1.pid" || true; }
 alive() { local pid; pid=$(pid_of "$1"); [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
@@ -70,9 +74,19 @@ simulated_providers() {
     "NEWS_BASE_URL=$base/newsapi/v2" "NEWS_API_KEY=local-sim"
 }
 
+# The node's key material: issued once by the cluster's CA, kept across restarts.
+node_tls() {
+  local i=$1
+  [ -f "$TLS_CA/ca.crt" ] || scripts/dev-certs.sh ca "$TLS_CA"
+  [ -f "$DIR/tls/node-$i/tls.crt" ] || scripts/dev-certs.sh node "$TLS_CA" "$DIR/tls/node-$i" "node-$i"
+  echo "$DIR/tls/node-$i"
+}
+
 start_node() {
   local i=$1
   if alive "node-$i"; then echo "node $i already runs (pid $(pid_of "node-$i"))"; return 0; fi
+  local tls_dir
+  tls_dir=$(node_tls "$i")
   local db_url=${DATABASE_URL:-"jdbc:h2:tcp://127.0.0.1:$H2_PORT/marketgate;DATABASE_TO_LOWER=TRUE"}
   local -a sim_env
   mapfile -t sim_env < <(simulated_providers)
@@ -80,7 +94,7 @@ start_node() {
     MARKETGATE_HTTP_PORT=$((8080 + i)) MARKETGATE_MANAGEMENT_PORT=$((7626 + i)) \
     MARKETGATE_REMOTE_PORT=$((17355 + i)) MARKETGATE_METRICS_PORT=$((9095 + i)) \
     MARKETGATE_SEED_NODES="127.0.0.1:17355,127.0.0.1:17356" MARKETGATE_DISCOVERY=seeds \
-    MARKETGATE_DATA_DIR="$DIR/node-$i" DATABASE_URL="$db_url" \
+    MARKETGATE_DATA_DIR="$DIR/node-$i" DATABASE_URL="$db_url" MARKETGATE_TLS_DIR="$tls_dir" \
     java $JAVA_OPTS -jar "$JAR" > "$DIR/node-$i.log" 2>&1 &
   echo $! > "$DIR/node-$i.pid"
   echo "node $i: http://127.0.0.1:$((8080 + i)) (pid $!, log $DIR/node-$i.log)"

@@ -12,6 +12,7 @@ import io.marketgate.app.cluster.NodeLifecycle;
 import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
+import io.marketgate.app.config.RemotingSecurity;
 import io.marketgate.app.http.ApiDocument;
 import io.marketgate.app.http.BatchRoutes;
 import io.marketgate.app.http.CallerDirectives;
@@ -104,12 +105,18 @@ public final class Main {
     }
     Config config;
     try {
-      config =
-          withDatabase(
-              ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
-                  .withFallback(ConfigFactory.load()));
+      RemotingSecurity.Remoting remoting =
+          RemotingSecurity.of(
+              withDatabase(
+                  ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
+                      .withFallback(ConfigFactory.load())));
+      LOG.info("Cluster remoting: {}", remoting.description());
+      config = remoting.config();
     } catch (RuntimeException e) {
       LOG.error("Marketgate cannot start: {}", e.getMessage());
+      // The log's appender is asynchronous: written out before exiting, or the reason is lost.
+      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs)
+        logs.stop();
       System.exit(2);
       return;
     }

@@ -37,6 +37,9 @@ public final class ClusterSettingsView {
         "acceptable_heartbeat_pause_ms",
         cluster.FailureDetectorConfig().getDuration("acceptable-heartbeat-pause").toMillis());
     view.put("number_of_shards", ClusterShardingSettings.create(system).numberOfShards());
+    // tls-tcp: mutual TLS with the key material of MARKETGATE_TLS_DIR; tcp: a loopback one-node
+    // cluster.
+    view.put("remoting_transport", config.getString("pekko.remote.artery.transport"));
     return view;
   }
 }

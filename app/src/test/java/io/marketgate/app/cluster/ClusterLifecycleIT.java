@@ -12,6 +12,7 @@ import io.marketgate.app.testkit.GatewayProcess;
 import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.SecretWatch;
 import io.marketgate.app.testkit.SharedSimulator;
+import io.marketgate.app.testkit.TestCertificates;
 import io.marketgate.app.testkit.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +69,11 @@ class ClusterLifecycleIT {
   private static final List<String> DEAD_LETTERS =
       IntStream.range(0, 10).mapToObj(i -> String.format("DL%02d", i)).toList();
 
-  /** A gateway process and the remoting port that names it in the cluster. */
-  private record Node(String name, int remotePort, GatewayProcess process) {
+  /**
+   * A gateway process, the remoting port that names it in the cluster, and the directory of its TLS
+   * key material.
+   */
+  private record Node(String name, int remotePort, Path tls, GatewayProcess process) {
     String address() {
       return "pekko://Marketgate@127.0.0.1:" + remotePort;
     }
@@ -93,6 +97,8 @@ class ClusterLifecycleIT {
     env.put("MARKETGATE_SHUTDOWN_DRAIN", "2s");
     env.put("FMP_CIRCUIT_BREAKER_THRESHOLD", "1000");
     env.put("POLYGON_CIRCUIT_BREAKER_THRESHOLD", "1000");
+    // Renewed certificates are read again within seconds (the rotation test).
+    env.put("MARKETGATE_TLS_RELOAD_INTERVAL", "2s");
     // The first seed forms the cluster; the others join it.
     nodes.add(startNode("n0", seeds.get(0)));
     startNodes(List.of("n1", "n2"), seeds.subList(1, 3));
@@ -112,10 +118,14 @@ class ClusterLifecycleIT {
     // Each node its own provider keys: the simulator's call log tells the nodes apart by them.
     nodeEnv.put("FMP_API_KEY", "test-fmp-key-" + name);
     nodeEnv.put("POLYGON_API_KEY", "test-polygon-key-" + name);
+    // Each node its own key and certificate, all issued by the cluster's CA.
+    Path tls = TestCertificates.cluster().issue(name);
+    nodeEnv.put("MARKETGATE_TLS_DIR", tls.toString());
     // Slow first retries: dead letters are still pending when their node is killed.
     return new Node(
         name,
         remotePort,
+        tls,
         GatewayProcess.start(name, nodeEnv, Map.of("marketgate.dlq.first-retry-after", "20s")));
   }
 
@@ -204,13 +214,30 @@ class ClusterLifecycleIT {
       assertEquals(1000, settings.get("down_removal_margin_ms").asLong());
       assertEquals(2000, settings.get("acceptable_heartbeat_pause_ms").asLong());
       assertEquals(128, settings.get("number_of_shards").asInt());
+      assertEquals("tls-tcp", settings.get("remoting_transport").asText());
     }
   }
 
   @Test
   @Order(3)
+  void everyNodeTalksMutualTlsWithItsOwnCertificate() {
+    Path client = TestCertificates.cluster().issue("probe");
+    for (Node n : nodes) {
+      assertTrue(
+          n.process().logText().contains("Cluster remoting: TLS with mutual authentication"),
+          n.name() + " logs its remoting");
+      // From outside: the remoting port is a TLS server presenting this node's certificate.
+      assertEquals(
+          TestCertificates.serial(n.tls()),
+          TestCertificates.presentedSerial(n.remotePort(), client),
+          n.name() + "'s remoting port presents its own certificate");
+    }
+  }
+
+  @Test
+  @Order(4)
   void aShardingProxyJvmOfTheProtocolModuleAloneAsksTheEntities() throws Exception {
-    ClientRun client = runProxyClient("PRXY", true);
+    ClientRun client = runProxyClient("PRXY", true, TestCertificates.cluster().issue("client"), 30);
     assertEquals(0, client.status(), client.output());
     assertTrue(
         client
@@ -227,9 +254,10 @@ class ClusterLifecycleIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aJvmWithoutTheSharedClusterSettingsIsRefusedAtTheJoin() throws Exception {
-    ClientRun client = runProxyClient("NOPE", false);
+    ClientRun client =
+        runProxyClient("NOPE", false, TestCertificates.cluster().issue("client"), 30);
     assertNotEquals(0, client.status(), client.output());
     assertTrue(client.output().contains("EFFECTIVE number-of-shards=1000"), client.output());
     assertTrue(client.output().contains("NOT JOINED"), client.output());
@@ -241,13 +269,70 @@ class ClusterLifecycleIT {
     assertEquals(3, cluster().get("members").size(), "the refused JVM never became a member");
   }
 
+  @Test
+  @Order(6)
+  void aTlsJvmWithACertificateOfAnotherCaReachesNoEntity() throws Exception {
+    Path foreign = TestCertificates.newAuthority("foreign").issue("intruder");
+    ClientRun client = runProxyClient("RGUE", true, foreign, 15);
+    assertNotEquals(0, client.status(), client.output());
+    assertTrue(
+        client.output().contains("TLS CN=intruder"), "the intruder runs TLS: " + client.output());
+    assertTrue(client.output().contains("NOT JOINED"), client.output());
+    assertEquals(3, cluster().get("members").size(), "the refused JVM never became a member");
+    assertTrue(
+        simulator.simulator().callsOf("fmp").stream().noneMatch(c -> c.symbol().equals("RGUE")),
+        "no provider call for the intruder's symbol");
+    try (Connection c = database.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT COUNT(*) FROM audit_log WHERE subject LIKE '%RGUE%'")) {
+      assertTrue(rs.next());
+      assertEquals(0, rs.getLong(1), "no audit row for the intruder's symbol");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void aRotatedCertificateIsServedAndTheClusterStaysFormed() throws Exception {
+    Node rotated = nodes.get(1);
+    String before = TestCertificates.serial(rotated.tls());
+    TestCertificates.cluster().issue(rotated.tls(), rotated.name());
+    String after = TestCertificates.serial(rotated.tls());
+    assertNotEquals(before, after);
+    Path probe = TestCertificates.cluster().issue("probe");
+    Eventually.await(
+        Duration.ofSeconds(30),
+        rotated.name() + " presents its renewed certificate",
+        () -> TestCertificates.presentedSerial(rotated.remotePort(), probe).equals(after));
+    assertEquals(3, cluster().get("members").size());
+    awaitUpMembers(3);
+    // A JVM joining now handshakes with the renewed certificate and asks a symbol of that node.
+    String symbol = symbolHostedOn(rotated, "ROT");
+    ClientRun client = runProxyClient(symbol, true, TestCertificates.cluster().issue("client"), 30);
+    assertEquals(0, client.status(), client.output());
+    assertTrue(
+        client.output().contains("ANSWER fmp {\"symbol\":\"" + symbol + "\""), client.output());
+    awaitUpMembers(3);
+  }
+
+  /** A symbol starting with {@code prefix} whose symbol entity's shard {@code node} hosts. */
+  private String symbolHostedOn(Node node, String prefix) {
+    Set<String> shards = symbolShards(cluster(), node);
+    for (int i = 0; i < 26 * 26; i++) {
+      String symbol = prefix + (char) ('A' + i % 26) + (char) ('A' + i / 26);
+      if (shards.contains(SHARDS.shardId(symbol))) return symbol;
+    }
+    throw new AssertionError(node.name() + " hosts none of the symbols tried: " + shards);
+  }
+
   private record ClientRun(int status, String output) {}
 
   /**
    * A JVM of the protocol module's classpath alone (classes, test classes, runtime dependencies),
    * as a service would run.
    */
-  private ClientRun runProxyClient(String symbol, boolean withClusterConf) throws Exception {
+  private ClientRun runProxyClient(
+      String symbol, boolean withClusterConf, Path tls, int joinTimeoutSeconds) throws Exception {
     Path protocol = Path.of(System.getProperty("marketgate.protocol.target"));
     String classpath =
         String.join(
@@ -269,8 +354,13 @@ class ClusterLifecycleIT {
     if (!withClusterConf) command.add("without-cluster-conf");
     Path log =
         Path.of("target", "proxy-client-" + symbol + "-" + System.currentTimeMillis() + ".log");
-    Process client =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("MARKETGATE_TLS_DIR", tls.toString());
+    builder
+        .environment()
+        .put("MARKETGATE_CLIENT_JOIN_TIMEOUT", Integer.toString(joinTimeoutSeconds));
+    Process client = builder.start();
     if (!client.waitFor(90, TimeUnit.SECONDS)) {
       client.destroyForcibly();
       fail("the client JVM did not finish, see " + log.toAbsolutePath());
@@ -298,7 +388,7 @@ class ClusterLifecycleIT {
   }
 
   @Test
-  @Order(5)
+  @Order(8)
   void aKilledNodesSymbolsAndPendingDeadLettersMoveToTheSurvivors() throws Exception {
     for (int i = 0; i < WARM.size(); i++) {
       assertEquals(
@@ -627,7 +717,7 @@ class ClusterLifecycleIT {
   }
 
   @Test
-  @Order(6)
+  @Order(9)
   void scalingOutFromThreeToFiveMovesShardsOntoTheNewNodes() {
     // The killed node's replacement first: three members again.
     startNodes(List.of("n3"), List.of(FreePorts.next()));
@@ -657,7 +747,7 @@ class ClusterLifecycleIT {
   }
 
   @Test
-  @Order(7)
+  @Order(10)
   void scalingInBySigtermOneAtATimeFailsNoRequestSentToReadyNodes() throws Exception {
     assertEquals(5, nodes.size());
     Set<Node> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();

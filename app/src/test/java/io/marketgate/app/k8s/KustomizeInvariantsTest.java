@@ -6,15 +6,24 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +31,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +51,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The kustomize overlays fit the node's contract (docs/KUBERNETES.md): each overlay is rendered
  * with {@code kubectl kustomize} and its manifests are checked against the ports, labels, RBAC,
- * references and shutdown timing the node relies on. Without kubectl the test is skipped, except
- * under {@code CI=true}, where it fails.
+ * references, shutdown timing, cluster TLS and network policy the node relies on. The overlays are
+ * rendered from a temporary copy of {@code k8s/}, where dev first gets the certificates a developer
+ * generates with {@code scripts/dev-certs.sh}. Without kubectl the test is skipped, except under
+ * {@code CI=true}, where it fails.
  */
 class KustomizeInvariantsTest {
 
@@ -57,9 +72,18 @@ class KustomizeInvariantsTest {
    */
   private static final Duration HAND_OFF = Duration.ofSeconds(20);
 
+  /** The files the node reads from MARKETGATE_TLS_DIR. */
+  private static final Set<String> TLS_FILES = Set.of("tls.key", "tls.crt", "ca.crt");
+
+  /** Where the dev overlay takes its generated certificates from (kept out of git). */
+  private static final String DEV_TLS = "overlays/dev/cluster-tls";
+
   private static final Map<String, Rendering> RENDERED = new ConcurrentHashMap<>();
 
   private static boolean kubectlFound;
+
+  /** The temporary copy of {@code k8s/} the overlays are rendered from, once one was made. */
+  private static Path copy;
 
   @BeforeAll
   static void kubectlIsOnThePathUnderCi() {
@@ -70,6 +94,16 @@ class KustomizeInvariantsTest {
       fail(
           "kubectl is not on the PATH and CI=true: the manifests must be checked (apt-get install -y kubectl)");
     }
+  }
+
+  @AfterAll
+  static void deleteTheCopy() throws IOException {
+    if (copy == null) return;
+    try (Stream<Path> files = Files.walk(copy)) {
+      for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator)
+        Files.delete(p);
+    }
+    copy = null;
   }
 
   /** Per test, so that each one is reported skipped with the reason. */
@@ -334,6 +368,105 @@ class KustomizeInvariantsTest {
     assertEquals(3, r.replicas());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dev", "prod"})
+  void networkPolicySelectsTheGatewayPods(String overlay) {
+    Rendering r = rendered(overlay);
+    Node policy = r.one("NetworkPolicy", "marketgate");
+    assertEquals(r.namespace(), policy.get("metadata", "namespace").text());
+    Node selector = policy.get("spec", "podSelector");
+    assertTrue(
+        r.selectsOnlyTheGateway(selector),
+        "the policy's selector "
+            + selector.value()
+            + " must match the gateway pods "
+            + r.podLabels()
+            + " and no other pods");
+    assertTrue(policyTypes(policy).contains("Ingress"), "the policy restricts ingress");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dev", "prod"})
+  void networkPolicyAdmitsEachPortFromItsSourcesOnly(String overlay) {
+    Rendering r = rendered(overlay);
+    Map<Integer, Set<Source>> admitted = r.admitted();
+    containerPorts(r.container())
+        .forEach(
+            (name, port) ->
+                assertFalse(
+                    admitted.getOrDefault(port, Set.of()).isEmpty(),
+                    "no NetworkPolicy rule admits container port " + name + " " + port));
+    Map<String, Set<Source>> from = new TreeMap<>();
+    PORTS.forEach((name, port) -> from.put(name, admitted.getOrDefault(port.getKey(), Set.of())));
+    assertTrue(
+        from.get("http").contains(Source.ANYWHERE),
+        "callers reach http from anywhere, not only " + from.get("http"));
+    assertEquals(
+        Set.of(Source.GATEWAY), from.get("remoting"), "only the members reach remoting (Artery)");
+    Set<Source> management = new HashSet<>(from.get("management"));
+    assertTrue(
+        management.remove(Source.GATEWAY),
+        "the members reach management (cluster bootstrap): " + from.get("management"));
+    assertFalse(
+        management.isEmpty(), "the kubelet's probes reach management from the node network");
+    management.forEach(
+        s ->
+            assertTrue(
+                s.isNodeNetwork(),
+                "management is for the members and the node network only, not " + s));
+    assertEquals(
+        Set.of(Source.MONITORING),
+        from.get("metrics"),
+        "only the monitoring namespace scrapes metrics");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dev", "prod"})
+  void clusterTlsIsATlsSecretMountedAsADirectory(String overlay) {
+    Rendering r = rendered(overlay);
+    Node mount = r.tlsMount();
+    assertNull(mount.get("subPath").text(), "a subPath mount never sees a rotated Secret");
+    assertNull(mount.get("subPathExpr").text(), "a subPath mount never sees a rotated Secret");
+    assertEquals("true", mount.get("readOnly").text(), "the key material is mounted read-only");
+    Node volume = r.volume(mount.get("name").text());
+    assertTrue(
+        volume.get("secret").exists(), "the TLS directory comes from a Secret: " + volume.value());
+    assertFalse(
+        volume.get("secret", "items").exists(),
+        "every key of the Secret is a file under its own name");
+    Node secret = r.one("Secret", r.tlsSecretName());
+    assertEquals("kubernetes.io/tls", secret.get("type").text(), "the Secret's type");
+    assertTrue(
+        r.data("Secret", r.tlsSecretName()).keySet().containsAll(TLS_FILES),
+        "the Secret holds " + TLS_FILES);
+  }
+
+  @Test
+  void devClusterCertificateIsIssuedByItsCa() throws Exception {
+    Rendering r = rendered("dev");
+    Map<String, String> tls = r.data("Secret", r.tlsSecretName());
+    assertTrue(tls.keySet().containsAll(TLS_FILES), "the Secret holds " + TLS_FILES);
+    X509Certificate ca = certificate(tls, "ca.crt");
+    X509Certificate node = certificate(tls, "tls.crt");
+    assertDoesNotThrow(() -> node.verify(ca.getPublicKey()), "tls.crt is signed by ca.crt");
+    assertEquals(ca.getSubjectX500Principal(), node.getIssuerX500Principal(), "tls.crt's issuer");
+    assertEquals(
+        ((RSAPublicKey) node.getPublicKey()).getModulus(),
+        rsaKey(tls.get("tls.key")).getModulus(),
+        "tls.key is the key of tls.crt");
+  }
+
+  @Test
+  void prodShipsAPlaceholderInsteadOfClusterKeys() {
+    Rendering r = rendered("prod");
+    r.data("Secret", r.tlsSecretName())
+        .forEach(
+            (key, value) -> {
+              assertFalse(value.contains("-----BEGIN"), key + " holds PEM: no keys in git");
+              assertTrue(value.toLowerCase().contains("placeholder"), key + " says what it is");
+            });
+  }
+
   // --- helpers ---
 
   private static Rendering rendered(String overlay) {
@@ -341,26 +474,66 @@ class KustomizeInvariantsTest {
   }
 
   private static Rendering render(String overlay) {
-    Path dir = repositoryRoot().resolve("k8s/overlays").resolve(overlay);
+    Path k8s = k8sCopy();
+    if (overlay.equals("dev")) generateDevCertificates(k8s.resolve(DEV_TLS));
+    String yaml = run("kubectl", "kustomize", k8s.resolve("overlays").resolve(overlay).toString());
+    Iterable<Object> docs = new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml);
+    return new Rendering(
+        StreamSupport.stream(docs.spliterator(), false)
+            .filter(Objects::nonNull)
+            .map(Node::new)
+            .toList());
+  }
+
+  /**
+   * The repository's {@code k8s/}, copied without the dev certificates a developer may have
+   * generated: the test makes its own, and they must not land in the working tree.
+   */
+  private static synchronized Path k8sCopy() {
+    Path source = repositoryRoot().resolve("k8s");
     try {
-      Path errors = Files.createTempFile("kustomize-" + overlay, ".err");
-      Process p =
-          new ProcessBuilder("kubectl", "kustomize", dir.toString())
-              .redirectError(errors.toFile())
-              .start();
-      String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize " + dir + " did not finish");
-      String stderr = Files.readString(errors);
-      Files.delete(errors);
-      assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + ": " + stderr);
-      Iterable<Object> docs = new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml);
-      return new Rendering(
-          StreamSupport.stream(docs.spliterator(), false)
-              .filter(Objects::nonNull)
-              .map(Node::new)
-              .toList());
+      if (copy == null) {
+        Path target = Files.createTempDirectory("kustomize-invariants").resolve("k8s");
+        try (Stream<Path> files = Files.walk(source)) {
+          for (Path p : (Iterable<Path>) files::iterator) {
+            if (p.startsWith(source.resolve(DEV_TLS))) continue;
+            Path to = target.resolve(source.relativize(p).toString());
+            if (Files.isDirectory(p)) Files.createDirectories(to);
+            else Files.copy(p, to);
+          }
+        }
+        copy = target.getParent();
+      }
+      return copy.resolve("k8s");
     } catch (IOException e) {
-      throw new AssertionError("cannot run kubectl kustomize " + dir, e);
+      throw new AssertionError("cannot copy " + source, e);
+    }
+  }
+
+  /** The developer's step before rendering dev (docs/KUBERNETES.md), into the copy. */
+  private static void generateDevCertificates(Path out) {
+    String script = repositoryRoot().resolve("scripts/dev-certs.sh").toString();
+    String ca = out.resolve("ca").toString();
+    run("bash", script, "ca", ca);
+    run("bash", script, "node", ca, out.toString(), "marketgate");
+  }
+
+  /** Runs a command to its end and returns its output; a non-zero exit fails with its errors. */
+  private static String run(String... command) {
+    String line = String.join(" ", command);
+    try {
+      Path errors = Files.createTempFile("kustomize-invariants", ".err");
+      try {
+        Process p = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), line + " did not finish");
+        assertEquals(0, p.exitValue(), line + ": " + Files.readString(errors));
+        return out;
+      } finally {
+        Files.delete(errors);
+      }
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + line, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -389,6 +562,80 @@ class KustomizeInvariantsTest {
         .map(e -> e.get("valueFrom", "fieldRef", "fieldPath").text())
         .findFirst()
         .orElse(null);
+  }
+
+  /** Without policyTypes a policy governs ingress (and egress only if it has egress rules). */
+  private static List<String> policyTypes(Node policy) {
+    List<String> types = policy.get("spec", "policyTypes").texts();
+    return types.isEmpty() ? List.of("Ingress") : types;
+  }
+
+  /**
+   * The container ports a rule opens (over TCP): all of them without a port list; a named port is
+   * resolved against the container, so a policy port that is no container port fails.
+   */
+  private static Set<Integer> admittedPorts(Node rule, Map<String, Integer> container) {
+    List<Node> listed = rule.get("ports").list();
+    if (listed.isEmpty()) return Set.copyOf(container.values());
+    Set<Integer> open = new HashSet<>();
+    for (Node p : listed) {
+      if (!"TCP".equals(Optional.ofNullable(p.get("protocol").text()).orElse("TCP"))) continue;
+      Node port = p.get("port");
+      if (!port.exists()) {
+        open.addAll(container.values());
+        continue;
+      }
+      Integer first = port.value() instanceof Integer n ? n : container.get(port.text());
+      assertNotNull(first, "NetworkPolicy port " + port.text() + " names no container port");
+      int last = p.get("endPort").exists() ? Integer.parseInt(p.get("endPort").text()) : first;
+      List<Integer> hit = container.values().stream().filter(n -> n >= first && n <= last).toList();
+      assertFalse(hit.isEmpty(), "NetworkPolicy port " + port.text() + " is no container port");
+      open.addAll(hit);
+    }
+    return open;
+  }
+
+  /** Kubernetes label selector semantics: matchLabels and matchExpressions, all of them. */
+  private static boolean selects(Node selector, Map<String, String> labels) {
+    return labels.entrySet().containsAll(selector.get("matchLabels").strings().entrySet())
+        && selector.get("matchExpressions").list().stream()
+            .allMatch(e -> matches(e, labels.get(e.get("key").text())));
+  }
+
+  private static boolean matches(Node expression, String value) {
+    List<String> values = expression.get("values").texts();
+    return switch (expression.get("operator").text()) {
+      case "In" -> values.contains(value);
+      case "NotIn" -> !values.contains(value);
+      case "Exists" -> value != null;
+      case "DoesNotExist" -> value == null;
+      default -> throw new AssertionError("selector operator " + expression.value());
+    };
+  }
+
+  /** An empty (or absent) selector selects everything. */
+  private static boolean isEmpty(Node selector) {
+    return selector.get("matchLabels").strings().isEmpty()
+        && selector.get("matchExpressions").list().isEmpty();
+  }
+
+  private static X509Certificate certificate(Map<String, String> secret, String key) {
+    byte[] pem = secret.get(key).getBytes(StandardCharsets.US_ASCII);
+    try {
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(pem));
+    } catch (CertificateException e) {
+      throw new AssertionError(key + " is no PEM certificate", e);
+    }
+  }
+
+  /** A PKCS#8 PEM RSA key, as scripts/dev-certs.sh writes it. */
+  private static RSAPrivateKey rsaKey(String pem) throws Exception {
+    String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    return (RSAPrivateKey)
+        KeyFactory.getInstance("RSA")
+            .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
   }
 
   private static boolean isAccount(Node subject, String account, String namespace) {
@@ -474,6 +721,92 @@ class KustomizeInvariantsTest {
       return docs.stream().filter(d -> d.get("spec", "template", "spec").exists()).toList();
     }
 
+    /** A non-empty pod selector that matches the gateway's pods and no other workload's. */
+    boolean selectsOnlyTheGateway(Node selector) {
+      return !isEmpty(selector)
+          && selects(selector, podLabels())
+          && podTemplates().stream()
+              .filter(w -> !w.equals(gateway()))
+              .noneMatch(
+                  w ->
+                      selects(selector, w.get("spec", "template", "metadata", "labels").strings()));
+    }
+
+    /** Container port number → who may connect to it, over every policy on the gateway pods. */
+    Map<Integer, Set<Source>> admitted() {
+      Map<String, Integer> ports = containerPorts(container());
+      Map<Integer, Set<Source>> admitted = new TreeMap<>();
+      for (Node policy : ingressPolicies()) {
+        for (Node rule : policy.get("spec", "ingress").list()) {
+          List<Node> peers = rule.get("from").list();
+          Set<Source> sources =
+              peers.isEmpty()
+                  ? Set.of(Source.ANYWHERE)
+                  : peers.stream().map(this::source).collect(Collectors.toSet());
+          for (int port : admittedPorts(rule, ports))
+            admitted.computeIfAbsent(port, p -> new TreeSet<>()).addAll(sources);
+        }
+      }
+      return admitted;
+    }
+
+    /** Policies are additive: each one that selects the gateway pods and governs ingress counts. */
+    private List<Node> ingressPolicies() {
+      return all("NetworkPolicy").stream()
+          .filter(p -> Objects.equals(namespace(), p.get("metadata", "namespace").text()))
+          .filter(p -> selects(p.get("spec", "podSelector"), podLabels()))
+          .filter(p -> policyTypes(p).contains("Ingress"))
+          .toList();
+    }
+
+    private Source source(Node peer) {
+      Node block = peer.get("ipBlock");
+      if (block.exists()) {
+        String except =
+            block.get("except").exists() ? " except " + block.get("except").texts() : "";
+        return new Source("ipBlock", block.get("cidr").text() + except);
+      }
+      Node namespaces = peer.get("namespaceSelector");
+      Node pods = peer.get("podSelector");
+      if (!namespaces.exists())
+        return selectsOnlyTheGateway(pods)
+            ? Source.GATEWAY
+            : new Source("pods of this namespace", String.valueOf(pods.value()));
+      Map<String, String> labels = namespaces.get("matchLabels").strings();
+      Source namespace =
+          namespaces.get("matchExpressions").list().isEmpty()
+                  && labels.keySet().equals(Set.of(Source.NAMESPACE_NAME))
+              ? new Source("namespace", labels.get(Source.NAMESPACE_NAME))
+              : new Source("namespaces", String.valueOf(namespaces.value()));
+      return isEmpty(pods)
+          ? namespace
+          : new Source("pods " + pods.value() + " in", namespace.toString());
+    }
+
+    /** The mount at MARKETGATE_TLS_DIR, the directory the node reads its key material from. */
+    Node tlsMount() {
+      String dir = env(container()).get("MARKETGATE_TLS_DIR");
+      assertNotNull(dir, "MARKETGATE_TLS_DIR is set");
+      return container().get("volumeMounts").list().stream()
+          .filter(m -> Path.of(dir).equals(Path.of(m.get("mountPath").text())))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("nothing is mounted at MARKETGATE_TLS_DIR " + dir));
+    }
+
+    Node volume(String name) {
+      return podSpec().get("volumes").list().stream()
+          .filter(v -> name.equals(v.get("name").text()))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no volume " + name));
+    }
+
+    /** The Secret mounted at MARKETGATE_TLS_DIR. */
+    String tlsSecretName() {
+      String name = volume(tlsMount().get("name").text()).get("secret", "secretName").text();
+      assertNotNull(name, "MARKETGATE_TLS_DIR is a Secret volume");
+      return name;
+    }
+
     /** Keys of a Secret (decoded) or ConfigMap. */
     Map<String, String> data(String kind, String name) {
       Node d = one(kind, name);
@@ -537,6 +870,32 @@ class KustomizeInvariantsTest {
       if (find(kind, name).isEmpty()) missing.add(where + " → " + kind + "/" + name);
       else if (!data(kind, name).containsKey(key))
         missing.add(where + " → " + kind + "/" + name + " key " + key);
+    }
+  }
+
+  /** Who a NetworkPolicy rule lets in: a kind and what it names (a CIDR, a namespace, …). */
+  private record Source(String kind, String detail) implements Comparable<Source> {
+
+    static final String NAMESPACE_NAME = "kubernetes.io/metadata.name";
+    static final Source ANYWHERE = new Source("anywhere", "");
+    static final Source GATEWAY = new Source("gateway pods", "");
+    static final Source MONITORING = new Source("namespace", "monitoring");
+
+    /** An ipBlock of /8 or narrower: a node network, not the internet. */
+    boolean isNodeNetwork() {
+      if (!kind.equals("ipBlock")) return false;
+      String cidr = detail.split(" ")[0];
+      return Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1)) >= 8;
+    }
+
+    @Override
+    public int compareTo(Source other) {
+      return toString().compareTo(other.toString());
+    }
+
+    @Override
+    public String toString() {
+      return detail.isEmpty() ? kind : kind + " " + detail;
     }
   }
 

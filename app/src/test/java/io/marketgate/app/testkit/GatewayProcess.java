@@ -77,6 +77,13 @@ public final class GatewayProcess implements AutoCloseable {
     builder.environment().putIfAbsent("MARKETGATE_RATE_LIMIT_PREMIUM", "0");
     builder.environment().putIfAbsent("MARKETGATE_CLIENTS", TestNode.ADMIN_KEY + "=admin");
     builder.environment().putIfAbsent("MARKETGATE_SHUTDOWN_DRAIN", "0s");
+    // Remoting over mutual TLS, as every node that is not a loopback one-node cluster needs; an
+    // empty value starts the node without key material.
+    builder
+        .environment()
+        .putIfAbsent("MARKETGATE_TLS_DIR", TestCertificates.cluster().issue(name).toString());
+    if (builder.environment().get("MARKETGATE_TLS_DIR").isEmpty())
+      builder.environment().remove("MARKETGATE_TLS_DIR");
     builder
         .environment()
         .forEach(

@@ -2,9 +2,11 @@ package io.marketgate.protocol.client;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.marketgate.protocol.ClusterTls;
 import io.marketgate.protocol.MarketgateClient;
 import io.marketgate.protocol.SymbolProtocol;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +22,10 @@ import org.apache.pekko.cluster.Cluster;
  * it hosts no shards), asking through {@link MarketgateClient}'s sharding proxy. Its configuration
  * includes {@code marketgate-cluster.conf} as the README tells services to, unless the fourth
  * argument is {@code without-cluster-conf} (Pekko's defaults only: the gateways must refuse such a
- * JVM). Prints the quote's data and exits 0, or exits 1.
+ * JVM). With {@code MARKETGATE_TLS_DIR} set, its remoting runs over TLS with the key material there
+ * (checked first, as the gateway does: unusable material exits 3 before any connection). {@code
+ * MARKETGATE_CLIENT_JOIN_TIMEOUT} (seconds, default 30) bounds the wait for the join. Prints the
+ * quote's data and exits 0, or exits 1.
  *
  * <p>Arguments: the seed's {@code host:port}, this JVM's remoting port, the symbol, and optionally
  * {@code without-cluster-conf}.
@@ -43,6 +48,18 @@ public final class ProxyClientMain {
                     "pekko.coordinated-shutdown.exit-jvm = off"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
+    String tlsDir = System.getenv("MARKETGATE_TLS_DIR");
+    if (tlsDir != null && !tlsDir.isBlank()) {
+      try {
+        System.out.println("TLS " + ClusterTls.check(Path.of(tlsDir)));
+      } catch (IllegalArgumentException e) {
+        System.out.println("TLS REFUSED: " + e.getMessage());
+        System.exit(3);
+      }
+      config = ClusterTls.remoting(Path.of(tlsDir), Duration.ofMinutes(1)).withFallback(config);
+    }
+    long joinTimeout =
+        Long.parseLong(System.getenv().getOrDefault("MARKETGATE_CLIENT_JOIN_TIMEOUT", "30"));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "Marketgate", config);
     Config running = system.settings().config();
     System.out.println(
@@ -60,7 +77,7 @@ public final class ProxyClientMain {
               () ->
                   up.completeExceptionally(
                       new IllegalStateException("the actor system stopped before joining")));
-      up.get(30, TimeUnit.SECONDS);
+      up.get(joinTimeout, TimeUnit.SECONDS);
       System.out.println("JOINED");
       MarketgateClient client = MarketgateClient.create(system, Duration.ofSeconds(3));
       // The proxy buffers until it has found the shard coordinator: the first ask may time out.
