@@ -47,10 +47,13 @@ new_node() {
   openssl x509 -req -sha256 -days 825 -in "$work/node.csr" -CA "$ca/ca.crt" -CAkey "$ca/ca.key" \
     -set_serial "0x$(openssl rand -hex 16)" -extfile "$work/node.ext" -out "$work/tls.crt" 2>/dev/null
   chmod 600 "$work/tls.key"
-  # Renames within OUT: a node reading the files sees the old pair or the new one, not a torn file.
+  # Each file is replaced by a rename, so none is ever read half-written. Pekko opens the key and
+  # the certificate one after the other, so a reload in the instant between the two renames could
+  # pair the old certificate with the new key until the next reload (README "Cluster security").
   cp "$ca/ca.crt" "$out/.ca.crt.new" && mv "$out/.ca.crt.new" "$out/ca.crt"
-  cp "$work/tls.key" "$out/.tls.key.new" && mv "$out/.tls.key.new" "$out/tls.key"
-  cp "$work/tls.crt" "$out/.tls.crt.new" && mv "$out/.tls.crt.new" "$out/tls.crt"
+  cp "$work/tls.key" "$out/.tls.key.new"
+  cp "$work/tls.crt" "$out/.tls.crt.new"
+  mv "$out/.tls.key.new" "$out/tls.key" && mv "$out/.tls.crt.new" "$out/tls.crt"
 }
 
 case "${1:-}" in

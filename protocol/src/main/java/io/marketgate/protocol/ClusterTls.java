@@ -46,6 +46,9 @@ public final class ClusterTls {
   public static final String CA_FILE = "ca.crt";
 
   private static final String ENGINE = "pekko.remote.artery.ssl.rotating-keys-engine.";
+  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  private static final String ANY_USAGE = "2.5.29.37.0";
 
   private ClusterTls() {}
 
@@ -143,6 +146,7 @@ public final class ClusterTls {
         || !rsa.getModulus().equals(pub.getModulus()))
       throw new IllegalArgumentException(
           KEY_FILE + " is not the RSA private key of the certificate in " + CERT_FILE);
+    requireBothUsages(cert);
     Set<String> names = subjectNames(cert);
     if (names.isEmpty())
       throw new IllegalArgumentException(
@@ -158,12 +162,23 @@ public final class ClusterTls {
         ca.getSubjectX500Principal().getName());
   }
 
+  /** The file's one certificate: Pekko reads only the first, so a bundle would trust less. */
   private static X509Certificate certificate(Path directory, String file) {
     try {
       byte[] pem = Files.readAllBytes(directory.resolve(file));
-      return (X509Certificate)
+      Collection<? extends java.security.cert.Certificate> all =
           CertificateFactory.getInstance("X.509")
-              .generateCertificate(new ByteArrayInputStream(pem));
+              .generateCertificates(new ByteArrayInputStream(pem));
+      if (all.isEmpty()) throw new CertificateException("no certificate in it");
+      if (all.size() > 1)
+        throw new IllegalArgumentException(
+            file
+                + " in "
+                + directory
+                + " holds "
+                + all.size()
+                + " certificates; Pekko uses only the first, so it must hold exactly one");
+      return (X509Certificate) all.iterator().next();
     } catch (IOException | CertificateException e) {
       throw new IllegalArgumentException(
           file + " in " + directory + " is not a PEM certificate: " + e.getMessage());
@@ -181,6 +196,27 @@ public final class ClusterTls {
               + directory
               + " is not an unencrypted RSA private key in PEM (PKCS#1 or PKCS#8): "
               + e.getMessage());
+    }
+  }
+
+  /**
+   * Every node is TLS client (outbound) and server (inbound): a certificate restricted to one of
+   * them passes everything else and then fails every handshake in the other direction.
+   */
+  private static void requireBothUsages(X509Certificate cert) {
+    try {
+      List<String> usages = cert.getExtendedKeyUsage();
+      if (usages != null
+          && !usages.contains(ANY_USAGE)
+          && !(usages.contains(SERVER_AUTH) && usages.contains(CLIENT_AUTH)))
+        throw new IllegalArgumentException(
+            CERT_FILE
+                + " must allow both TLS server and client authentication (extended key usage"
+                + " serverAuth and clientAuth): every node is both; it allows "
+                + usages);
+    } catch (java.security.cert.CertificateParsingException e) {
+      throw new IllegalArgumentException(
+          CERT_FILE + " has an unreadable extended key usage: " + e.getMessage());
     }
   }
 

@@ -88,6 +88,63 @@ class ClusterTlsTest {
   }
 
   @Test
+  void refusesACaFileWithSeveralCertificates() throws Exception {
+    Path dir = node("ca", "node-8");
+    Path other = node("other", "node-y");
+    Files.writeString(
+        dir.resolve("ca.crt"),
+        Files.readString(dir.resolve("ca.crt")) + Files.readString(other.resolve("ca.crt")));
+    assertTrue(refusal(dir).contains("ca.crt in " + dir + " holds 2 certificates"), refusal(dir));
+  }
+
+  @Test
+  void refusesACertificateForServersOnly() throws Exception {
+    Path dir = node("ca", "node-9");
+    Path ca = temp.resolve("ca");
+    Path ext = temp.resolve("server-only.ext");
+    Files.writeString(ext, "subjectAltName=DNS:marketgate-cluster\nextendedKeyUsage=serverAuth\n");
+    Path csr = temp.resolve("node-9.csr");
+    openssl(
+        "req",
+        "-new",
+        "-key",
+        dir.resolve("tls.key").toString(),
+        "-subj",
+        "/CN=node-9",
+        "-out",
+        csr.toString());
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        ca.resolve("ca.crt").toString(),
+        "-CAkey",
+        ca.resolve("ca.key").toString(),
+        "-set_serial",
+        "99",
+        "-days",
+        "30",
+        "-extfile",
+        ext.toString(),
+        "-out",
+        dir.resolve("tls.crt").toString());
+    assertTrue(
+        refusal(dir).startsWith("tls.crt must allow both TLS server and client authentication"),
+        refusal(dir));
+  }
+
+  private static void openssl(String... args) throws Exception {
+    String[] command = new String[args.length + 1];
+    command[0] = "openssl";
+    System.arraycopy(args, 0, command, 1, args.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+  }
+
+  @Test
   void remotingPointsPekkoAtTheFiles() throws Exception {
     Path dir = node("ca", "node-7");
     var config = ClusterTls.remoting(dir, java.time.Duration.ofSeconds(90));

@@ -28,19 +28,24 @@ public final class RemotingSecurity {
     Config tls = config.getConfig("marketgate.cluster.tls");
     String directory = tls.getString("dir").trim();
     String host = config.getString("pekko.remote.artery.canonical.hostname");
+    // Artery listens on the bind host, the canonical one when unset: both must be loopback.
+    String bind = config.getString("pekko.remote.artery.bind.hostname").trim();
+    String listening = bind.isEmpty() ? host : bind;
     Discovery discovery =
         Discovery.parse(
             config.getString("marketgate.cluster.discovery"),
             !config.getString("marketgate.cluster.seed-nodes").isBlank());
     if (directory.isEmpty()) {
-      if (discovery == Discovery.SELF && isLoopback(host))
+      if (discovery == Discovery.SELF && isLoopback(host) && isLoopback(listening))
         return new Remoting(
             config, "plain TCP on " + host + " (a one-node cluster that only this host reaches)");
       throw new IllegalArgumentException(
           "cluster remoting needs TLS key material: "
               + (discovery != Discovery.SELF
                   ? "MARKETGATE_DISCOVERY is " + discovery.name().toLowerCase().replace('_', '-')
-                  : "the remoting host " + host + " is not a loopback address")
+                  : "the remoting host "
+                      + (isLoopback(host) ? listening : host)
+                      + " is not a loopback address")
               + ", so other JVMs can reach this node's remoting port. Set MARKETGATE_TLS_DIR to a"
               + " directory with tls.key, tls.crt and ca.crt (a kubernetes.io/tls Secret;"
               + " scripts/dev-certs.sh makes throwaway ones, README \"Cluster security\")");

@@ -272,16 +272,24 @@ class ClusterLifecycleIT {
   @Test
   @Order(6)
   void aTlsJvmWithACertificateOfAnotherCaReachesNoEntity() throws Exception {
-    Path foreign = TestCertificates.newAuthority("foreign").issue("intruder");
-    ClientRun client = runProxyClient("RGUE", true, foreign, 15);
+    // The intruder trusts the cluster's CA (ca.crt can be read off any handshake) and holds a
+    // certificate of its own CA with the shared name: the gateways must refuse its certificate.
+    Path intruder = TestCertificates.newAuthority("foreign").issue("intruder");
+    Files.copy(
+        TestCertificates.cluster().directory().resolve("ca.crt"),
+        intruder.resolve("ca.crt"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    long callsBefore = simulator.simulator().calls().total();
+    ClientRun client =
+        runProxyClient("RGUE", true, intruder, 15, Map.of("MARKETGATE_CLIENT_TLS_CHECK", "off"));
     assertNotEquals(0, client.status(), client.output());
     assertTrue(
-        client.output().contains("TLS CN=intruder"), "the intruder runs TLS: " + client.output());
+        client.output().contains("TLS REFUSED: tls.crt (CN=intruder) is not issued by the CA"),
+        "the intruder runs TLS with a certificate of another CA: " + client.output());
     assertTrue(client.output().contains("NOT JOINED"), client.output());
     assertEquals(3, cluster().get("members").size(), "the refused JVM never became a member");
-    assertTrue(
-        simulator.simulator().callsOf("fmp").stream().noneMatch(c -> c.symbol().equals("RGUE")),
-        "no provider call for the intruder's symbol");
+    assertEquals(
+        callsBefore, simulator.simulator().calls().total(), "no provider call from the intruder");
     try (Connection c = database.connect();
         Statement st = c.createStatement();
         ResultSet rs =
@@ -289,6 +297,12 @@ class ClusterLifecycleIT {
       assertTrue(rs.next());
       assertEquals(0, rs.getLong(1), "no audit row for the intruder's symbol");
     }
+    // A JVM set up for TLS without its key is stopped before it connects anywhere.
+    Path keyless = TestCertificates.cluster().issue("keyless");
+    Files.delete(keyless.resolve("tls.key"));
+    ClientRun refused = runProxyClient("KYLS", true, keyless, 15, Map.of());
+    assertEquals(3, refused.status(), refused.output());
+    assertTrue(refused.output().contains("lacks tls.key"), refused.output());
   }
 
   @Test
@@ -333,6 +347,16 @@ class ClusterLifecycleIT {
    */
   private ClientRun runProxyClient(
       String symbol, boolean withClusterConf, Path tls, int joinTimeoutSeconds) throws Exception {
+    return runProxyClient(symbol, withClusterConf, tls, joinTimeoutSeconds, Map.of());
+  }
+
+  private ClientRun runProxyClient(
+      String symbol,
+      boolean withClusterConf,
+      Path tls,
+      int joinTimeoutSeconds,
+      Map<String, String> extraEnv)
+      throws Exception {
     Path protocol = Path.of(System.getProperty("marketgate.protocol.target"));
     String classpath =
         String.join(
@@ -360,6 +384,7 @@ class ClusterLifecycleIT {
     builder
         .environment()
         .put("MARKETGATE_CLIENT_JOIN_TIMEOUT", Integer.toString(joinTimeoutSeconds));
+    builder.environment().putAll(extraEnv);
     Process client = builder.start();
     if (!client.waitFor(90, TimeUnit.SECONDS)) {
       client.destroyForcibly();

@@ -51,6 +51,10 @@ class RemotingSecurityTest {
     assertTrue(
         refusal(Map.of("MARKETGATE_REMOTE_HOST", "0.0.0.0"))
             .contains("the remoting host 0.0.0.0 is not a loopback address"));
+    // Listening on every interface while advertising loopback is no loopback node.
+    assertTrue(
+        refusal(Map.of("pekko.remote.artery.bind.hostname", "0.0.0.0"))
+            .contains("the remoting host 0.0.0.0 is not a loopback address"));
   }
 
   @Test
