@@ -4,8 +4,10 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.marketgate.app.json.Json;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -40,15 +42,25 @@ public final class ProviderSimulator {
 
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
+  private final PolygonStreamSimulation polygonStream;
   private volatile ServerBinding binding;
 
-  private ProviderSimulator() {}
+  private ProviderSimulator(Duration streamInterval) {
+    this.polygonStream = new PolygonStreamSimulation(streamInterval);
+  }
 
   /** Binds on {@code host:port} (0 picks a free port) and unbinds on coordinated shutdown. */
   public static CompletionStage<ProviderSimulator> start(
       ActorSystem<?> system, String host, int port) {
-    ProviderSimulator sim = new ProviderSimulator();
-    Route route = concat(sim.controlRoute(), sim.providerRoutes(system));
+    // Events per subscribed stream channel: one every this long.
+    String intervalPath = "marketgate.simulator.stream-interval";
+    Duration interval =
+        system.settings().config().hasPath(intervalPath)
+            ? system.settings().config().getDuration(intervalPath)
+            : Duration.ofMillis(100);
+    ProviderSimulator sim = new ProviderSimulator(interval);
+    Route route =
+        concat(sim.controlRoute(), sim.polygonStream.route(system), sim.providerRoutes(system));
     return Http.get(system)
         .newServerAt(host, port)
         .bind(withoutRequestTimeout(() -> route))
@@ -82,10 +94,54 @@ public final class ProviderSimulator {
     faults.of(provider).set(fault);
   }
 
-  /** Clears the call log and every fault. */
+  /** Clears the call log and every fault, and the stream counters. */
   public void reset() {
     calls.clear();
     faults.clear();
+    polygonStream.reset();
+  }
+
+  /** Polygon's stocks WebSocket: its counters and its fault switch. */
+  public PolygonStreams polygonStreams() {
+    return new PolygonStreams(polygonStream);
+  }
+
+  /** The test- and operator-facing view of the Polygon stream simulation. */
+  public static final class PolygonStreams {
+    private final PolygonStreamSimulation sim;
+
+    private PolygonStreams(PolygonStreamSimulation sim) {
+      this.sim = sim;
+    }
+
+    public long connections() {
+      return sim.connections();
+    }
+
+    public int open() {
+      return sim.open();
+    }
+
+    public long authAttempts() {
+      return sim.authAttempts();
+    }
+
+    public long authenticated() {
+      return sim.authenticated();
+    }
+
+    public long subscriptions(String channel) {
+      return sim.subscriptions(channel);
+    }
+
+    /** none, drop, stall, garbage, refuse_auth, max_connections. */
+    public void fault(String mode) {
+      sim.setFault(PolygonStreamSimulation.StreamFault.valueOf(mode.toUpperCase(Locale.ROOT)));
+    }
+
+    public String url(String baseUrl) {
+      return baseUrl.replaceFirst("^http", "ws") + "/polygon-ws/stocks";
+    }
   }
 
   public CompletionStage<Done> stop() {
@@ -123,6 +179,16 @@ public final class ProviderSimulator {
                             })),
                 path("faults", () -> get(() -> json(faults.current()))),
                 path(
+                    segment("streams").slash("polygon"),
+                    () ->
+                        concat(
+                            get(() -> json(polygonStream.view())),
+                            put(
+                                () ->
+                                    entity(
+                                        Unmarshaller.entityToString(),
+                                        body -> setStreamFault(body))))),
+                path(
                     segment("faults").slash(segment()),
                     provider ->
                         concat(
@@ -147,6 +213,18 @@ public final class ProviderSimulator {
       return json(faults.current());
     } catch (Exception e) {
       return complete(StatusCodes.BAD_REQUEST, "bad fault: " + e.getMessage());
+    }
+  }
+
+  private Route setStreamFault(String body) {
+    try {
+      String mode = Json.mapper().readTree(body).path("mode").asText("");
+      polygonStreams().fault(mode);
+      return json(polygonStream.view());
+    } catch (Exception e) {
+      return complete(
+          StatusCodes.BAD_REQUEST,
+          "bad stream fault (mode one of " + PolygonStreamSimulation.faultNames() + ")");
     }
   }
 

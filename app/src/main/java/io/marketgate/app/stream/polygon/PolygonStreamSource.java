@@ -1,0 +1,238 @@
+package io.marketgate.app.stream.polygon;
+
+import io.marketgate.app.stream.StreamFrameException;
+import io.marketgate.protocol.stream.StreamEvent;
+import io.marketgate.protocol.stream.StreamGap;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.ConnectionContext;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live quotes, trades and minute bars of some symbols from Polygon's stocks WebSocket, as a Pekko
+ * Streams source of normalised {@link StreamEvent}s. One connection (Polygon allows one per key):
+ * {@code auth} and {@code subscribe} on connect; a dropped or refused connection is opened again
+ * with backoff and resubscribed, and each symbol then gets a {@link StreamGap} from its last event
+ * to the reconnect. {@code auth_failed} is final: the source completes once, without retrying, and
+ * the state says why. Frames outside the format are counted and skipped. The key never leaves the
+ * auth message: it is in no log line, event or state.
+ */
+public final class PolygonStreamSource {
+  private static final Logger LOG = LoggerFactory.getLogger(PolygonStreamSource.class);
+
+  /** Where the connection stands, for the admin API. */
+  public sealed interface State {
+    record Connecting(int attempt) implements State {}
+
+    record Live() implements State {}
+
+    /** The provider refused the key: no retry until the key changes. */
+    record AuthRejected(String message) implements State {}
+
+    /** Another connection holds the key's one slot; retried with backoff. */
+    record ConnectionLimit(String message) implements State {}
+  }
+
+  /**
+   * @param url {@code POLYGON_WS_URL}; a {@code delayed.polygon.io} host means a delayed feed
+   * @param restart backoff between connection attempts
+   * @param idleTimeout the client's idle timeout (Pekko's default closes quiet sockets after 60 s)
+   * @param keepAlive ping after this long without traffic, so quiet symbols keep the socket open
+   */
+  public record Settings(
+      String url, RestartSettings restart, Duration idleTimeout, Duration keepAlive) {
+    boolean delayed() {
+      return url.contains("delayed.");
+    }
+  }
+
+  /** Emitted first by every connection after the first one: the downstream turns it into gaps. */
+  private record Reconnected(Instant at) {}
+
+  private final ActorSystem<?> system;
+  private final Settings settings;
+  private final String key;
+  private final List<String> symbols;
+  private final Runnable onReconnect;
+  private final AtomicReference<State> state = new AtomicReference<>(new State.Connecting(1));
+  private final AtomicInteger badFrames = new AtomicInteger();
+
+  public PolygonStreamSource(
+      ActorSystem<?> system,
+      Settings settings,
+      String key,
+      List<String> symbols,
+      Runnable onReconnect) {
+    this.system = system;
+    this.settings = settings;
+    this.key = key;
+    this.symbols = List.copyOf(symbols);
+    this.onReconnect = onReconnect;
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /** Frames that broke Polygon's format, skipped. */
+  public int badFrames() {
+    return badFrames.get();
+  }
+
+  /** The events; the kill switch's {@code shutdown()} closes the connection and completes it. */
+  public Source<StreamEvent, UniqueKillSwitch> source() {
+    AtomicInteger attempts = new AtomicInteger();
+    // A closed or failed socket is opened again; a refused key ends everything through this switch.
+    SharedKillSwitch refused = KillSwitches.shared("polygon-key-refused");
+    Source<Object, NotUsed> reconnecting =
+        RestartSource.withBackoff(
+            settings.restart(),
+            () -> {
+              int attempt = attempts.incrementAndGet();
+              state.set(new State.Connecting(attempt));
+              Source<Object, NotUsed> connection =
+                  connection()
+                      .watchTermination(
+                          (nu, done) -> {
+                            done.thenRun(
+                                () -> {
+                                  if (state.get() instanceof State.AuthRejected) refused.shutdown();
+                                });
+                            return nu;
+                          });
+              if (attempt == 1) return connection;
+              onReconnect.run();
+              return Source.<Object>single(new Reconnected(Instant.now())).concat(connection);
+            });
+    return reconnecting
+        .via(refused.flow())
+        .viaMat(KillSwitches.single(), Keep.right())
+        .statefulMapConcat(this::withGaps);
+  }
+
+  /** Tracks each symbol's last event time; a reconnect becomes one gap per symbol. */
+  private org.apache.pekko.japi.function.Function<Object, Iterable<StreamEvent>> withGaps() {
+    Map<String, Instant> last = new HashMap<>();
+    return element -> {
+      if (element instanceof Reconnected r) {
+        List<StreamEvent> gaps = new ArrayList<>();
+        for (String symbol : symbols)
+          gaps.add(
+              new StreamGap(PolygonFrames.SOURCE, symbol, last.get(symbol), r.at(), "reconnected"));
+        return gaps;
+      }
+      StreamEvent event = (StreamEvent) element;
+      last.put(event.symbol(), event.eventTime());
+      return List.of(event);
+    };
+  }
+
+  /** One WebSocket connection: auth, subscribe, then events until it drops (a failure). */
+  private Source<Object, NotUsed> connection() {
+    List<String> channels = new ArrayList<>();
+    for (String s : symbols) channels.addAll(List.of("Q." + s, "T." + s, "AM." + s));
+    Source<Message, NotUsed> outgoing =
+        Source.<Message>from(
+                List.of(
+                    TextMessage.create(PolygonFrames.auth(key)),
+                    TextMessage.create(PolygonFrames.subscribe(channels))))
+            .concat(Source.<Message>maybe().mapMaterializedValue(p -> NotUsed.getInstance()));
+    ClientConnectionSettings client = ClientConnectionSettings.create(system.classicSystem());
+    client =
+        client
+            .withIdleTimeout(settings.idleTimeout())
+            .withWebsocketSettings(
+                client.getWebsocketSettings().withPeriodicKeepAliveMaxIdle(settings.keepAlive()));
+    Http http = Http.get(system);
+    ConnectionContext context =
+        settings.url().startsWith("wss")
+            ? http.defaultClientHttpsContext()
+            : ConnectionContext.noEncryption();
+    var ws =
+        http.webSocketClientFlow(
+            WebSocketRequest.create(settings.url()),
+            context,
+            Optional.empty(),
+            client,
+            system.classicSystem().log());
+    return outgoing
+        .viaMat(ws, Keep.right())
+        .mapMaterializedValue(
+            upgrade -> {
+              upgrade.whenComplete(
+                  (response, error) -> {
+                    if (error != null)
+                      LOG.warn("Polygon stream connection failed: {}", error.toString());
+                    else if (!response.isValid())
+                      LOG.warn(
+                          "Polygon refused the stream upgrade: {}", response.response().status());
+                  });
+              return NotUsed.getInstance();
+            })
+        .filter(Message::isText)
+        .mapAsync(
+            1,
+            m ->
+                m.asTextMessage()
+                    .toStrict(10_000, org.apache.pekko.stream.Materializer.matFromSystem(system))
+                    .thenApply(t -> t.getStrictText()))
+        .mapConcat(frame -> elements(frame))
+        .takeWhile(e -> !(e instanceof Stop));
+  }
+
+  /** Ends a connection without a restart (the key was refused). */
+  private record Stop() {}
+
+  private List<Object> elements(String frame) {
+    List<PolygonMessage> messages;
+    try {
+      messages = PolygonFrames.parse(frame, settings.delayed());
+    } catch (StreamFrameException e) {
+      if (badFrames.incrementAndGet() == 1 || badFrames.get() % 1000 == 0)
+        LOG.warn("Polygon stream frame skipped ({} so far): {}", badFrames.get(), e.getMessage());
+      return List.of();
+    }
+    List<Object> out = new ArrayList<>(messages.size());
+    for (PolygonMessage m : messages) {
+      if (m instanceof PolygonMessage.Event e) out.add(e.event());
+      else if (m instanceof PolygonMessage.Status s) statusChanged(s, out::add);
+    }
+    return out;
+  }
+
+  private void statusChanged(PolygonMessage.Status s, Consumer<Object> out) {
+    if (s.authFailed()) {
+      state.set(new State.AuthRejected(s.message()));
+      LOG.error("Polygon refused the stream key ({}): not retrying", s.message());
+      out.accept(new Stop());
+    } else if (s.maxConnections()) {
+      state.set(new State.ConnectionLimit(s.message()));
+      LOG.warn("Polygon refused a second stream connection for this key: {}", s.message());
+    } else if (s.status().equals("auth_success")) {
+      state.set(new State.Live());
+    }
+  }
+}
