@@ -66,6 +66,12 @@ class PolygonStreamSourceTest {
   }
 
   private PolygonStreamSource source(String key, AtomicInteger reconnects) {
+    PolygonStreamSource source = sourceOf(key, reconnects);
+    source.subscribe("AAPL");
+    return source;
+  }
+
+  private PolygonStreamSource sourceOf(String key, AtomicInteger reconnects) {
     return new PolygonStreamSource(
         kit.system(),
         new PolygonStreamSource.Settings(
@@ -74,7 +80,6 @@ class PolygonStreamSourceTest {
             Duration.ofSeconds(30),
             Duration.ofSeconds(5)),
         key,
-        List.of("AAPL"),
         reconnects::incrementAndGet);
   }
 
@@ -107,6 +112,35 @@ class PolygonStreamSourceTest {
     assertEquals(1, streams.subscriptions("Q.AAPL"));
     run.first().shutdown();
     run.second().request(1000).expectComplete();
+  }
+
+  @Test
+  void symbolsAreAddedAndDroppedOnTheOpenConnectionAndKeptAcrossReconnects() {
+    PolygonStreamSource s = sourceOf("stream-key-dynamic", new AtomicInteger());
+    var run = run(s);
+    // Demand first: the connection's frames (auth_success among them) are read on demand.
+    run.second().request(1000);
+    Eventually.await(
+        Duration.ofSeconds(5),
+        "connected",
+        () -> s.state() instanceof PolygonStreamSource.State.Live);
+    s.subscribe("MSFT");
+    assertEquals("MSFT", run.second().expectNext(java.time.Duration.ofSeconds(5)).symbol());
+    s.subscribe("AAPL");
+    StreamEvent aapl = null;
+    for (int i = 0; i < 100 && aapl == null; i++) {
+      StreamEvent e = run.second().expectNext(java.time.Duration.ofSeconds(5));
+      if (e.symbol().equals("AAPL")) aapl = e;
+    }
+    assertNotNull(aapl, "AAPL events after its subscription");
+    assertEquals(1, streams.connections(), "on the same connection");
+    s.unsubscribe("MSFT");
+    assertEquals(java.util.Set.of("AAPL"), s.symbols());
+    streams.fault("drop");
+    Eventually.await(
+        Duration.ofSeconds(10), "resubscribed", () -> streams.subscriptions("Q.AAPL") == 2);
+    assertEquals(1, streams.subscriptions("Q.MSFT"), "a dropped symbol is not sent again");
+    run.first().shutdown();
   }
 
   @Test

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -21,24 +23,27 @@ import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live quotes, trades and minute bars of some symbols from Polygon's stocks WebSocket, as a Pekko
- * Streams source of normalised {@link StreamEvent}s. One connection (Polygon allows one per key):
- * {@code auth} and {@code subscribe} on connect; a dropped or refused connection is opened again
- * with backoff and resubscribed, and each symbol then gets a {@link StreamGap} from its last event
- * to the reconnect. {@code auth_failed} is final: the source completes once, without retrying, and
- * the state says why. Frames outside the format are counted and skipped. The key never leaves the
- * auth message: it is in no log line, event or state.
+ * Live quotes, trades and minute bars of the subscribed symbols from Polygon's stocks WebSocket, as
+ * a Pekko Streams source of normalised {@link StreamEvent}s. One connection (Polygon allows one per
+ * key): {@code auth} and {@code subscribe} on connect; a dropped or refused connection is opened
+ * again with backoff and resubscribed, and each symbol then gets a {@link StreamGap} from its last
+ * event to the reconnect. {@code auth_failed} is final: the source completes once, without
+ * retrying, and the state says why. Frames outside the format are counted and skipped. The key
+ * never leaves the auth message: it is in no log line, event or state.
  */
 public final class PolygonStreamSource {
   private static final Logger LOG = LoggerFactory.getLogger(PolygonStreamSource.class);
@@ -75,21 +80,22 @@ public final class PolygonStreamSource {
   private final ActorSystem<?> system;
   private final Settings settings;
   private final String key;
-  private final List<String> symbols;
+
+  /** The symbols subscribed now: sent again on every new connection. */
+  private final Set<String> symbols = new LinkedHashSet<>();
+
+  /** The commands of the connection open now, or null between connections. */
+  private SourceQueueWithComplete<Message> commands;
+
   private final Runnable onReconnect;
   private final AtomicReference<State> state = new AtomicReference<>(new State.Connecting(1));
   private final AtomicInteger badFrames = new AtomicInteger();
 
   public PolygonStreamSource(
-      ActorSystem<?> system,
-      Settings settings,
-      String key,
-      List<String> symbols,
-      Runnable onReconnect) {
+      ActorSystem<?> system, Settings settings, String key, Runnable onReconnect) {
     this.system = system;
     this.settings = settings;
     this.key = key;
-    this.symbols = List.copyOf(symbols);
     this.onReconnect = onReconnect;
   }
 
@@ -139,7 +145,7 @@ public final class PolygonStreamSource {
     return element -> {
       if (element instanceof Reconnected r) {
         List<StreamEvent> gaps = new ArrayList<>();
-        for (String symbol : symbols)
+        for (String symbol : symbols())
           gaps.add(
               new StreamGap(PolygonFrames.SOURCE, symbol, last.get(symbol), r.at(), "reconnected"));
         return gaps;
@@ -150,16 +156,45 @@ public final class PolygonStreamSource {
     };
   }
 
-  /** One WebSocket connection: auth, subscribe, then events until it drops (a failure). */
-  private Source<Object, NotUsed> connection() {
+  /**
+   * Adds a symbol's quotes, trades and minute bars: sent on the open connection at once, and on
+   * every connection after it.
+   */
+  public synchronized void subscribe(String symbol) {
+    if (symbols.add(symbol) && commands != null)
+      commands.offer(TextMessage.create(PolygonFrames.subscribe(channels(List.of(symbol)))));
+  }
+
+  /** Drops a symbol: unsubscribed on the open connection, not sent on later ones. */
+  public synchronized void unsubscribe(String symbol) {
+    if (symbols.remove(symbol) && commands != null)
+      commands.offer(TextMessage.create(PolygonFrames.unsubscribe(channels(List.of(symbol)))));
+  }
+
+  public synchronized Set<String> symbols() {
+    return Set.copyOf(symbols);
+  }
+
+  private static List<String> channels(Iterable<String> symbols) {
     List<String> channels = new ArrayList<>();
     for (String s : symbols) channels.addAll(List.of("Q." + s, "T." + s, "AM." + s));
-    Source<Message, NotUsed> outgoing =
-        Source.<Message>from(
-                List.of(
-                    TextMessage.create(PolygonFrames.auth(key)),
-                    TextMessage.create(PolygonFrames.subscribe(channels))))
-            .concat(Source.<Message>maybe().mapMaterializedValue(p -> NotUsed.getInstance()));
+    return channels;
+  }
+
+  /** The first messages of a new connection, and its command queue from now on. */
+  private synchronized Source<Message, NotUsed> opening() {
+    Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> queue =
+        Source.<Message>queue(256, OverflowStrategy.dropNew()).preMaterialize(system);
+    commands = queue.first();
+    commands.offer(TextMessage.create(PolygonFrames.auth(key)));
+    if (!symbols.isEmpty())
+      commands.offer(TextMessage.create(PolygonFrames.subscribe(channels(symbols))));
+    return queue.second();
+  }
+
+  /** One WebSocket connection: auth, subscribe, then events until it drops (a failure). */
+  private Source<Object, NotUsed> connection() {
+    Source<Message, NotUsed> outgoing = opening();
     ClientConnectionSettings client = ClientConnectionSettings.create(system.classicSystem());
     client =
         client
