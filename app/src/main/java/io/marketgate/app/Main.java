@@ -6,6 +6,7 @@ import io.marketgate.app.caller.CallerRegistry;
 import io.marketgate.app.caller.CallerSettings;
 import io.marketgate.app.caller.ClientThrottle;
 import io.marketgate.app.caller.RequestRateEntity;
+import io.marketgate.app.cluster.CertificateWatch;
 import io.marketgate.app.cluster.ClusterFormation;
 import io.marketgate.app.cluster.ClusterReach;
 import io.marketgate.app.cluster.NodeLifecycle;
@@ -269,6 +270,7 @@ public final class Main {
             .collect(Collectors.joining(", ")));
 
     ClusterFormation.join(system, settings);
+    CertificateWatch.start(system, metrics::tlsCertificateExpiry);
     NearCache nearCache =
         new NearCache(
             key -> settings.cache().maxAge(key.dataset()).toMillis(),

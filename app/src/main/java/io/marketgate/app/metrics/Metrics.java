@@ -96,6 +96,16 @@ public final class Metrics {
     Kamon.gauge("circuit_breaker_not_closed_seconds").withTag("provider", provider).update(seconds);
   }
 
+  /**
+   * {@code tls_certificate_expiry_timestamp_seconds}: when the node's cluster certificate expires
+   * (Unix seconds), as it reads the files now.
+   */
+  public void tlsCertificateExpiry(java.time.Instant notAfter) {
+    Kamon.gauge("tls_certificate_expiry_timestamp_seconds")
+        .withoutTags()
+        .update(notAfter.getEpochSecond());
+  }
+
   public void circuitBreakerStateChange(String provider, String state) {
     counter("circuit_breaker_state_changes", "provider", provider, "state", state).increment();
   }
