@@ -14,6 +14,7 @@ import io.marketgate.app.concurrent.Spawner;
 import io.marketgate.app.config.GatewaySettings;
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.config.RemotingSecurity;
+import io.marketgate.app.config.StreamSettings;
 import io.marketgate.app.http.ApiDocument;
 import io.marketgate.app.http.BatchRoutes;
 import io.marketgate.app.http.CallerDirectives;
@@ -21,12 +22,18 @@ import io.marketgate.app.http.ClusterRoutes;
 import io.marketgate.app.http.DataRoutes;
 import io.marketgate.app.http.HttpServer;
 import io.marketgate.app.http.OperationsRoutes;
+import io.marketgate.app.http.StreamRoutes;
 import io.marketgate.app.metrics.Metrics;
 import io.marketgate.app.metrics.MetricsEndpoint;
 import io.marketgate.app.nearcache.NearCacheUpdates;
 import io.marketgate.app.provider.ProviderRegistry;
 import io.marketgate.app.provider.ProviderRetryBudget;
 import io.marketgate.app.sim.ProviderSimulator;
+import io.marketgate.app.stream.ConfiguredStreams;
+import io.marketgate.app.stream.StreamProviders;
+import io.marketgate.app.stream.UpstreamTopics;
+import io.marketgate.app.stream.upstream.StreamSubscriptions;
+import io.marketgate.app.stream.upstream.UpstreamConnection;
 import io.marketgate.app.symbol.BatchFetch;
 import io.marketgate.app.symbol.DirectFetches;
 import io.marketgate.app.symbol.FetchPlan;
@@ -44,6 +51,7 @@ import io.marketgate.persistence.quota.ShardedQuotas;
 import io.marketgate.protocol.DeadLetterEvents;
 import io.marketgate.protocol.RequestOrigin;
 import io.marketgate.protocol.SymbolProtocol;
+import io.marketgate.protocol.stream.UpstreamProtocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Collections;
@@ -82,7 +90,8 @@ public final class Main {
       Optional<ProviderSimulator> simulator,
       ProviderRegistry providers,
       GatewaySettings settings,
-      Durable durable) {}
+      Durable durable,
+      StreamSubscriptions streams) {}
 
   /** The sharded entity types GET /api/v1/cluster reports, by the names it gives them. */
   private static Map<String, EntityTypeKey<?>> shardedTypes() {
@@ -91,6 +100,7 @@ public final class Main {
     types.put("dead_letter", DlqEntity.ENTITY_KEY);
     types.put("provider_quota", QuotaEntity.ENTITY_KEY);
     types.put("request_rate", RequestRateEntity.ENTITY_KEY);
+    types.put("upstream_connection", UpstreamProtocol.ENTITY_KEY);
     return Collections.unmodifiableMap(types);
   }
 
@@ -271,6 +281,7 @@ public final class Main {
 
     ClusterFormation.join(system, settings);
     CertificateWatch.start(system, metrics::tlsCertificateExpiry);
+    StreamSubscriptions streams = startStreams(system, settings, simulated, sim, metrics);
     NearCache nearCache =
         new NearCache(
             key -> settings.cache().maxAge(key.dataset()).toMillis(),
@@ -319,9 +330,41 @@ public final class Main {
                   quotaSettings,
                   providers,
                   deadLetters,
-                  gateway);
+                  gateway,
+                  streams);
             })
         .thenCompose(bound -> bound);
+  }
+
+  /**
+   * The provider streams this node can open (any node may come to own a connection), the sharded
+   * connections, and this node's way to subscribe to them.
+   */
+  private static StreamSubscriptions startStreams(
+      ActorSystem<?> system,
+      GatewaySettings settings,
+      Set<String> simulated,
+      Optional<ProviderSimulator> sim,
+      Metrics metrics) {
+    StreamSettings streamSettings =
+        StreamSettings.fromConfig(system.settings().config().getConfig("marketgate.streams"));
+    StreamProviders streamProviders =
+        ConfiguredStreams.of(
+            streamSettings, settings.providers(), simulated, sim.map(ProviderSimulator::baseUrl));
+    LOG.info("Stream providers: {}", streamProviders.all());
+    UpstreamTopics topics = new UpstreamTopics(system);
+    UpstreamConnection.init(
+        system,
+        new UpstreamConnection.Dependencies(
+            streamProviders, topics, streamSettings, metrics::streamReconnect, Clock.systemUTC()),
+        SymbolProtocol.SHARD_ROLE);
+    return new StreamSubscriptions(
+        system,
+        streamProviders,
+        topics,
+        streamSettings,
+        settings.asks().operations(),
+        Clock.systemUTC());
   }
 
   /**
@@ -376,7 +419,8 @@ public final class Main {
       QuotaSettings quotaSettings,
       ProviderRegistry providers,
       ShardedDeadLetterQueue deadLetters,
-      SymbolGateway gateway) {
+      SymbolGateway gateway,
+      StreamSubscriptions streams) {
     Config config = system.settings().config();
     CallerSettings callerSettings = CallerSettings.fromConfig(config, System::getenv);
     CallerDirectives callers =
@@ -408,6 +452,7 @@ public final class Main {
                 .route(),
             new ClusterRoutes(system, shardedTypes(), callers, settings.asks().clusterStats())
                 .route(),
+            new StreamRoutes(system, streams, callers, settings.asks().operations()).route(),
             new ApiDocument().route());
     CompletionStage<InetSocketAddress> http =
         HttpServer.start(system, "HTTP API", settings.httpHost(), settings.httpPort(), routes);
@@ -424,7 +469,7 @@ public final class Main {
         metricsBinding,
         (h, m) -> {
           lifecycle.serving();
-          return new RunningNode(h, m, sim, providers, settings, durable);
+          return new RunningNode(h, m, sim, providers, settings, durable, streams);
         });
   }
 }

@@ -29,6 +29,7 @@ public record ApiOperation(String method, String path) {
             BatchRoutes.OPERATIONS,
             OperationsRoutes.OPERATIONS,
             ClusterRoutes.OPERATIONS,
+            StreamRoutes.OPERATIONS,
             ApiDocument.OPERATIONS,
             HEALTH)
         .flatMap(List::stream)

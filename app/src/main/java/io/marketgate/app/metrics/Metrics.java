@@ -133,6 +133,14 @@ public final class Metrics {
     counter("direct_fetches", "dataset", dataset.wireName(), "result", result).increment();
   }
 
+  /**
+   * {@code stream_reconnects_total{provider}}: a provider's stream connection dropped and was
+   * opened again.
+   */
+  public void streamReconnect(String provider) {
+    counter("stream_reconnects", "provider", provider).increment();
+  }
+
   /** {@code throttled_total{tier}}: a request refused for its client's rate. */
   public void throttled(String tier) {
     counter("throttled", "tier", tier).increment();

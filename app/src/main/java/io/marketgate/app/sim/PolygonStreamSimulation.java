@@ -61,7 +61,9 @@ final class PolygonStreamSimulation {
   private final AtomicLong connections = new AtomicLong();
   private final AtomicLong authAttempts = new AtomicLong();
   private final AtomicLong authenticated = new AtomicLong();
+  private final AtomicLong connectionLimited = new AtomicLong();
   private final Map<String, AtomicLong> subscriptions = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> unsubscriptions = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
 
   PolygonStreamSimulation(Duration interval) {
@@ -105,6 +107,17 @@ final class PolygonStreamSimulation {
     return n == null ? 0 : n.get();
   }
 
+  /** Connections refused with {@code max_connections}: a key's slot was already taken. */
+  long connectionLimited() {
+    return connectionLimited.get();
+  }
+
+  /** How many unsubscribe actions named this channel. */
+  long unsubscriptions(String channel) {
+    AtomicLong n = unsubscriptions.get(channel);
+    return n == null ? 0 : n.get();
+  }
+
   /** Connections open now. */
   int open() {
     return open.size();
@@ -115,18 +128,24 @@ final class PolygonStreamSimulation {
     connections.set(0);
     authAttempts.set(0);
     authenticated.set(0);
+    connectionLimited.set(0);
     subscriptions.clear();
+    unsubscriptions.clear();
   }
 
   Map<String, Object> view() {
     Map<String, Long> subs = new java.util.TreeMap<>();
     subscriptions.forEach((k, v) -> subs.put(k, v.get()));
+    Map<String, Long> unsubs = new java.util.TreeMap<>();
+    unsubscriptions.forEach((k, v) -> unsubs.put(k, v.get()));
     return Map.of(
         "connections", connections.get(),
         "open", open.size(),
         "auth_attempts", authAttempts.get(),
         "authenticated", authenticated.get(),
+        "max_connections_refused", connectionLimited.get(),
         "subscriptions", subs,
+        "unsubscriptions", unsubs,
         "fault", fault.get().name().toLowerCase(Locale.ROOT));
   }
 
@@ -223,6 +242,7 @@ final class PolygonStreamSimulation {
         return;
       }
       if (f == StreamFault.MAX_CONNECTIONS || byKey.putIfAbsent(candidate, this) != null) {
+        connectionLimited.incrementAndGet();
         send(
             status(
                 "max_connections",
@@ -249,6 +269,7 @@ final class PolygonStreamSimulation {
           subscriptions.computeIfAbsent(ch, k -> new AtomicLong()).incrementAndGet();
         } else {
           channels.remove(ch);
+          unsubscriptions.computeIfAbsent(ch, k -> new AtomicLong()).incrementAndGet();
         }
         send(status("success", (add ? "subscribed to: " : "unsubscribed to: ") + ch));
       }

@@ -134,6 +134,14 @@ public final class ProviderSimulator {
       return sim.subscriptions(channel);
     }
 
+    public long connectionLimited() {
+      return sim.connectionLimited();
+    }
+
+    public long unsubscriptions(String channel) {
+      return sim.unsubscriptions(channel);
+    }
+
     /** none, drop, stall, garbage, refuse_auth, max_connections. */
     public void fault(String mode) {
       sim.setFault(PolygonStreamSimulation.StreamFault.valueOf(mode.toUpperCase(Locale.ROOT)));

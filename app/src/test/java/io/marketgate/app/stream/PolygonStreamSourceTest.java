@@ -7,6 +7,7 @@ import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.stream.polygon.PolygonStreamSource;
 import io.marketgate.app.testkit.Eventually;
 import io.marketgate.protocol.stream.StreamBar;
+import io.marketgate.protocol.stream.StreamChannel;
 import io.marketgate.protocol.stream.StreamEvent;
 import io.marketgate.protocol.stream.StreamGap;
 import io.marketgate.protocol.stream.StreamQuote;
@@ -67,7 +68,7 @@ class PolygonStreamSourceTest {
 
   private PolygonStreamSource source(String key, AtomicInteger reconnects) {
     PolygonStreamSource source = sourceOf(key, reconnects);
-    source.subscribe("AAPL");
+    for (StreamChannel channel : StreamChannel.values()) source.subscribe(channel, "AAPL");
     return source;
   }
 
@@ -84,7 +85,7 @@ class PolygonStreamSourceTest {
   }
 
   private Pair<UniqueKillSwitch, TestSubscriber.Probe<StreamEvent>> run(PolygonStreamSource s) {
-    return s.source()
+    return s.events()
         .toMat(TestSink.create(kit.system().classicSystem()), Keep.both())
         .run(kit.system());
   }
@@ -107,7 +108,7 @@ class PolygonStreamSourceTest {
     assertTrue(events.stream().anyMatch(e -> e instanceof StreamBar), events.toString());
     assertTrue(
         events.stream().allMatch(e -> e.symbol().equals("AAPL") && e.source().equals("polygon")));
-    assertEquals(new PolygonStreamSource.State.Live(), s.state());
+    assertEquals(new UpstreamState.Live(), s.state());
     assertEquals(1, streams.connections());
     assertEquals(1, streams.subscriptions("Q.AAPL"));
     run.first().shutdown();
@@ -121,12 +122,10 @@ class PolygonStreamSourceTest {
     // Demand first: the connection's frames (auth_success among them) are read on demand.
     run.second().request(1000);
     Eventually.await(
-        Duration.ofSeconds(5),
-        "connected",
-        () -> s.state() instanceof PolygonStreamSource.State.Live);
-    s.subscribe("MSFT");
+        Duration.ofSeconds(5), "connected", () -> s.state() instanceof UpstreamState.Live);
+    s.subscribe(StreamChannel.QUOTES, "MSFT");
     assertEquals("MSFT", run.second().expectNext(java.time.Duration.ofSeconds(5)).symbol());
-    s.subscribe("AAPL");
+    s.subscribe(StreamChannel.QUOTES, "AAPL");
     StreamEvent aapl = null;
     for (int i = 0; i < 100 && aapl == null; i++) {
       StreamEvent e = run.second().expectNext(java.time.Duration.ofSeconds(5));
@@ -134,7 +133,7 @@ class PolygonStreamSourceTest {
     }
     assertNotNull(aapl, "AAPL events after its subscription");
     assertEquals(1, streams.connections(), "on the same connection");
-    s.unsubscribe("MSFT");
+    s.unsubscribe(StreamChannel.QUOTES, "MSFT");
     assertEquals(java.util.Set.of("AAPL"), s.symbols());
     streams.fault("drop");
     Eventually.await(
@@ -173,7 +172,7 @@ class PolygonStreamSourceTest {
     PolygonStreamSource s = source("invalid-stream-key", new AtomicInteger());
     var run = run(s);
     run.second().request(10).expectComplete();
-    assertInstanceOf(PolygonStreamSource.State.AuthRejected.class, s.state());
+    assertInstanceOf(UpstreamState.KeyRejected.class, s.state());
     assertEquals(1, streams.authAttempts(), "no reconnect storm");
     assertEquals(1, streams.connections());
   }
@@ -188,7 +187,7 @@ class PolygonStreamSourceTest {
     Eventually.await(
         Duration.ofSeconds(10),
         "the second connection is refused",
-        () -> second.state() instanceof PolygonStreamSource.State.ConnectionLimit);
+        () -> second.state() instanceof UpstreamState.ConnectionLimit);
     assertEquals(1, streams.authenticated(), "only the first connection ever held the key's slot");
     assertTrue(streams.authAttempts() >= 2, "the second connection tried");
     first.second().request(1).expectNext(java.time.Duration.ofSeconds(5));

@@ -50,22 +50,26 @@ public final class SharedSimulator implements AutoCloseable {
         "marketgate.providers.fred.base-url = \"" + base + "/fred\"",
         "marketgate.providers.fred.api-key = \"test-fred-key\"",
         "marketgate.providers.newsapi.base-url = \"" + base + "/newsapi/v2\"",
-        "marketgate.providers.newsapi.api-key = \"test-news-key\"");
+        "marketgate.providers.newsapi.api-key = \"test-news-key\"",
+        "marketgate.streams.polygon.url = \"" + simulator.polygonStreams().url(base) + "\"",
+        "marketgate.streams.polygon.api-key = \"test-polygon-stream-key\"");
   }
 
   /** The same as environment variables, for a gateway in a separate process. */
   public java.util.Map<String, String> providerEnvironment() {
     String base = simulator.baseUrl();
-    return java.util.Map.of(
-        "MARKETGATE_SIMULATOR", "off",
-        "FMP_BASE_URL", base + "/fmp/stable",
-        "FMP_API_KEY", "test-fmp-key",
-        "POLYGON_BASE_URL", base + "/polygon",
-        "POLYGON_API_KEY", "test-polygon-key",
-        "FRED_BASE_URL", base + "/fred",
-        "FRED_API_KEY", "test-fred-key",
-        "NEWS_BASE_URL", base + "/newsapi/v2",
-        "NEWS_API_KEY", "test-news-key");
+    return java.util.Map.ofEntries(
+        java.util.Map.entry("MARKETGATE_SIMULATOR", "off"),
+        java.util.Map.entry("FMP_BASE_URL", base + "/fmp/stable"),
+        java.util.Map.entry("FMP_API_KEY", "test-fmp-key"),
+        java.util.Map.entry("POLYGON_BASE_URL", base + "/polygon"),
+        java.util.Map.entry("POLYGON_API_KEY", "test-polygon-key"),
+        java.util.Map.entry("FRED_BASE_URL", base + "/fred"),
+        java.util.Map.entry("FRED_API_KEY", "test-fred-key"),
+        java.util.Map.entry("NEWS_BASE_URL", base + "/newsapi/v2"),
+        java.util.Map.entry("NEWS_API_KEY", "test-news-key"),
+        java.util.Map.entry("POLYGON_WS_URL", simulator.polygonStreams().url(base)),
+        java.util.Map.entry("POLYGON_STREAM_API_KEY", "test-polygon-stream-key"));
   }
 
   public ProviderSimulator simulator() {

@@ -104,6 +104,11 @@ public final class TestNode implements AutoCloseable {
     return Cluster.get(testKit.system()).selfMember().status() == MemberStatus.up();
   }
 
+  /** The port of this node's cluster address. */
+  public int remotePort() {
+    return Cluster.get(testKit.system()).selfMember().address().getPort().get();
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + node.http().getPort() + path;
   }
@@ -135,6 +140,7 @@ public final class TestNode implements AutoCloseable {
       SecretWatch.register(providers.getString(name + ".api-key"));
       SecretWatch.register(providers.getString(name + ".backup-keys"));
     }
+    SecretWatch.register(config.getString("marketgate.streams.polygon.api-key"));
     for (Config client : config.getConfigList("marketgate.security.client-list"))
       SecretWatch.register(client.getString("key"));
     SecretWatch.register(config.getString("marketgate.security.clients").replaceAll("=[^,]*", ""));

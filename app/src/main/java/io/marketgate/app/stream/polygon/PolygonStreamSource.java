@@ -1,6 +1,9 @@
 package io.marketgate.app.stream.polygon;
 
 import io.marketgate.app.stream.StreamFrameException;
+import io.marketgate.app.stream.UpstreamSource;
+import io.marketgate.app.stream.UpstreamState;
+import io.marketgate.protocol.stream.StreamChannel;
 import io.marketgate.protocol.stream.StreamEvent;
 import io.marketgate.protocol.stream.StreamGap;
 import java.time.Duration;
@@ -45,21 +48,8 @@ import org.slf4j.LoggerFactory;
  * retrying, and the state says why. Frames outside the format are counted and skipped. The key
  * never leaves the auth message: it is in no log line, event or state.
  */
-public final class PolygonStreamSource {
+public final class PolygonStreamSource implements UpstreamSource {
   private static final Logger LOG = LoggerFactory.getLogger(PolygonStreamSource.class);
-
-  /** Where the connection stands, for the admin API. */
-  public sealed interface State {
-    record Connecting(int attempt) implements State {}
-
-    record Live() implements State {}
-
-    /** The provider refused the key: no retry until the key changes. */
-    record AuthRejected(String message) implements State {}
-
-    /** Another connection holds the key's one slot; retried with backoff. */
-    record ConnectionLimit(String message) implements State {}
-  }
 
   /**
    * @param url {@code POLYGON_WS_URL}; a {@code delayed.polygon.io} host means a delayed feed
@@ -81,15 +71,19 @@ public final class PolygonStreamSource {
   private final Settings settings;
   private final String key;
 
-  /** The symbols subscribed now: sent again on every new connection. */
-  private final Set<String> symbols = new LinkedHashSet<>();
+  /** The channels subscribed now ({@code Q.AAPL}): sent again on every new connection. */
+  private final Set<String> channels = new LinkedHashSet<>();
 
   /** The commands of the connection open now, or null between connections. */
   private SourceQueueWithComplete<Message> commands;
 
   private final Runnable onReconnect;
-  private final AtomicReference<State> state = new AtomicReference<>(new State.Connecting(1));
+  private final AtomicReference<UpstreamState> state =
+      new AtomicReference<>(new UpstreamState.Connecting(1));
   private final AtomicInteger badFrames = new AtomicInteger();
+  private final AtomicInteger attempts = new AtomicInteger();
+  private volatile boolean closing;
+  private volatile SharedKillSwitch ending;
 
   public PolygonStreamSource(
       ActorSystem<?> system, Settings settings, String key, Runnable onReconnect) {
@@ -99,33 +93,44 @@ public final class PolygonStreamSource {
     this.onReconnect = onReconnect;
   }
 
-  public State state() {
+  @Override
+  public UpstreamState state() {
     return state.get();
   }
 
-  /** Frames that broke Polygon's format, skipped. */
+  @Override
   public int badFrames() {
     return badFrames.get();
   }
 
+  @Override
+  public int connectionAttempts() {
+    return attempts.get();
+  }
+
   /** The events; the kill switch's {@code shutdown()} closes the connection and completes it. */
-  public Source<StreamEvent, UniqueKillSwitch> source() {
-    AtomicInteger attempts = new AtomicInteger();
-    // A closed or failed socket is opened again; a refused key ends everything through this switch.
-    SharedKillSwitch refused = KillSwitches.shared("polygon-key-refused");
+  @Override
+  public Source<StreamEvent, UniqueKillSwitch> events() {
+    // A closed or failed socket is opened again; a refused key or close() ends everything through
+    // this switch, once the connection has ended.
+    SharedKillSwitch ending = KillSwitches.shared("polygon-stream-ending");
+    this.ending = ending;
     Source<Object, NotUsed> reconnecting =
         RestartSource.withBackoff(
             settings.restart(),
             () -> {
+              if (closing) return Source.empty();
               int attempt = attempts.incrementAndGet();
-              state.set(new State.Connecting(attempt));
+              state.set(new UpstreamState.Connecting(attempt));
               Source<Object, NotUsed> connection =
                   connection()
                       .watchTermination(
                           (nu, done) -> {
-                            done.thenRun(
-                                () -> {
-                                  if (state.get() instanceof State.AuthRejected) refused.shutdown();
+                            done.whenComplete(
+                                (d, e) -> {
+                                  connectionEnded();
+                                  if (closing || state.get() instanceof UpstreamState.KeyRejected)
+                                    ending.shutdown();
                                 });
                             return nu;
                           });
@@ -134,7 +139,7 @@ public final class PolygonStreamSource {
               return Source.<Object>single(new Reconnected(Instant.now())).concat(connection);
             });
     return reconnecting
-        .via(refused.flow())
+        .via(ending.flow())
         .viaMat(KillSwitches.single(), Keep.right())
         .statefulMapConcat(this::withGaps);
   }
@@ -157,28 +162,52 @@ public final class PolygonStreamSource {
   }
 
   /**
-   * Adds a symbol's quotes, trades and minute bars: sent on the open connection at once, and on
-   * every connection after it.
+   * Closes with WebSocket's close handshake: the events complete once Polygon answered it, so the
+   * key's one connection slot is free again before another node opens the next connection.
    */
-  public synchronized void subscribe(String symbol) {
-    if (symbols.add(symbol) && commands != null)
-      commands.offer(TextMessage.create(PolygonFrames.subscribe(channels(List.of(symbol)))));
+  @Override
+  public synchronized void close() {
+    closing = true;
+    if (commands != null) commands.complete();
+    else if (ending != null) ending.shutdown(); // between two connections, or none yet
   }
 
-  /** Drops a symbol: unsubscribed on the open connection, not sent on later ones. */
-  public synchronized void unsubscribe(String symbol) {
-    if (symbols.remove(symbol) && commands != null)
-      commands.offer(TextMessage.create(PolygonFrames.unsubscribe(channels(List.of(symbol)))));
+  /** Polygon's channel of a symbol: {@code Q.}, {@code T.} or {@code AM.} (minute bars). */
+  static String channel(StreamChannel channel, String symbol) {
+    return switch (channel) {
+          case QUOTES -> "Q.";
+          case TRADES -> "T.";
+          case BARS -> "AM.";
+        }
+        + symbol;
   }
 
+  /** Sent on the open connection at once, and on every connection after it. */
+  @Override
+  public synchronized Optional<String> subscribe(StreamChannel channel, String symbol) {
+    String name = channel(channel, symbol);
+    if (channels.add(name) && commands != null)
+      commands.offer(TextMessage.create(PolygonFrames.subscribe(List.of(name))));
+    return Optional.empty();
+  }
+
+  /** Unsubscribed on the open connection, not sent on later ones. */
+  @Override
+  public synchronized void unsubscribe(StreamChannel channel, String symbol) {
+    String name = channel(channel, symbol);
+    if (channels.remove(name) && commands != null)
+      commands.offer(TextMessage.create(PolygonFrames.unsubscribe(List.of(name))));
+  }
+
+  /** The symbols with at least one channel subscribed. */
   public synchronized Set<String> symbols() {
-    return Set.copyOf(symbols);
+    Set<String> symbols = new LinkedHashSet<>();
+    for (String c : channels) symbols.add(c.substring(c.indexOf('.') + 1));
+    return symbols;
   }
 
-  private static List<String> channels(Iterable<String> symbols) {
-    List<String> channels = new ArrayList<>();
-    for (String s : symbols) channels.addAll(List.of("Q." + s, "T." + s, "AM." + s));
-    return channels;
+  private synchronized void connectionEnded() {
+    commands = null;
   }
 
   /** The first messages of a new connection, and its command queue from now on. */
@@ -187,8 +216,8 @@ public final class PolygonStreamSource {
         Source.<Message>queue(256, OverflowStrategy.dropNew()).preMaterialize(system);
     commands = queue.first();
     commands.offer(TextMessage.create(PolygonFrames.auth(key)));
-    if (!symbols.isEmpty())
-      commands.offer(TextMessage.create(PolygonFrames.subscribe(channels(symbols))));
+    if (!channels.isEmpty())
+      commands.offer(TextMessage.create(PolygonFrames.subscribe(List.copyOf(channels))));
     return queue.second();
   }
 
@@ -260,14 +289,14 @@ public final class PolygonStreamSource {
 
   private void statusChanged(PolygonMessage.Status s, Consumer<Object> out) {
     if (s.authFailed()) {
-      state.set(new State.AuthRejected(s.message()));
+      state.set(new UpstreamState.KeyRejected(s.message()));
       LOG.error("Polygon refused the stream key ({}): not retrying", s.message());
       out.accept(new Stop());
     } else if (s.maxConnections()) {
-      state.set(new State.ConnectionLimit(s.message()));
+      state.set(new UpstreamState.ConnectionLimit(s.message()));
       LOG.warn("Polygon refused a second stream connection for this key: {}", s.message());
     } else if (s.status().equals("auth_success")) {
-      state.set(new State.Live());
+      state.set(new UpstreamState.Live());
     }
   }
 }
