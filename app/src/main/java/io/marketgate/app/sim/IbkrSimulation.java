@@ -101,6 +101,11 @@ final class IbkrSimulation {
     return c;
   }
 
+  /** The symbol the contract search gave this conid, if it did. */
+  java.util.Optional<String> symbolOf(long conid) {
+    return java.util.Optional.ofNullable(symbols.get(conid));
+  }
+
   /** From the symbol; a clash with another symbol's takes the next free number. */
   private long conidOf(String symbol) {
     long conid = 100_000 + SimulatedMarket.seed(symbol) % 900_000_000L;

@@ -43,10 +43,17 @@ public final class ProviderSimulator {
   private final CallLog calls = new CallLog();
   private final FaultSwitches faults = new FaultSwitches();
   private final PolygonStreamSimulation polygonStream;
+  private final IbkrStreamSimulation ibkrStream;
+  private volatile IbkrSimulation ibkr;
   private volatile ServerBinding binding;
 
   private ProviderSimulator(Duration streamInterval) {
     this.polygonStream = new PolygonStreamSimulation(streamInterval);
+    // The stream's conids are the contract search's.
+    this.ibkrStream =
+        new IbkrStreamSimulation(
+            streamInterval,
+            conid -> ibkr == null ? java.util.Optional.empty() : ibkr.symbolOf(conid));
   }
 
   /** Binds on {@code host:port} (0 picks a free port) and unbinds on coordinated shutdown. */
@@ -60,7 +67,11 @@ public final class ProviderSimulator {
             : Duration.ofMillis(100);
     ProviderSimulator sim = new ProviderSimulator(interval);
     Route route =
-        concat(sim.controlRoute(), sim.polygonStream.route(system), sim.providerRoutes(system));
+        concat(
+            sim.controlRoute(),
+            sim.polygonStream.route(system),
+            sim.ibkrStream.route(system),
+            sim.providerRoutes(system));
     return Http.get(system)
         .newServerAt(host, port)
         .bind(withoutRequestTimeout(() -> route))
@@ -99,6 +110,52 @@ public final class ProviderSimulator {
     calls.clear();
     faults.clear();
     polygonStream.reset();
+    ibkrStream.reset();
+  }
+
+  /** The IBKR gateway's WebSocket: its counters and its fault switch. */
+  public IbkrStreams ibkrStreams() {
+    return new IbkrStreams(ibkrStream);
+  }
+
+  /** The test- and operator-facing view of the IBKR stream simulation. */
+  public static final class IbkrStreams {
+    private final IbkrStreamSimulation sim;
+
+    private IbkrStreams(IbkrStreamSimulation sim) {
+      this.sim = sim;
+    }
+
+    public long connections() {
+      return sim.connections();
+    }
+
+    public int open() {
+      return sim.open();
+    }
+
+    public long authenticated() {
+      return sim.authenticated();
+    }
+
+    public long historyRefused() {
+      return sim.historyRefused();
+    }
+
+    /** {@code smd} or {@code smh} requests that named the symbol. */
+    public long subscriptions(String channel, String symbol) {
+      return sim.subscriptions(channel, symbol);
+    }
+
+    /** none, drop, stall, garbage, refuse_auth. */
+    public void fault(String mode) {
+      sim.setFault(PolygonStreamSimulation.StreamFault.valueOf(mode.toUpperCase(Locale.ROOT)));
+    }
+
+    /** The gateway's REST base, as IBKR_BASE_URL. */
+    public String restUrl(String baseUrl) {
+      return baseUrl + "/ibkr/v1/api";
+    }
   }
 
   /** Polygon's stocks WebSocket: its counters and its fault switch. */
@@ -164,8 +221,13 @@ public final class ProviderSimulator {
         new FredSimulation(responder).route(),
         new NewsApiSimulation(responder).route(),
         new TiingoSimulation(responder).route(),
-        new IbkrSimulation(responder).route(),
+        ibkrRoute(responder),
         new AlphaVantageSimulation(responder).route());
+  }
+
+  private Route ibkrRoute(Responder responder) {
+    ibkr = new IbkrSimulation(responder);
+    return ibkr.route();
   }
 
   private Route controlRoute() {
@@ -196,6 +258,16 @@ public final class ProviderSimulator {
                                     entity(
                                         Unmarshaller.entityToString(),
                                         body -> setStreamFault(body))))),
+                path(
+                    segment("streams").slash("ibkr"),
+                    () ->
+                        concat(
+                            get(() -> json(ibkrStream.view())),
+                            put(
+                                () ->
+                                    entity(
+                                        Unmarshaller.entityToString(),
+                                        body -> setIbkrStreamFault(body))))),
                 path(
                     segment("faults").slash(segment()),
                     provider ->
@@ -229,6 +301,18 @@ public final class ProviderSimulator {
       String mode = Json.mapper().readTree(body).path("mode").asText("");
       polygonStreams().fault(mode);
       return json(polygonStream.view());
+    } catch (Exception e) {
+      return complete(
+          StatusCodes.BAD_REQUEST,
+          "bad stream fault (mode one of " + PolygonStreamSimulation.faultNames() + ")");
+    }
+  }
+
+  private Route setIbkrStreamFault(String body) {
+    try {
+      String mode = Json.mapper().readTree(body).path("mode").asText("");
+      ibkrStreams().fault(mode);
+      return json(ibkrStream.view());
     } catch (Exception e) {
       return complete(
           StatusCodes.BAD_REQUEST,

@@ -2,6 +2,8 @@ package io.marketgate.app.stream;
 
 import io.marketgate.app.config.ProviderSettings;
 import io.marketgate.app.config.StreamSettings;
+import io.marketgate.app.stream.ibkr.IbkrStreamProvider;
+import io.marketgate.app.stream.ibkr.IbkrStreamSource;
 import io.marketgate.app.stream.polygon.PolygonStreamProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,21 @@ public final class ConfiguredStreams {
                   ? webSocket(simulatorBaseUrl.get()) + "/polygon-ws/stocks"
                   : StreamSettings.POLYGON_DEFAULT_URL;
       if (!key.isBlank()) list.add(new PolygonStreamProvider(url, key, streams));
+    }
+    ProviderSettings ibkr = providers.get("ibkr");
+    if (ibkr != null && (ibkr.configured() || simulated.contains("ibkr"))) {
+      String url =
+          !streams.ibkrUrl().isBlank() ? streams.ibkrUrl() : webSocket(ibkr.baseUrl()) + "/ws";
+      list.add(
+          new IbkrStreamProvider(
+              url,
+              new IbkrStreamSource.Limits(
+                  ibkr.baseUrl(),
+                  streams.ibkrMarketDataLines(),
+                  streams.ibkrHistoryStreams(),
+                  streams.ibkrTicInterval(),
+                  ibkr.adapter().trustSelfSigned()),
+              streams));
     }
     return new StreamProviders(list);
   }

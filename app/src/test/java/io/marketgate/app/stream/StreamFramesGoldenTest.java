@@ -152,6 +152,29 @@ class StreamFramesGoldenTest {
   }
 
   @Test
+  void ibkrHistoryFramesCarryOneMinuteBarsAndTheirStreamId() {
+    IbkrMessage.HistoryBars bars =
+        (IbkrMessage.HistoryBars) IbkrFrames.parse(frame("ibkr-ws/smh-aapl-bars.json"));
+    assertEquals(265598, bars.conid());
+    assertEquals("20477", bars.serverId());
+    assertEquals(60, bars.barSeconds());
+    assertEquals(
+        new IbkrMessage.Bar(
+            java.time.Instant.parse("2023-12-03T16:00:00Z"),
+            new java.math.BigDecimal("190.02"),
+            new java.math.BigDecimal("190.05"),
+            new java.math.BigDecimal("189.92"),
+            new java.math.BigDecimal("189.97"),
+            980),
+        bars.bars().get(1));
+    assertEquals(
+        "smh+265598+{\"exchange\":\"SMART\",\"period\":\"1d\",\"bar\":\"1min\","
+            + "\"outsideRth\":false,\"source\":\"trades\",\"format\":\"%o/%c/%h/%l/%v\"}",
+        IbkrFrames.subscribeHistory(265598));
+    assertEquals("umh+20477", IbkrFrames.unsubscribeHistory("20477"));
+  }
+
+  @Test
   void ibkrDeltasMergeIntoFullQuotesWithoutLosingUnchangedFields() {
     IbkrQuoteMerger merger = new IbkrQuoteMerger(Map.of(265598L, "AAPL"));
     StreamQuote full = merge(merger, "ibkr-ws/smd-aapl-full.json");

@@ -5,6 +5,7 @@ import io.marketgate.app.json.Json;
 import io.marketgate.app.stream.StreamFrameException;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class IbkrFrames {
     if (topic.startsWith("smd+")) return marketData(root, topic);
     if (topic.startsWith("smh+") && root.hasNonNull("error"))
       return new IbkrMessage.HistoryRefused(conid(root, topic), root.get("error").asText());
+    if (topic.startsWith("smh+") && root.path("data").isArray()) return history(root, topic);
     return new IbkrMessage.Other(topic);
   }
 
@@ -65,6 +67,27 @@ public final class IbkrFrames {
     Instant updated =
         root.hasNonNull("_updated") ? Instant.ofEpochMilli(root.get("_updated").asLong()) : null;
     return new IbkrMessage.MarketData(conid, updated, fields);
+  }
+
+  private static IbkrMessage history(JsonNode root, String topic) {
+    List<IbkrMessage.Bar> bars = new ArrayList<>();
+    for (JsonNode b : root.get("data")) {
+      if (!b.path("t").canConvertToLong() || !b.path("c").isNumber())
+        throw new StreamFrameException("a history bar without a time or close: " + b);
+      bars.add(
+          new IbkrMessage.Bar(
+              Instant.ofEpochMilli(b.get("t").asLong()),
+              b.path("o").decimalValue(),
+              b.path("h").decimalValue(),
+              b.path("l").decimalValue(),
+              b.path("c").decimalValue(),
+              b.path("v").asLong()));
+    }
+    return new IbkrMessage.HistoryBars(
+        conid(root, topic),
+        root.path("serverId").asText(""),
+        root.path("barLength").asInt(60),
+        bars);
   }
 
   private static long conid(JsonNode root, String topic) {
@@ -88,6 +111,23 @@ public final class IbkrFrames {
   /** {@code umd+<conid>+{}}: stop streaming a contract. */
   public static String unsubscribeMarketData(long conid) {
     return "umd+" + conid + "+{}";
+  }
+
+  /** {@code smh+<conid>+{…}}: stream one-minute bars of a contract (at most 5 such streams). */
+  public static String subscribeHistory(long conid) {
+    var body = Json.mapper().createObjectNode();
+    body.put("exchange", "SMART")
+        .put("period", "1d")
+        .put("bar", "1min")
+        .put("outsideRth", false)
+        .put("source", "trades")
+        .put("format", "%o/%c/%h/%l/%v");
+    return "smh+" + conid + "+" + body;
+  }
+
+  /** {@code umh+<serverId>}: stop a history stream, named by the id its frames carry. */
+  public static String unsubscribeHistory(String serverId) {
+    return "umh+" + serverId;
   }
 
   /** {@code {"session":"<from /tickle>"}}: the first message, authenticating the socket. */

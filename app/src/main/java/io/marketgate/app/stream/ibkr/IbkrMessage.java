@@ -1,6 +1,8 @@
 package io.marketgate.app.stream.ibkr;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** One message of the IBKR Client Portal WebSocket ({@code /v1/api/ws}). */
@@ -22,6 +24,21 @@ public sealed interface IbkrMessage {
    */
   record MarketData(long conid, Instant updated, Map<String, String> fields)
       implements IbkrMessage {}
+
+  /**
+   * {@code topic: smh+<conid>} with {@code data}: bars of a history stream ({@code serverId} names
+   * the stream for {@code umh}); {@code t} is the bar's start in epoch milliseconds.
+   */
+  record HistoryBars(long conid, String serverId, int barSeconds, List<Bar> bars)
+      implements IbkrMessage {}
+
+  record Bar(
+      Instant start,
+      BigDecimal open,
+      BigDecimal high,
+      BigDecimal low,
+      BigDecimal close,
+      long volume) {}
 
   /** {@code topic: smh+<conid>} with an {@code error}: a history (bar) stream refused. */
   record HistoryRefused(long conid, String error) implements IbkrMessage {}
