@@ -12,6 +12,7 @@ import io.marketgate.app.testkit.GatewayProcess;
 import io.marketgate.app.testkit.Http;
 import io.marketgate.app.testkit.SecretWatch;
 import io.marketgate.app.testkit.SharedSimulator;
+import io.marketgate.app.testkit.StreamTap;
 import io.marketgate.app.testkit.TestCertificates;
 import io.marketgate.app.testkit.TestDatabase;
 import java.nio.file.Files;
@@ -414,6 +415,84 @@ class ClusterLifecycleIT {
 
   @Test
   @Order(8)
+  void oneProviderConnectionServesSubscribersOnEveryNodeAndMovesWhenItsOwnerIsKilled()
+      throws Exception {
+    var streams = simulator.simulator().polygonStreams();
+    long connectionsBefore = streams.connections();
+    long subscriptionsBefore = streams.subscriptions("Q.STRM");
+    // The first tap starts the connection; its owner is then known.
+    StreamTap first = StreamTap.open(nodes.get(0).process().url(""), "polygon", "quotes", "STRM");
+    assertEquals("subscribed", first.next(Duration.ofSeconds(30)).get("event").asText());
+    Node owner = streamOwner();
+    List<Node> survivors = nodes.stream().filter(n -> n != owner).toList();
+    List<StreamTap> taps = new ArrayList<>();
+    for (Node n : survivors) {
+      StreamTap tap =
+          n == nodes.get(0)
+              ? first
+              : StreamTap.open(n.process().url(""), "polygon", "quotes", "STRM");
+      if (tap != first)
+        assertEquals("subscribed", tap.next(Duration.ofSeconds(30)).get("event").asText());
+      taps.add(tap);
+    }
+    if (!taps.contains(first)) first.close();
+
+    // Both subscribers, on two nodes, receive the same quotes once both are acknowledged.
+    List<Long> seqsA = quoteSeqs(taps.get(0), 30);
+    List<Long> seqsB = quoteSeqs(taps.get(1), 30);
+    long from = Math.max(seqsA.get(0), seqsB.get(0));
+    long to = Math.min(seqsA.get(29), seqsB.get(29));
+    List<Long> overlapA = seqsA.stream().filter(q -> q >= from && q <= to).toList();
+    assertTrue(overlapA.size() >= 10, "overlapping quotes: " + seqsA + " / " + seqsB);
+    assertEquals(overlapA, seqsB.stream().filter(q -> q >= from && q <= to).toList());
+    assertEquals(connectionsBefore + 1, streams.connections(), "one connection per key");
+    assertEquals(
+        subscriptionsBefore + 1, streams.subscriptions("Q.STRM"), "one subscription for STRM");
+
+    long killedAt = System.nanoTime();
+    owner.process().kill();
+    nodes.remove(owner);
+    for (StreamTap tap : taps) {
+      JsonNode gap = tap.nextEvent("gap", Duration.ofSeconds(60));
+      assertEquals("owner-moved", gap.get("reason").asText(), gap.toString());
+      assertEquals("STRM", tap.nextEvent("quote", Duration.ofSeconds(30)).get("symbol").asText());
+    }
+    System.out.printf(
+        "STREAM FAILOVER: quotes again %d ms after the owner was killed%n",
+        (System.nanoTime() - killedAt) / 1_000_000);
+    assertEquals(connectionsBefore + 2, streams.connections(), "the survivor's one new connection");
+    assertEquals(0, streams.connectionLimited(), "never a second connection for the key");
+    assertEquals(1, streams.open());
+    Node newOwner = streamOwner();
+    assertTrue(survivors.contains(newOwner), newOwner.name());
+    taps.forEach(StreamTap::close);
+
+    // The later scenarios start from three nodes again.
+    nodes.add(startNode(owner.name(), owner.remotePort()));
+    awaitUpMembers(3);
+  }
+
+  private Node streamOwner() {
+    JsonNode connections =
+        nodes.get(0).process().adminGet("/api/v1/streams").json().get("connections");
+    for (JsonNode c : connections) {
+      if (!c.get("provider").asText().equals("polygon")) continue;
+      for (Node n : nodes) if (n.address().equals(c.get("node").asText())) return n;
+      throw new AssertionError("the owner is no node of ours: " + c);
+    }
+    throw new AssertionError("no polygon connection: " + connections);
+  }
+
+  /** Provider sequence numbers of the next {@code n} quotes of a tap. */
+  private static List<Long> quoteSeqs(StreamTap tap, int n) {
+    List<Long> seqs = new ArrayList<>();
+    while (seqs.size() < n)
+      seqs.add(tap.nextEvent("quote", Duration.ofSeconds(10)).get("seq").asLong());
+    return seqs;
+  }
+
+  @Test
+  @Order(9)
   void aKilledNodesSymbolsAndPendingDeadLettersMoveToTheSurvivors() throws Exception {
     for (int i = 0; i < WARM.size(); i++) {
       assertEquals(
@@ -742,7 +821,7 @@ class ClusterLifecycleIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void scalingOutFromThreeToFiveMovesShardsOntoTheNewNodes() {
     // The killed node's replacement first: three members again.
     startNodes(List.of("n3"), List.of(FreePorts.next()));
@@ -772,7 +851,7 @@ class ClusterLifecycleIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void scalingInBySigtermOneAtATimeFailsNoRequestSentToReadyNodes() throws Exception {
     assertEquals(5, nodes.size());
     Set<Node> ready = java.util.concurrent.ConcurrentHashMap.newKeySet();
