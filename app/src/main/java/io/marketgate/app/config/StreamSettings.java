@@ -54,6 +54,20 @@ public record StreamSettings(
         "marketgate.streams.reconnect.max-backoff must not be below min-backoff");
   }
 
+  /** Never the key: a record's own toString would print it. */
+  @Override
+  public String toString() {
+    return "StreamSettings[polygon "
+        + polygonUrl
+        + ", ibkr "
+        + ibkrUrl
+        + ", renew "
+        + renewInterval
+        + ", grace "
+        + unsubscribeGrace
+        + "]";
+  }
+
   public static StreamSettings fromConfig(Config s) {
     return new StreamSettings(
         s.getDuration("renew-interval"),

@@ -3,6 +3,7 @@ package io.marketgate.app.stream;
 import io.marketgate.protocol.stream.StreamChannel;
 import io.marketgate.protocol.stream.StreamEvent;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -21,9 +22,10 @@ public interface UpstreamSource {
   /**
    * Streams a channel of a symbol from now on.
    *
-   * @return why the provider's limits refuse it, or empty when it is subscribed
+   * @return completes with why it is refused (the provider's limits, a symbol it does not know), or
+   *     empty once it is subscribed
    */
-  Optional<String> subscribe(StreamChannel channel, String symbol);
+  CompletionStage<Optional<String>> subscribe(StreamChannel channel, String symbol);
 
   void unsubscribe(StreamChannel channel, String symbol);
 

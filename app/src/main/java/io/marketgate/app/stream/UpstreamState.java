@@ -26,6 +26,13 @@ public sealed interface UpstreamState {
     }
   }
 
+  /** The IBKR gateway's brokerage session is not logged in; retried with backoff. */
+  record NotAuthenticated(String message) implements UpstreamState {
+    public String wireName() {
+      return "not_authenticated";
+    }
+  }
+
   /** Another connection holds the credential's only slot; retried with backoff. */
   record ConnectionLimit(String message) implements UpstreamState {
     public String wireName() {

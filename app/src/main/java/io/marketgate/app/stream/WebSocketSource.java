@@ -54,7 +54,7 @@ public abstract class WebSocketSource implements UpstreamSource {
       String url, RestartSettings restart, Duration idleTimeout, Duration keepAlive) {}
 
   /** Emitted first by every connection after the first one: the downstream turns it into gaps. */
-  private record Reconnected(Instant at) {}
+  private static final Object RECONNECTING = new Object();
 
   /** Ends a connection without a restart (the credential was refused). */
   protected static final Object STOP = new Object();
@@ -67,11 +67,15 @@ public abstract class WebSocketSource implements UpstreamSource {
       new AtomicReference<>(new UpstreamState.Connecting(1));
   private final AtomicInteger badFrames = new AtomicInteger();
   private final AtomicInteger attempts = new AtomicInteger();
+  private final AtomicInteger liveConnections = new AtomicInteger();
   private volatile boolean closing;
   private volatile SharedKillSwitch ending;
 
   /** The commands of the connection open now, or null between connections. */
   private SourceQueueWithComplete<Message> commands;
+
+  /** The attempt whose connection {@link #commands} belongs to. */
+  private int commandsOf;
 
   protected WebSocketSource(
       ActorSystem<?> system, Settings settings, String source, Runnable onReconnect) {
@@ -125,15 +129,17 @@ public abstract class WebSocketSource implements UpstreamSource {
                           (nu, done) -> {
                             done.whenComplete(
                                 (d, e) -> {
-                                  connectionEnded();
+                                  connectionEnded(attempt);
                                   if (closing || state.get() instanceof UpstreamState.KeyRejected)
                                     ending.shutdown();
+                                  else if (state.get() instanceof UpstreamState.Live)
+                                    state.set(new UpstreamState.Connecting(attempt + 1));
                                 });
                             return nu;
                           });
-              if (attempt == 1) return connection;
-              onReconnect.run();
-              return Source.<Object>single(new Reconnected(Instant.now())).concat(connection);
+              return attempt == 1
+                  ? connection
+                  : Source.<Object>single(RECONNECTING).concat(connection);
             });
     return reconnecting
         .via(ending.flow())
@@ -141,20 +147,41 @@ public abstract class WebSocketSource implements UpstreamSource {
         .statefulMapConcat(this::withGaps);
   }
 
-  /** Tracks each symbol's last event time; a reconnect becomes one gap per symbol. */
+  /**
+   * Tracks each symbol's last event time. After a reconnect, the first event of the new connection
+   * releases one gap per symbol, up to its arrival: every subscription is sent before the provider
+   * sends anything, so from then on nothing is missing. Failed attempts in between add no further
+   * gap.
+   */
   private org.apache.pekko.japi.function.Function<Object, Iterable<StreamEvent>> withGaps() {
     Map<String, Instant> last = new HashMap<>();
+    boolean[] reconnected = {false};
     return element -> {
-      if (element instanceof Reconnected r) {
-        List<StreamEvent> gaps = new ArrayList<>();
-        for (String symbol : symbols())
-          gaps.add(new StreamGap(source, symbol, last.get(symbol), r.at(), "reconnected"));
-        return gaps;
+      if (element == RECONNECTING) {
+        reconnected[0] = true;
+        return List.of();
       }
       StreamEvent event = (StreamEvent) element;
+      List<StreamEvent> out = new ArrayList<>();
+      if (reconnected[0]) {
+        reconnected[0] = false;
+        Instant resumed = Instant.now();
+        for (String symbol : symbols())
+          out.add(new StreamGap(source, symbol, last.get(symbol), resumed, "reconnected"));
+      }
       last.put(event.symbol(), event.eventTime());
-      return List.of(event);
+      out.add(event);
+      return out;
     };
+  }
+
+  /**
+   * The provider accepted the credential: the connection is live. Every live connection after the
+   * first is a reconnect ({@code stream_reconnects_total}).
+   */
+  protected void becameLive() {
+    state.set(new UpstreamState.Live());
+    if (liveConnections.incrementAndGet() > 1) onReconnect.run();
   }
 
   /**
@@ -175,7 +202,13 @@ public abstract class WebSocketSource implements UpstreamSource {
     return true;
   }
 
-  private synchronized void connectionEnded() {
+  /**
+   * Completing the outgoing side closes the socket: cancelling only what we read (a refused key, a
+   * failure downstream) would leave it half open.
+   */
+  private synchronized void connectionEnded(int attempt) {
+    if (commands == null || commandsOf != attempt) return; // a later connection's
+    commands.complete();
     commands = null;
   }
 
@@ -189,6 +222,7 @@ public abstract class WebSocketSource implements UpstreamSource {
         Source.<Message>queue(1024, OverflowStrategy.dropNew()).preMaterialize(system);
     synchronized (this) {
       commands = queue.first();
+      commandsOf = attempts.get();
       for (String frame : opening.get()) commands.offer(TextMessage.create(frame));
     }
     ClientConnectionSettings client = ClientConnectionSettings.create(system.classicSystem());

@@ -483,6 +483,12 @@ class ClusterLifecycleIT {
     throw new AssertionError("no polygon connection: " + connections);
   }
 
+  private JsonNode polygonConnection() {
+    for (JsonNode c : nodes.get(0).process().adminGet("/api/v1/streams").json().get("connections"))
+      if (c.get("provider").asText().equals("polygon")) return c;
+    throw new AssertionError("no polygon connection listed");
+  }
+
   /** Provider sequence numbers of the next {@code n} quotes of a tap. */
   private static List<Long> quoteSeqs(StreamTap tap, int n) {
     List<Long> seqs = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.marketgate.app.testkit.TestNode;
 import io.marketgate.protocol.stream.StreamBar;
 import io.marketgate.protocol.stream.StreamChannel;
 import io.marketgate.protocol.stream.StreamEvent;
+import io.marketgate.protocol.stream.StreamGap;
 import io.marketgate.protocol.stream.StreamQuote;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -138,6 +139,21 @@ class ProviderStreamsTest {
   }
 
   @Test
+  void aSymbolTheContractSearchDoesNotFindIsRefusedAndHoldsNoLine() {
+    TestProbe<StreamEvent> consumer = node.testKit().createTestProbe();
+    CompletionException refused =
+        assertThrows(
+            CompletionException.class,
+            () ->
+                subscribe("ibkr", StreamChannel.QUOTES, "ZZNONE", consumer)
+                    .toCompletableFuture()
+                    .join());
+    assertInstanceOf(SubscriptionRefused.class, refused.getCause());
+    assertTrue(refused.getCause().getMessage().contains("ZZNONE"), refused.toString());
+    assertEquals(0, ibkr().subscriptions("smd", "ZZNONE"));
+  }
+
+  @Test
   void theGatewayRefusesASixthHistoryStreamOnOneSession() throws Exception {
     String base = node.simulator().baseUrl();
     String session = Http.post(base + "/ibkr/v1/api/tickle", "").json().get("session").asText();
@@ -177,10 +193,12 @@ class ProviderStreamsTest {
   void aRefusedPolygonKeyIsTriedOnceShownInTheAdminApiAndRefusesLaterSubscriptions() {
     TestProbe<StreamEvent> consumer = node.testKit().createTestProbe();
     // Accepted before the provider answered the auth, or refused after: either way it is said.
-    subscribe("polygon", StreamChannel.QUOTES, "AAPL", consumer)
-        .exceptionally(e -> null)
-        .toCompletableFuture()
-        .join();
+    boolean acknowledged =
+        subscribe("polygon", StreamChannel.QUOTES, "AAPL", consumer)
+            .thenApply(sub -> true)
+            .exceptionally(e -> false)
+            .toCompletableFuture()
+            .join();
     Eventually.await(
         Duration.ofSeconds(10),
         "the polygon connection shows the rejected key",
@@ -198,6 +216,11 @@ class ProviderStreamsTest {
     assertEquals(1, connection("polygon").get("connection_attempts").asInt(), "no reconnect storm");
     assertEquals(1, node.simulator().polygonStreams().authAttempts());
     assertFalse(c.toString().contains("invalid-stream-key"), "the key is never shown");
+    if (acknowledged) {
+      // Its next renewal is refused: the consumer hears why, and the subscription ends.
+      StreamGap refused = (StreamGap) consumer.receiveMessage(Duration.ofSeconds(15));
+      assertTrue(refused.reason().startsWith("refused: "), refused.toString());
+    }
   }
 
   @Test

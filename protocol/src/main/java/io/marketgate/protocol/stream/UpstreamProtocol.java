@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
@@ -28,6 +29,10 @@ public final class UpstreamProtocol {
 
   public static final EntityTypeKey<Command> ENTITY_KEY =
       EntityTypeKey.create(Command.class, "UpstreamConnection");
+
+  /** Every running connection registers under this key: the admin view finds them by it. */
+  public static final ServiceKey<Command> SERVICE_KEY =
+      ServiceKey.create(Command.class, "upstream-connections");
 
   /** The entity id of a provider's connection for one credential (a fingerprint, never a key). */
   public static String entityId(String provider, String credentialFingerprint) {

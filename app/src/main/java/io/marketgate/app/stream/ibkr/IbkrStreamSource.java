@@ -81,7 +81,6 @@ public final class IbkrStreamSource extends WebSocketSource {
 
   private final Map<Long, Instant> lastBar = new HashMap<>();
   private IbkrQuoteMerger merger;
-  private volatile boolean connected;
   private Cancellable ticks;
 
   public IbkrStreamSource(
@@ -97,35 +96,61 @@ public final class IbkrStreamSource extends WebSocketSource {
         : http.defaultClientHttpsContext();
   }
 
+  /**
+   * Refused at once over the session's limits, or once the contract search does not find the
+   * symbol; otherwise subscribed as soon as its conid is known.
+   */
   @Override
-  public synchronized Optional<String> subscribe(StreamChannel channel, String symbol) {
+  public synchronized CompletionStage<Optional<String>> subscribe(
+      StreamChannel channel, String symbol) {
     Map<String, Long> subscribed;
     switch (channel) {
       case QUOTES -> {
-        if (quotes.containsKey(symbol)) return Optional.empty();
+        if (quotes.containsKey(symbol)) return subscribed();
         if (quotes.size() >= limits.marketDataLines())
-          return Optional.of(
+          return refused(
               "the IBKR session allows "
                   + limits.marketDataLines()
                   + " market data lines (IBKR_MAX_MARKET_DATA_LINES), all in use");
         subscribed = quotes;
       }
       case BARS -> {
-        if (bars.containsKey(symbol)) return Optional.empty();
+        if (bars.containsKey(symbol)) return subscribed();
         if (bars.size() >= limits.historyStreams())
-          return Optional.of(
+          return refused(
               "the IBKR session allows "
                   + limits.historyStreams()
                   + " concurrent history (smh) streams, all in use");
         subscribed = bars;
       }
       default -> {
-        return Optional.of("IBKR's stream has no trades channel: subscribe to quotes");
+        return refused("IBKR's stream has no trades channel: subscribe to quotes");
       }
     }
     subscribed.put(symbol, null);
-    conid(symbol).thenAccept(conid -> resolved(channel, symbol, conid));
-    return Optional.empty();
+    return conid(symbol)
+        .handle(
+            (conid, failure) -> {
+              if (failure == null) {
+                resolved(channel, symbol, conid);
+                return Optional.<String>empty();
+              }
+              release(subscribed, symbol);
+              Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              return Optional.of("IBKR: " + cause.getMessage());
+            });
+  }
+
+  private synchronized void release(Map<String, Long> subscribed, String symbol) {
+    if (subscribed.containsKey(symbol) && subscribed.get(symbol) == null) subscribed.remove(symbol);
+  }
+
+  private static CompletionStage<Optional<String>> subscribed() {
+    return CompletableFuture.completedFuture(Optional.empty());
+  }
+
+  private static CompletionStage<Optional<String>> refused(String why) {
+    return CompletableFuture.completedFuture(Optional.of(why));
   }
 
   /** Sends the subscription once the conid is known, if the symbol is still wanted. */
@@ -164,26 +189,17 @@ public final class IbkrStreamSource extends WebSocketSource {
     return symbols;
   }
 
-  @Override
-  public synchronized void close() {
-    if (ticks != null) ticks.cancel();
-    super.close();
-  }
-
   /** A session from the gateway, then the socket: session first, then every subscription. */
   @Override
   protected Source<Object, NotUsed> connect() {
-    startTicking();
     resolvePending();
     return Source.completionStage(tickle())
-        .flatMapConcat(
-            session ->
-                webSocket(() -> opening(session))
-                    .watchTermination(
-                        (nu, done) -> {
-                          done.whenComplete((d, e) -> connected = false);
-                          return nu;
-                        }))
+        .flatMapConcat(session -> webSocket(() -> opening(session)))
+        .watchTermination(
+            (nu, done) -> {
+              done.whenComplete((d, e) -> stopTicking());
+              return nu;
+            })
         .mapConcat(this::elements);
   }
 
@@ -203,7 +219,7 @@ public final class IbkrStreamSource extends WebSocketSource {
   private synchronized List<String> opening(String session) {
     merger = new IbkrQuoteMerger(symbolsByConid);
     historyIds.clear();
-    connected = true;
+    startTicking();
     List<String> frames = new ArrayList<>();
     frames.add(IbkrFrames.session(session));
     quotes.forEach(
@@ -217,8 +233,9 @@ public final class IbkrStreamSource extends WebSocketSource {
     return frames;
   }
 
+  /** {@code tic} on the socket and {@code /tickle} for the session, while this connection lasts. */
   private synchronized void startTicking() {
-    if (ticks != null) return;
+    stopTicking();
     ticks =
         system
             .scheduler()
@@ -226,9 +243,14 @@ public final class IbkrStreamSource extends WebSocketSource {
                 limits.ticInterval(),
                 limits.ticInterval(),
                 () -> {
-                  if (connected && send(IbkrFrames.tic())) tickle();
+                  if (send(IbkrFrames.tic())) tickle();
                 },
                 system.executionContext());
+  }
+
+  private synchronized void stopTicking() {
+    if (ticks != null) ticks.cancel();
+    ticks = null;
   }
 
   private List<Object> elements(String frame) {
@@ -247,16 +269,22 @@ public final class IbkrStreamSource extends WebSocketSource {
     return List.of();
   }
 
+  /**
+   * An unauthenticated session is not final: the gateway says so before its user logs in, while
+   * another session competes, and around its daily reset. The connection ends and is opened again
+   * with backoff (at most one attempt per backoff period).
+   */
   private List<Object> sessionStatus(IbkrMessage.SessionStatus s) {
     if (s.authenticated()) {
-      state.set(new UpstreamState.Live());
+      becameLive();
       return List.of();
     }
     String why =
         "the gateway's brokerage session is not authenticated"
+            + (s.competing() ? " (another session competes)" : "")
             + (s.message().isBlank() ? "" : " (" + s.message() + ")");
-    state.set(new UpstreamState.KeyRejected(why));
-    LOG.error("IBKR stream: {}; log in to the gateway, not retrying", why);
+    state.set(new UpstreamState.NotAuthenticated(why));
+    LOG.warn("IBKR stream: {}; trying again after the backoff", why);
     return List.of(STOP);
   }
 
@@ -267,7 +295,12 @@ public final class IbkrStreamSource extends WebSocketSource {
   /** Bars from the newest one already delivered on (it may still be filling), in order. */
   private synchronized List<Object> bars(IbkrMessage.HistoryBars h) {
     String symbol = symbolsByConid.get(h.conid());
-    if (symbol == null || !bars.containsKey(symbol)) return List.of();
+    if (symbol == null || !bars.containsKey(symbol)) {
+      // Unsubscribed before the gateway named the stream: stop it now, or it holds a slot.
+      if (!h.serverId().isEmpty() && !historyIds.containsKey(h.conid()))
+        send(IbkrFrames.unsubscribeHistory(h.serverId()));
+      return List.of();
+    }
     if (!h.serverId().isEmpty()) historyIds.put(h.conid(), h.serverId());
     String resolution = h.barSeconds() % 60 == 0 ? h.barSeconds() / 60 + "m" : h.barSeconds() + "s";
     List<Object> out = new ArrayList<>();

@@ -9,6 +9,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
@@ -55,10 +57,11 @@ public final class PolygonStreamSource extends WebSocketSource {
 
   /** Sent on the open connection at once, and on every connection after it. */
   @Override
-  public synchronized Optional<String> subscribe(StreamChannel channel, String symbol) {
+  public synchronized CompletionStage<Optional<String>> subscribe(
+      StreamChannel channel, String symbol) {
     String name = channel(channel, symbol);
     if (channels.add(name)) send(PolygonFrames.subscribe(List.of(name)));
-    return Optional.empty();
+    return CompletableFuture.completedFuture(Optional.empty());
   }
 
   /** Unsubscribed on the open connection, not sent on later ones. */
@@ -114,7 +117,7 @@ public final class PolygonStreamSource extends WebSocketSource {
       state.set(new UpstreamState.ConnectionLimit(s.message()));
       LOG.warn("Polygon refused a second stream connection for this key: {}", s.message());
     } else if (s.status().equals("auth_success")) {
-      state.set(new UpstreamState.Live());
+      becameLive();
     }
   }
 }

@@ -152,6 +152,8 @@ final class StreamSubscriber extends AbstractBehavior<StreamSubscriber.Command> 
         acknowledged.completeExceptionally(new SubscriptionRefused(refused.reason()));
         return cancel();
       }
+      // Refused after it was acknowledged (the provider rejected the key since): the consumer is
+      // told why, and the subscription ends.
       getContext()
           .getLog()
           .warn(
@@ -159,7 +161,16 @@ final class StreamSubscriber extends AbstractBehavior<StreamSubscriber.Command> 
               target.channel(),
               target.symbol(),
               refused.reason());
-      return this;
+      target
+          .consumer()
+          .tell(
+              new StreamGap(
+                  target.provider(),
+                  target.symbol(),
+                  lastEvent,
+                  timing.clock().instant(),
+                  "refused: " + refused.reason()));
+      return cancel();
     }
     UpstreamProtocol.Accepted accepted = (UpstreamProtocol.Accepted) r.reply();
     if (accepted.incarnation().equals(incarnation)) return this;

@@ -24,6 +24,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
@@ -87,34 +89,52 @@ public final class StreamSubscriptions {
   }
 
   /**
-   * Every connection of this node's stream providers as its owner reports it; one that does not
-   * answer within {@code timeout} is reported {@code unreachable}.
+   * Every running connection in the cluster as its owner reports it (found through the
+   * receptionist, so that looking starts nothing), and each of this node's stream providers that
+   * has none running as {@code idle}. An owner that does not answer within {@code timeout} is left
+   * out.
    */
   public CompletionStage<List<UpstreamProtocol.ConnectionStatus>> statuses(Duration timeout) {
-    List<CompletableFuture<UpstreamProtocol.ConnectionStatus>> asks = new ArrayList<>();
+    return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+            system.receptionist(),
+            replyTo -> Receptionist.find(UpstreamProtocol.SERVICE_KEY, replyTo),
+            timeout,
+            system.scheduler())
+        .thenCompose(
+            listing -> {
+              List<CompletableFuture<Optional<UpstreamProtocol.ConnectionStatus>>> asks =
+                  new ArrayList<>();
+              for (ActorRef<UpstreamProtocol.Command> owner :
+                  listing.getServiceInstances(UpstreamProtocol.SERVICE_KEY))
+                asks.add(
+                    AskPattern.<UpstreamProtocol.Command, UpstreamProtocol.ConnectionStatus>ask(
+                            owner, UpstreamProtocol.GetStatus::new, timeout, system.scheduler())
+                        .thenApply(Optional::of)
+                        .exceptionally(failure -> Optional.empty())
+                        .toCompletableFuture());
+              return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+                  .thenApply(done -> withIdle(asks.stream().flatMap(a -> a.join().stream())));
+            });
+  }
+
+  private List<UpstreamProtocol.ConnectionStatus> withIdle(
+      java.util.stream.Stream<UpstreamProtocol.ConnectionStatus> running) {
+    List<UpstreamProtocol.ConnectionStatus> all =
+        new ArrayList<>(
+            running
+                .sorted(java.util.Comparator.comparing(UpstreamProtocol.ConnectionStatus::provider))
+                .toList());
     for (StreamProvider p : providers.all()) {
-      asks.add(
-          ClusterSharding.get(system)
-              .entityRefFor(
-                  UpstreamProtocol.ENTITY_KEY, UpstreamProtocol.entityId(p.name(), p.credential()))
-              .<UpstreamProtocol.ConnectionStatus>ask(UpstreamProtocol.GetStatus::new, timeout)
-              .exceptionally(
-                  failure ->
-                      new UpstreamProtocol.ConnectionStatus(
-                          p.name(),
-                          p.credential(),
-                          null,
-                          "unreachable",
-                          failure.toString(),
-                          null,
-                          0,
-                          0,
-                          0,
-                          List.of()))
-              .toCompletableFuture());
+      boolean listed =
+          all.stream()
+              .anyMatch(
+                  c -> c.provider().equals(p.name()) && c.credential().equals(p.credential()));
+      if (!listed)
+        all.add(
+            new UpstreamProtocol.ConnectionStatus(
+                p.name(), p.credential(), null, "idle", null, null, 0, 0, 0, List.of()));
     }
-    return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
-        .thenApply(done -> asks.stream().map(CompletableFuture::join).toList());
+    return all;
   }
 
   /**

@@ -32,6 +32,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -76,6 +77,9 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
 
   private record GraceOver(Interest interest) implements UpstreamProtocol.LocalCommand {}
 
+  private record Subscribed(Interest interest, Optional<String> refusal)
+      implements UpstreamProtocol.LocalCommand {}
+
   private record Reopen() implements UpstreamProtocol.LocalCommand {}
 
   private record Interest(StreamChannel channel, String symbol) {}
@@ -106,6 +110,10 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
   private final AtomicLong reconnects = new AtomicLong();
   private final Map<Interest, Map<ActorRef<UpstreamProtocol.Delivery>, Long>> interests =
       new LinkedHashMap<>();
+
+  /** First subscriptions the provider has not yet answered, with who asked meanwhile. */
+  private final Map<Interest, List<UpstreamProtocol.Subscribe>> pending = new HashMap<>();
+
   private UpstreamSource source;
   private UniqueKillSwitch killSwitch;
   private boolean stopping;
@@ -122,6 +130,11 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
     this.deps = deps;
     this.provider = deps.providers().ofEntity(entity.getEntityId());
     timers.startTimerWithFixedDelay(Sweep.INSTANCE, deps.settings().renewInterval());
+    // Found by the admin view without starting idle connections.
+    context
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.register(UpstreamProtocol.SERVICE_KEY, context.getSelf()));
     if (provider.isEmpty())
       context
           .getLog()
@@ -134,6 +147,7 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(UpstreamProtocol.Subscribe.class, this::onSubscribe)
+        .onMessage(Subscribed.class, this::onSubscribed)
         .onMessage(UpstreamProtocol.Unsubscribe.class, this::onUnsubscribe)
         .onMessage(UpstreamProtocol.Probe.class, this::onProbe)
         .onMessage(UpstreamProtocol.GetStatus.class, this::onGetStatus)
@@ -155,26 +169,52 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
     }
     Interest interest = new Interest(s.channel(), s.symbol());
     Map<ActorRef<UpstreamProtocol.Delivery>, Long> subscribers = interests.get(interest);
-    if (subscribers == null) {
-      deps.topics().topic(s.channel(), provider.get().name(), s.symbol());
-      Optional<String> limit = openSource().subscribe(s.channel(), s.symbol());
-      if (limit.isPresent()) {
-        s.replyTo().tell(new UpstreamProtocol.Refused(limit.get()));
-        return this;
-      }
-      subscribers = new HashMap<>();
-      interests.put(interest, subscribers);
-      getContext()
-          .getLog()
-          .info(
-              "Streaming {} of {} from {}",
-              s.channel().wireName(),
-              s.symbol(),
-              entity.getEntityId());
+    if (subscribers != null) {
+      timers.cancel(interest);
+      subscribers.put(s.subscriber(), leaseEnd());
+      s.replyTo().tell(new UpstreamProtocol.Accepted(incarnation, getContext().getSelf()));
+      return this;
     }
-    timers.cancel(interest);
-    subscribers.put(s.subscriber(), leaseEnd());
-    s.replyTo().tell(new UpstreamProtocol.Accepted(incarnation, getContext().getSelf()));
+    List<UpstreamProtocol.Subscribe> waiting = pending.get(interest);
+    if (waiting != null) {
+      waiting.add(s);
+      return this;
+    }
+    waiting = new ArrayList<>();
+    waiting.add(s);
+    pending.put(interest, waiting);
+    deps.topics().topic(s.channel(), provider.get().name(), s.symbol());
+    getContext()
+        .pipeToSelf(
+            openSource().subscribe(s.channel(), s.symbol()),
+            (refused, failure) ->
+                new Subscribed(
+                    interest, failure != null ? Optional.of(failure.toString()) : refused));
+    return this;
+  }
+
+  /** The provider's answer to a first subscription: everyone who asked meanwhile hears it. */
+  private Behavior<Command> onSubscribed(Subscribed done) {
+    List<UpstreamProtocol.Subscribe> waiting = pending.remove(done.interest());
+    if (waiting == null) return this;
+    if (done.refusal().isPresent()) {
+      for (UpstreamProtocol.Subscribe s : waiting)
+        s.replyTo().tell(new UpstreamProtocol.Refused(done.refusal().get()));
+      return this;
+    }
+    Map<ActorRef<UpstreamProtocol.Delivery>, Long> subscribers = new HashMap<>();
+    interests.put(done.interest(), subscribers);
+    getContext()
+        .getLog()
+        .info(
+            "Streaming {} of {} from {}",
+            done.interest().channel().wireName(),
+            done.interest().symbol(),
+            entity.getEntityId());
+    for (UpstreamProtocol.Subscribe s : waiting) {
+      subscribers.put(s.subscriber(), leaseEnd());
+      s.replyTo().tell(new UpstreamProtocol.Accepted(incarnation, getContext().getSelf()));
+    }
     return this;
   }
 
@@ -231,11 +271,17 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
           if (subscribers.values().removeIf(end -> end < now) && subscribers.isEmpty())
             startGrace(interest);
         });
-    // Idle for two sweeps (one would race subscribers renewing after a fail-over): passivate.
-    idleSweeps = interests.isEmpty() ? idleSweeps + 1 : 0;
+    // Idle for two sweeps (one would race subscribers renewing after a fail-over): passivate. A
+    // rejected key keeps its entity, so that the rejection is remembered and not tried again.
+    boolean idle = interests.isEmpty() && pending.isEmpty() && !keyRejected();
+    idleSweeps = idle ? idleSweeps + 1 : 0;
     if (idleSweeps >= 2 && !stopping)
       entity.getShard().tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
     return this;
+  }
+
+  private boolean keyRejected() {
+    return source != null && source.state() instanceof UpstreamState.KeyRejected;
   }
 
   private boolean isStreaming() {
@@ -316,7 +362,10 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
    * next owner connects; a connection that does not close in time is aborted.
    */
   private Behavior<Command> onStop() {
-    if (!isStreaming()) return Behaviors.stopped();
+    if (!isStreaming()) {
+      if (source != null) source.close();
+      return Behaviors.stopped();
+    }
     stopping = true;
     source.close();
     timers.startSingleTimer(CloseTimedOut.INSTANCE, deps.settings().shutdownTimeout());
