@@ -178,12 +178,17 @@ class StreamFramesGoldenTest {
   void ibkrDeltasMergeIntoFullQuotesWithoutLosingUnchangedFields() {
     IbkrQuoteMerger merger = new IbkrQuoteMerger(Map.of(265598L, "AAPL"));
     StreamQuote full = merge(merger, "ibkr-ws/smd-aapl-full.json");
+    // No sequence number from IBKR: a digest of the merged fields, the same for the same fields.
+    assertNotEquals(0, full.seq());
+    assertEquals(
+        full.seq(),
+        merge(new IbkrQuoteMerger(Map.of(265598L, "AAPL")), "ibkr-ws/smd-aapl-full.json").seq());
     assertEquals(
         new StreamQuote(
             "ibkr",
             "AAPL",
             Instant.ofEpochMilli(1701619200300L),
-            0,
+            full.seq(),
             new BigDecimal("189.91"),
             300L,
             new BigDecimal("189.93"),
@@ -193,6 +198,7 @@ class StreamFramesGoldenTest {
         full);
     // Only the bid changed: ask and last are the earlier ones, not null.
     StreamQuote bid = merge(merger, "ibkr-ws/smd-aapl-bid-only.json");
+    assertNotEquals(full.seq(), bid.seq(), "another field set, another sequence");
     assertEquals(new BigDecimal("189.92"), bid.bid());
     assertEquals(1100L, bid.bidSize());
     assertEquals(new BigDecimal("189.93"), bid.ask());

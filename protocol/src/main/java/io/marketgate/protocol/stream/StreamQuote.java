@@ -7,8 +7,9 @@ import java.time.Instant;
 
 /**
  * The top of the book (and the last trade, where the provider sends it with the quote); unknown
- * values are {@code null}. {@code seq} is the provider's sequence number (Polygon {@code q}), or 0
- * where it has none.
+ * values are {@code null}. {@code seq} is the provider's sequence number (Polygon {@code q}), or
+ * for IBKR, which has none, a digest of the merged fields: with the source, symbol and time it
+ * names the stored row.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StreamQuote(

@@ -56,13 +56,31 @@ public final class IbkrQuoteMerger {
             IbkrFrames.SOURCE,
             symbol,
             at,
-            0,
+            digest(frame.conid(), merged),
             price(merged.get(BID)),
             size(merged.get(BID_SIZE)),
             price(merged.get(ASK)),
             size(merged.get(ASK_SIZE)),
             price(merged.get(LAST)),
             delayed(merged.get(AVAILABILITY))));
+  }
+
+  /**
+   * IBKR sends no sequence number: the merged field set stands in for one, so two different quotes
+   * in one millisecond are both stored and a replay of the same one is not (a positive 63-bit
+   * prefix of the fields' SHA-256).
+   */
+  static long digest(long conid, Map<String, String> merged) {
+    StringBuilder text = new StringBuilder().append(conid);
+    for (String field : FIELDS) text.append('|').append(merged.getOrDefault(field, ""));
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(hash).getLong() & Long.MAX_VALUE;
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Forgets a contract (unsubscribed): a new subscription starts from a full frame. */

@@ -7,6 +7,8 @@ import io.marketgate.app.stream.UpstreamTopics;
 import io.marketgate.protocol.stream.StreamChannel;
 import io.marketgate.protocol.stream.StreamEvent;
 import io.marketgate.protocol.stream.UpstreamProtocol;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,12 +111,30 @@ public final class StreamSubscriptions {
                 asks.add(
                     AskPattern.<UpstreamProtocol.Command, UpstreamProtocol.ConnectionStatus>ask(
                             owner, UpstreamProtocol.GetStatus::new, timeout, system.scheduler())
+                        .exceptionally(failure -> unreachable(owner, failure))
                         .thenApply(Optional::of)
-                        .exceptionally(failure -> Optional.empty())
                         .toCompletableFuture());
               return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
                   .thenApply(done -> withIdle(asks.stream().flatMap(a -> a.join().stream())));
             });
+  }
+
+  /** An owner that did not answer (its node may be going): named by its entity id. */
+  private static UpstreamProtocol.ConnectionStatus unreachable(
+      ActorRef<UpstreamProtocol.Command> owner, Throwable failure) {
+    String id = URLDecoder.decode(owner.path().name(), StandardCharsets.UTF_8);
+    int dash = id.lastIndexOf('-');
+    return new UpstreamProtocol.ConnectionStatus(
+        dash < 0 ? id : id.substring(0, dash),
+        dash < 0 ? "" : id.substring(dash + 1),
+        owner.path().address().toString(),
+        "unreachable",
+        failure.toString(),
+        null,
+        0,
+        0,
+        0,
+        List.of());
   }
 
   private List<UpstreamProtocol.ConnectionStatus> withIdle(
