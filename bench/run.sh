@@ -7,6 +7,8 @@
 #   bench/run.sh memory                # heap per cached quote with 100,000 cached symbols
 #   bench/run.sh failover [--rounds 5] # SIGKILL of one node of a 3-node scripts/cluster.sh cluster
 #   bench/run.sh remoting [--rounds 3] # an ask between two nodes: Artery over TCP vs mutual TLS
+#   bench/run.sh ingest [--rows 1000000] # pipelines' write coordinator into PostgreSQL vs psql \copy
+#                                      # (needs DATABASE_URL=jdbc:postgresql://…)
 #
 # Extra options after the scenario list go to BenchMain (e.g. --hot-seconds 30 --threads 2).
 # Results: a table on stdout and in bench/results/<time>.md; logs in bench/results/<time>/.
@@ -34,6 +36,11 @@ if [ "$scenarios" = remoting ]; then
   scripts/dev-certs.sh ca "$tls/ca" && scripts/dev-certs.sh node "$tls/ca" "$tls/node" bench-node
   exec java -Xmx1g -cp "$BENCH_JAR" io.marketgate.bench.RemotingBench --tls-dir "$tls/node" \
     --markdown "bench/results/$stamp-remoting.md" "$@"
+fi
+
+if [ "$scenarios" = ingest ]; then
+  exec java -Xmx2g -cp "$BENCH_JAR" io.marketgate.bench.IngestBench \
+    --markdown "bench/results/$stamp-ingest.md" "$@"
 fi
 
 SIM_PORT=18089 GW_PORT=18080 BARE_PORT=18090 NGINX_HOT_PORT=18091 NGINX_OUTAGE_PORT=18092

@@ -456,10 +456,32 @@ class ClusterLifecycleIT {
       ownerKilled(taps, survivors, killedAt, connectionsBefore);
     } finally {
       taps.forEach(StreamTap::close);
-      // The later scenarios start from three nodes again.
+      // The later scenarios start from three nodes again, with no rebalance still moving shards.
       nodes.add(startNode(owner.name(), owner.remotePort()));
       awaitUpMembers(3);
+      awaitSettledShards();
     }
+  }
+
+  /**
+   * Until the symbol shards of every member stay put across more than one rebalance interval (10
+   * s): a node that just joined receives shards in rounds.
+   */
+  private void awaitSettledShards() {
+    AtomicReference<Map<String, Set<String>>> last = new AtomicReference<>(Map.of());
+    Eventually.await(
+        Duration.ofSeconds(120),
+        "symbol shards settled on the three nodes",
+        () -> {
+          JsonNode c = cluster();
+          Map<String, Set<String>> now = new HashMap<>();
+          for (Node n : nodes) now.put(n.name(), symbolShards(c, n));
+          boolean settled = now.equals(last.get());
+          last.set(now);
+          if (!settled)
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(11).toNanos());
+          return settled;
+        });
   }
 
   private void ownerKilled(

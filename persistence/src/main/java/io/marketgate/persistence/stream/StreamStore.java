@@ -97,6 +97,13 @@ public final class StreamStore {
     }
   }
 
+  /**
+   * Events of one kind as the CSV {@code COPY} reads (what a {@code psql \copy} baseline loads).
+   */
+  public static String csvOf(List<StreamEvent> events) {
+    return events.isEmpty() ? "" : csv(StreamRows.of(events.get(0)), events);
+  }
+
   /** CSV as COPY reads it: an unquoted empty field is NULL, text is quoted. */
   static String csv(StreamRows rows, List<StreamEvent> events) {
     StringBuilder out = new StringBuilder(events.size() * 80);
