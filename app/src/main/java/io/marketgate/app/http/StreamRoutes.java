@@ -9,6 +9,7 @@ import io.marketgate.app.stream.upstream.SubscriptionRefused;
 import io.marketgate.protocol.Symbols;
 import io.marketgate.protocol.stream.StreamChannel;
 import io.marketgate.protocol.stream.StreamEvent;
+import io.marketgate.protocol.stream.StreamGap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -161,7 +162,8 @@ public final class StreamRoutes {
               symbols.forEach(first.putArray("symbols")::add);
               Source<ByteString, NotUsed> lines =
                   Source.single(line(first))
-                      .concat(events.second().map(StreamRoutes::line))
+                      .concat(
+                          events.second().takeWhile(e -> !ends(e), true).map(StreamRoutes::line))
                       .watchTermination(
                           (nu, finished) -> {
                             finished.whenComplete(
@@ -170,6 +172,11 @@ public final class StreamRoutes {
                           });
               return HttpResponse.create().withEntity(HttpEntities.createChunked(NDJSON, lines));
             });
+  }
+
+  /** A subscription refused after its acknowledgement ends the tap (its gap is the last line). */
+  private static boolean ends(StreamEvent event) {
+    return event instanceof StreamGap gap && gap.reason().startsWith("refused:");
   }
 
   private static ByteString line(Object value) {

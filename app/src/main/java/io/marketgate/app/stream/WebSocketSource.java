@@ -56,6 +56,9 @@ public abstract class WebSocketSource implements UpstreamSource {
   /** Emitted first by every connection after the first one: the downstream turns it into gaps. */
   private static final Object RECONNECTING = new Object();
 
+  /** Emitted when a connection goes live: it releases the gaps of a reconnect. */
+  private static final Object LIVE = new Object();
+
   /** Ends a connection without a restart (the credential was refused). */
   protected static final Object STOP = new Object();
 
@@ -68,6 +71,7 @@ public abstract class WebSocketSource implements UpstreamSource {
   private final AtomicInteger badFrames = new AtomicInteger();
   private final AtomicInteger attempts = new AtomicInteger();
   private final AtomicInteger liveConnections = new AtomicInteger();
+  private final AtomicInteger liveAttempt = new AtomicInteger();
   private volatile boolean closing;
   private volatile SharedKillSwitch ending;
 
@@ -148,10 +152,9 @@ public abstract class WebSocketSource implements UpstreamSource {
   }
 
   /**
-   * Tracks each symbol's last event time. After a reconnect, the first event of the new connection
-   * releases one gap per symbol, up to its arrival: every subscription is sent before the provider
-   * sends anything, so from then on nothing is missing. Failed attempts in between add no further
-   * gap.
+   * Tracks each symbol's last event time. After a reconnect, the moment the new connection is live
+   * (its subscriptions are sent before the provider confirms it) releases one gap per symbol that
+   * had events before, from its last event to then. Failed attempts in between add no further gap.
    */
   private org.apache.pekko.japi.function.Function<Object, Iterable<StreamEvent>> withGaps() {
     Map<String, Instant> last = new HashMap<>();
@@ -161,27 +164,33 @@ public abstract class WebSocketSource implements UpstreamSource {
         reconnected[0] = true;
         return List.of();
       }
-      StreamEvent event = (StreamEvent) element;
-      List<StreamEvent> out = new ArrayList<>();
-      if (reconnected[0]) {
+      if (element == LIVE) {
+        if (!reconnected[0]) return List.of();
         reconnected[0] = false;
         Instant resumed = Instant.now();
+        List<StreamEvent> gaps = new ArrayList<>();
         for (String symbol : symbols())
-          out.add(new StreamGap(source, symbol, last.get(symbol), resumed, "reconnected"));
+          if (last.containsKey(symbol))
+            gaps.add(new StreamGap(source, symbol, last.get(symbol), resumed, "reconnected"));
+        return gaps;
       }
+      StreamEvent event = (StreamEvent) element;
       last.put(event.symbol(), event.eventTime());
-      out.add(event);
-      return out;
+      return List.of(event);
     };
   }
 
   /**
-   * The provider accepted the credential: the connection is live. Every live connection after the
-   * first is a reconnect ({@code stream_reconnects_total}).
+   * The provider accepted the credential: the connection is live. Returns the element a subclass
+   * emits for it, which releases the gaps of a reconnect. Every connection after the first that
+   * goes live is counted as a reconnect ({@code stream_reconnects_total}), once.
    */
-  protected void becameLive() {
+  protected Object becameLive() {
     state.set(new UpstreamState.Live());
-    if (liveConnections.incrementAndGet() > 1) onReconnect.run();
+    int attempt = attempts.get();
+    if (liveAttempt.getAndSet(attempt) != attempt && liveConnections.incrementAndGet() > 1)
+      onReconnect.run();
+    return LIVE;
   }
 
   /**

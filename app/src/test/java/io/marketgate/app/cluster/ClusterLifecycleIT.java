@@ -464,11 +464,12 @@ class ClusterLifecycleIT {
   }
 
   /**
-   * Until the symbol shards of every member stay put across more than one rebalance interval (10
-   * s): a node that just joined receives shards in rounds.
+   * Until the symbol shards of every member stay put across two rebalance intervals (10 s): a node
+   * that just joined receives shards in rounds.
    */
   private void awaitSettledShards() {
     AtomicReference<Map<String, Set<String>>> last = new AtomicReference<>(Map.of());
+    AtomicInteger unchanged = new AtomicInteger();
     Eventually.await(
         Duration.ofSeconds(120),
         "symbol shards settled on the three nodes",
@@ -476,7 +477,8 @@ class ClusterLifecycleIT {
           JsonNode c = cluster();
           Map<String, Set<String>> now = new HashMap<>();
           for (Node n : nodes) now.put(n.name(), symbolShards(c, n));
-          boolean settled = now.equals(last.get());
+          // Three equal samples 11 s apart: no rebalance round moved a shard in two intervals.
+          boolean settled = unchanged.updateAndGet(n -> now.equals(last.get()) ? n + 1 : 0) >= 2;
           last.set(now);
           if (!settled)
             java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(11).toNanos());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.marketgate.app.json.Json;
+import io.marketgate.app.sim.Fault;
 import io.marketgate.app.sim.ProviderSimulator;
 import io.marketgate.app.stream.upstream.StreamSubscriptions;
 import io.marketgate.app.stream.upstream.SubscriptionRefused;
@@ -136,6 +137,17 @@ class ProviderStreamsTest {
     assertEquals(
         refusedByTheGateway, ibkr().historyRefused(), "refused before it reached the gateway");
     five.forEach(StreamSubscriptions.Subscription::cancel);
+  }
+
+  @Test
+  void aContractSearchTheGatewayFailedIsTriedAgainAndTheSymbolStreams() {
+    node.simulator().setFault("ibkr", Fault.of(Fault.Mode.UNAVAILABLE).times(1));
+    TestProbe<StreamEvent> consumer = node.testKit().createTestProbe();
+    var s = subscribe("ibkr", StreamChannel.QUOTES, "ORCL", consumer).toCompletableFuture().join();
+    StreamEvent first = consumer.receiveMessage(Duration.ofSeconds(10));
+    assertEquals("ORCL", first.symbol(), first.toString());
+    assertInstanceOf(StreamQuote.class, first);
+    s.cancel();
   }
 
   @Test

@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * interval. Quotes are {@code smd} market data lines (delta frames merged per conid), bars {@code
  * smh} history streams. Symbols are found by conid ({@code /iserver/secdef/search}, cached: conids
  * never change). The session's limits are kept here, so that a subscription over them is refused at
- * once with a reason: market data lines (about 100 by default) and 5 concurrent history streams. A
- * session the gateway says is not authenticated is final, like a rejected key.
+ * once with a reason: market data lines (about 100 by default) and 5 concurrent history streams,
+ * and so is a symbol the contract search does not know; one it could not look up (the gateway did
+ * not answer) is kept and looked up again. A session the gateway says is not authenticated is tried
+ * again with backoff: logging in to the gateway is an operator's step.
  */
 public final class IbkrStreamSource extends WebSocketSource {
   private static final Logger LOG = LoggerFactory.getLogger(IbkrStreamSource.class);
@@ -135,10 +137,22 @@ public final class IbkrStreamSource extends WebSocketSource {
                 resolved(channel, symbol, conid);
                 return Optional.<String>empty();
               }
-              release(subscribed, symbol);
               Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+              if (!(cause instanceof UnknownContract)) {
+                // The gateway did not answer: kept, looked up again on the next tic or connection.
+                LOG.warn("IBKR stream: {} not looked up yet: {}", symbol, cause.toString());
+                return Optional.<String>empty();
+              }
+              release(subscribed, symbol);
               return Optional.of("IBKR: " + cause.getMessage());
             });
+  }
+
+  /** The contract search answered, without the symbol: a refusal, not a failure to retry. */
+  private static final class UnknownContract extends RuntimeException {
+    UnknownContract(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private synchronized void release(Map<String, Long> subscribed, String symbol) {
@@ -243,7 +257,10 @@ public final class IbkrStreamSource extends WebSocketSource {
                 limits.ticInterval(),
                 limits.ticInterval(),
                 () -> {
-                  if (send(IbkrFrames.tic())) tickle();
+                  if (send(IbkrFrames.tic())) {
+                    tickle();
+                    resolvePending();
+                  }
                 },
                 system.executionContext());
   }
@@ -275,10 +292,7 @@ public final class IbkrStreamSource extends WebSocketSource {
    * with backoff (at most one attempt per backoff period).
    */
   private List<Object> sessionStatus(IbkrMessage.SessionStatus s) {
-    if (s.authenticated()) {
-      becameLive();
-      return List.of();
-    }
+    if (s.authenticated()) return List.of(becameLive());
     String why =
         "the gateway's brokerage session is not authenticated"
             + (s.competing() ? " (another session competes)" : "")
@@ -351,7 +365,7 @@ public final class IbkrStreamSource extends WebSocketSource {
                 body -> {
                   JsonNode first = body.path(0).path("conid");
                   if (!first.canConvertToLong() && !first.asText("").matches("[0-9]+"))
-                    throw new StreamFrameException("IBKR knows no stock " + symbol);
+                    throw new UnknownContract("IBKR knows no stock " + symbol);
                   long conid = Long.parseLong(first.asText());
                   symbolsByConid.put(conid, symbol);
                   return conid;

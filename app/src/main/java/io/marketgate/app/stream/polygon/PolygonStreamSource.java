@@ -117,7 +117,7 @@ public final class PolygonStreamSource extends WebSocketSource {
       state.set(new UpstreamState.ConnectionLimit(s.message()));
       LOG.warn("Polygon refused a second stream connection for this key: {}", s.message());
     } else if (s.status().equals("auth_success")) {
-      becameLive();
+      out.add(becameLive());
     }
   }
 }

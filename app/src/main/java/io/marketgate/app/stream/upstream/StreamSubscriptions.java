@@ -144,6 +144,17 @@ public final class StreamSubscriptions {
             running
                 .sorted(java.util.Comparator.comparing(UpstreamProtocol.ConnectionStatus::provider))
                 .toList());
+    // A stopped owner may still be listed until the receptionist's gossip catches up: when its
+    // connection has an owner that answered, the silent one is left out.
+    all.removeIf(
+        c ->
+            c.state().equals("unreachable")
+                && all.stream()
+                    .anyMatch(
+                        o ->
+                            !o.state().equals("unreachable")
+                                && o.provider().equals(c.provider())
+                                && o.credential().equals(c.credential())));
     for (StreamProvider p : providers.all()) {
       boolean listed =
           all.stream()

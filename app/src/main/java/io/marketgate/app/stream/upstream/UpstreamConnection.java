@@ -196,7 +196,12 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
   /** The provider's answer to a first subscription: everyone who asked meanwhile hears it. */
   private Behavior<Command> onSubscribed(Subscribed done) {
     List<UpstreamProtocol.Subscribe> waiting = pending.remove(done.interest());
-    if (waiting == null) return this;
+    if (waiting == null || stopping) return this; // a stopping owner acknowledges nobody
+    if (waiting.isEmpty() && done.refusal().isEmpty()) {
+      // Everyone who asked left meanwhile: nothing to stream.
+      if (source != null) source.unsubscribe(done.interest().channel(), done.interest().symbol());
+      return this;
+    }
     if (done.refusal().isPresent()) {
       for (UpstreamProtocol.Subscribe s : waiting)
         s.replyTo().tell(new UpstreamProtocol.Refused(done.refusal().get()));
@@ -236,6 +241,8 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
 
   private Behavior<Command> onUnsubscribe(UpstreamProtocol.Unsubscribe u) {
     Interest interest = new Interest(u.channel(), u.symbol());
+    List<UpstreamProtocol.Subscribe> waiting = pending.get(interest);
+    if (waiting != null) waiting.removeIf(s -> s.subscriber().equals(u.subscriber()));
     Map<ActorRef<UpstreamProtocol.Delivery>, Long> subscribers = interests.get(interest);
     if (subscribers != null && subscribers.remove(u.subscriber()) != null && subscribers.isEmpty())
       startGrace(interest);
@@ -308,6 +315,7 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
               deps.reconnectCounter().accept(p.name());
             });
     for (Interest i : interests.keySet()) source.subscribe(i.channel(), i.symbol());
+    for (Interest i : pending.keySet()) source.subscribe(i.channel(), i.symbol());
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         source
             .events()
@@ -353,7 +361,7 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> onReopen() {
-    if (!stopping && !interests.isEmpty() && !isStreaming()) openSource();
+    if (!stopping && !(interests.isEmpty() && pending.isEmpty()) && !isStreaming()) openSource();
     return this;
   }
 
@@ -362,6 +370,11 @@ public final class UpstreamConnection extends AbstractBehavior<Command> {
    * next owner connects; a connection that does not close in time is aborted.
    */
   private Behavior<Command> onStop() {
+    // Gone from the admin view at once, not when the receptionist's gossip notices.
+    getContext()
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.deregister(UpstreamProtocol.SERVICE_KEY, getContext().getSelf()));
     if (!isStreaming()) {
       if (source != null) source.close();
       return Behaviors.stopped();
