@@ -281,7 +281,7 @@ public final class Main {
 
     ClusterFormation.join(system, settings);
     CertificateWatch.start(system, metrics::tlsCertificateExpiry);
-    StreamSubscriptions streams = startStreams(system, settings, simulated, sim, metrics);
+    StreamSubscriptions streams = startStreams(system, settings, simulated, sim, metrics, durable);
     NearCache nearCache =
         new NearCache(
             key -> settings.cache().maxAge(key.dataset()).toMillis(),
@@ -345,7 +345,8 @@ public final class Main {
       GatewaySettings settings,
       Set<String> simulated,
       Optional<ProviderSimulator> sim,
-      Metrics metrics) {
+      Metrics metrics,
+      Durable durable) {
     StreamSettings streamSettings =
         StreamSettings.fromConfig(system.settings().config().getConfig("marketgate.streams"));
     StreamProviders streamProviders =
@@ -353,18 +354,30 @@ public final class Main {
             streamSettings, settings.providers(), simulated, sim.map(ProviderSimulator::baseUrl));
     LOG.info("Stream providers: {}", streamProviders.all());
     UpstreamTopics topics = new UpstreamTopics(system);
-    UpstreamConnection.init(
-        system,
-        new UpstreamConnection.Dependencies(
-            streamProviders, topics, streamSettings, metrics::streamReconnect, Clock.systemUTC()),
-        SymbolProtocol.SHARD_ROLE);
+    // Remembered entities: their store is the journal, so the region starts once it is migrated.
+    CompletionStage<Void> started =
+        durable
+            .database()
+            .ready()
+            .thenRun(
+                () ->
+                    UpstreamConnection.init(
+                        system,
+                        new UpstreamConnection.Dependencies(
+                            streamProviders,
+                            topics,
+                            streamSettings,
+                            metrics::streamReconnect,
+                            Clock.systemUTC()),
+                        SymbolProtocol.SHARD_ROLE));
     return new StreamSubscriptions(
         system,
         streamProviders,
         topics,
         streamSettings,
         settings.asks().operations(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        started);
   }
 
   /**

@@ -46,6 +46,10 @@ public final class StreamSubscriptions {
   private final StreamSubscriber.Timing timing;
   private final AtomicLong ids = new AtomicLong();
   private final Duration acknowledgeTimeout;
+
+  /** The connections' shard region runs (after the journal is migrated). */
+  private final CompletableFuture<Void> started;
+
   private final Set<ActorRef<StreamSubscriber.Command>> live = ConcurrentHashMap.newKeySet();
 
   public StreamSubscriptions(
@@ -54,8 +58,10 @@ public final class StreamSubscriptions {
       UpstreamTopics topics,
       StreamSettings settings,
       Duration askTimeout,
-      Clock clock) {
+      Clock clock,
+      CompletionStage<Void> started) {
     this.system = system;
+    this.started = started.toCompletableFuture();
     this.providers = providers;
     this.topics = topics;
     this.timing =
@@ -186,6 +192,10 @@ public final class StreamSubscriptions {
     if (p.isEmpty())
       return CompletableFuture.failedFuture(
           new SubscriptionRefused("no stream provider named " + provider + " on this node"));
+    if (!started.isDone())
+      return started
+          .orTimeout(within.toMillis(), TimeUnit.MILLISECONDS)
+          .thenCompose(ready -> subscribe(provider, channel, symbol, consumer, within));
     CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     AtomicReference<ActorRef<StreamSubscriber.Command>> self = new AtomicReference<>();
     ActorRef<StreamSubscriber.Command> subscriber =
