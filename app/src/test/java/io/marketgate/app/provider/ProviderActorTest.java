@@ -184,7 +184,11 @@ class ProviderActorTest {
         assertInstanceOf(
             ProviderOutcome.Failed.class, ProviderHarness.fetch(kit, provider, "WRONGTYPE"));
     assertEquals(ProviderErrorCode.INVALID_RESPONSE, failed.error().code(), failed.toString());
-    assertEquals(1, status(provider).failureCount(), "counted by the breaker");
+    // The caller may hear of the failure before the actor has counted it.
+    Eventually.await(
+        Duration.ofSeconds(3),
+        "counted by the breaker",
+        () -> status(provider).failureCount() == 1);
   }
 
   private ProviderStatus status(ActorRef<ProviderActor.Command> provider) {

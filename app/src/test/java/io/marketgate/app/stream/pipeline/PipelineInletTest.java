@@ -55,19 +55,39 @@ class PipelineInletTest {
     // Nobody reads: the queue (10) and the stream's own small buffers fill, the rest is dropped.
     long dropped = counters.snapshot().dropped();
     assertTrue(dropped >= 10, "dropped " + dropped);
-    long queued = 30 - dropped;
 
     out.request(100);
-    for (long i = 1; i <= queued; i++) assertEquals(quote("AAPL", i), out.expectNext());
-    in.tell(quote("AAPL", 31));
-    assertEquals(
-        new StreamGap("polygon", "AAPL", T0.plusMillis(queued), T0.plusMillis(31), "overflow"),
-        out.expectNext());
-    assertEquals(quote("AAPL", 31), out.expectNext());
-
+    // What arrives: quotes in order; wherever quotes are missing, a gap from the last one
+    // delivered to the next, just before it. First what was queued, then quote 31 after it.
+    long quotes = 0;
+    long lastSeq = 0;
+    Instant lastAt = null;
+    StreamGap pendingGap = null;
+    while (lastSeq < 31) {
+      if (quotes == 30 - dropped && lastSeq < 31) {
+        in.tell(quote("AAPL", 31));
+        dropped = -1; // sent once
+      }
+      StreamEvent e = out.expectNext();
+      if (e instanceof StreamGap g) {
+        pendingGap = g;
+        continue;
+      }
+      StreamQuote q = (StreamQuote) e;
+      if (q.seq() != lastSeq + 1)
+        assertEquals(
+            new StreamGap("polygon", "AAPL", lastAt, q.eventTime(), "overflow"),
+            pendingGap,
+            "a gap before quote " + q.seq());
+      else assertNull(pendingGap, "no gap without a drop");
+      pendingGap = null;
+      quotes++;
+      lastSeq = q.seq();
+      lastAt = q.eventTime();
+    }
     PipelineCounters.Snapshot s = counters.snapshot();
     assertEquals(31, s.received());
-    assertEquals(dropped, s.dropped());
+    assertEquals(31, quotes + s.dropped(), "every quote delivered or counted as dropped");
     assertEquals(s.received(), s.written() + s.deadLettered() + s.dropped() + s.inFlight());
   }
 }
