@@ -19,21 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 
 /**
  * The IBKR Client Portal gateway's WebSocket ({@code /ibkr/v1/api/ws}) and the {@code /tickle} that
@@ -146,65 +138,29 @@ final class IbkrStreamSimulation {
   }
 
   private Flow<Message, Message, NotUsed> connection(ActorSystem<?> system) {
-    Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> out =
-        Source.<Message>queue(1024, OverflowStrategy.dropHead()).preMaterialize(system);
-    Connection c = new Connection(out.first());
-    connections.incrementAndGet();
-    open.add(c);
-    c.send("{\"message\":\"waiting for session\"}");
-    c.ticker =
-        system
-            .scheduler()
-            .scheduleAtFixedRate(interval, interval, c::tick, system.executionContext());
-    Sink<Message, NotUsed> in =
-        Flow.<Message>create()
-            .filter(Message::isText)
-            .mapAsync(
-                1,
-                m ->
-                    m.asTextMessage()
-                        .toStrict(5_000, Materializer.matFromSystem(system))
-                        .thenApply(t -> t.getStrictText()))
-            .to(
-                Sink.<String>foreach(c::receive)
-                    .mapMaterializedValue(
-                        done -> {
-                          done.whenComplete((d, e) -> c.closed());
-                          return NotUsed.getInstance();
-                        }));
-    return Flow.fromSinkAndSourceCoupled(in, out.second());
+    return SimulatedSocket.serve(system, interval, Connection::new);
   }
 
   /** One socket: its session and its market data and history streams. */
-  private final class Connection {
-    private final SourceQueueWithComplete<Message> out;
+  private final class Connection extends SimulatedSocket {
     private final Map<Long, Boolean> marketData = new ConcurrentHashMap<>();
     private final Map<Long, String> history = new ConcurrentHashMap<>();
     private volatile boolean authenticated;
-    private volatile Cancellable ticker;
-    private volatile boolean closed;
     private long ticks;
 
-    Connection(SourceQueueWithComplete<Message> out) {
-      this.out = out;
+    @Override
+    void opened() {
+      connections.incrementAndGet();
+      open.add(this);
+      send("{\"message\":\"waiting for session\"}");
     }
 
-    void send(String frame) {
-      if (!closed) out.offer(TextMessage.create(frame));
-    }
-
-    void close() {
-      out.complete();
-      closed();
-    }
-
-    void closed() {
-      if (closed) return;
-      closed = true;
+    @Override
+    void forget() {
       open.remove(this);
-      if (ticker != null) ticker.cancel();
     }
 
+    @Override
     void receive(String text) {
       if (text.equals("tic")) {
         tics.incrementAndGet();
@@ -280,8 +236,9 @@ final class IbkrStreamSimulation {
       }
     }
 
+    @Override
     void tick() {
-      if (closed || !authenticated) return;
+      if (isClosed() || !authenticated) return;
       PolygonStreamSimulation.StreamFault f = fault.get();
       if (f == PolygonStreamSimulation.StreamFault.STALL) return;
       if (f == PolygonStreamSimulation.StreamFault.GARBAGE) {

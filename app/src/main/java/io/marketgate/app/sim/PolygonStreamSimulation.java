@@ -18,17 +18,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 
 /**
  * Polygon's stocks WebSocket under {@code /polygon-ws/stocks}, with its real limits: the {@code
@@ -150,34 +143,7 @@ final class PolygonStreamSimulation {
   }
 
   private Flow<Message, Message, NotUsed> connection(ActorSystem<?> system) {
-    Pair<SourceQueueWithComplete<Message>, Source<Message, NotUsed>> out =
-        Source.<Message>queue(1024, OverflowStrategy.dropHead()).preMaterialize(system);
-    Connection c = new Connection(out.first());
-    connections.incrementAndGet();
-    open.add(c);
-    c.send(status("connected", "Connected Successfully"));
-    c.ticker =
-        system
-            .scheduler()
-            .scheduleAtFixedRate(interval, interval, c::tick, system.executionContext());
-    Sink<Message, NotUsed> in =
-        Flow.<Message>create()
-            .filter(Message::isText)
-            .mapAsync(
-                1,
-                m ->
-                    m.asTextMessage()
-                        .toStrict(5_000, org.apache.pekko.stream.Materializer.matFromSystem(system))
-                        .thenApply(t -> t.getStrictText()))
-            .to(
-                Sink.<String>foreach(c::receive)
-                    .mapMaterializedValue(
-                        done -> {
-                          done.whenComplete((d, e) -> c.closed());
-                          return NotUsed.getInstance();
-                        }));
-    out.second().watchTermination((nu, done) -> done.whenComplete((d, e) -> c.closed()));
-    return Flow.fromSinkAndSourceCoupled(in, out.second());
+    return SimulatedSocket.serve(system, interval, Connection::new);
   }
 
   private static String status(String status, String message) {
@@ -187,34 +153,24 @@ final class PolygonStreamSimulation {
   }
 
   /** One client connection and what it subscribed to. */
-  private final class Connection {
-    private final SourceQueueWithComplete<Message> out;
+  private final class Connection extends SimulatedSocket {
     private final Set<String> channels = new CopyOnWriteArraySet<>();
     private volatile String key;
-    private volatile Cancellable ticker;
-    private volatile boolean closed;
 
-    Connection(SourceQueueWithComplete<Message> out) {
-      this.out = out;
+    @Override
+    void opened() {
+      connections.incrementAndGet();
+      open.add(this);
+      send(status("connected", "Connected Successfully"));
     }
 
-    void send(String frame) {
-      if (!closed) out.offer(TextMessage.create(frame));
-    }
-
-    void close() {
-      out.complete();
-      closed();
-    }
-
-    void closed() {
-      if (closed) return;
-      closed = true;
+    @Override
+    void forget() {
       open.remove(this);
-      if (ticker != null) ticker.cancel();
       if (key != null) byKey.remove(key, this);
     }
 
+    @Override
     void receive(String text) {
       JsonNode msg;
       try {
@@ -275,8 +231,9 @@ final class PolygonStreamSimulation {
       }
     }
 
+    @Override
     void tick() {
-      if (closed || key == null || channels.isEmpty()) return;
+      if (isClosed() || key == null || channels.isEmpty()) return;
       StreamFault f = fault.get();
       if (f == StreamFault.STALL) return;
       if (f == StreamFault.GARBAGE) {

@@ -248,26 +248,8 @@ public final class ProviderSimulator {
                               return json(Map.of("reset", true));
                             })),
                 path("faults", () -> get(() -> json(faults.current()))),
-                path(
-                    segment("streams").slash("polygon"),
-                    () ->
-                        concat(
-                            get(() -> json(polygonStream.view())),
-                            put(
-                                () ->
-                                    entity(
-                                        Unmarshaller.entityToString(),
-                                        body -> setStreamFault(body))))),
-                path(
-                    segment("streams").slash("ibkr"),
-                    () ->
-                        concat(
-                            get(() -> json(ibkrStream.view())),
-                            put(
-                                () ->
-                                    entity(
-                                        Unmarshaller.entityToString(),
-                                        body -> setIbkrStreamFault(body))))),
+                streamControl("polygon", polygonStream::view, polygonStreams()::fault),
+                streamControl("ibkr", ibkrStream::view, ibkrStreams()::fault),
                 path(
                     segment("faults").slash(segment()),
                     provider ->
@@ -296,28 +278,33 @@ public final class ProviderSimulator {
     }
   }
 
-  private Route setStreamFault(String body) {
-    try {
-      String mode = Json.mapper().readTree(body).path("mode").asText("");
-      polygonStreams().fault(mode);
-      return json(polygonStream.view());
-    } catch (Exception e) {
-      return complete(
-          StatusCodes.BAD_REQUEST,
-          "bad stream fault (mode one of " + PolygonStreamSimulation.faultNames() + ")");
-    }
-  }
-
-  private Route setIbkrStreamFault(String body) {
-    try {
-      String mode = Json.mapper().readTree(body).path("mode").asText("");
-      ibkrStreams().fault(mode);
-      return json(ibkrStream.view());
-    } catch (Exception e) {
-      return complete(
-          StatusCodes.BAD_REQUEST,
-          "bad stream fault (mode one of " + PolygonStreamSimulation.faultNames() + ")");
-    }
+  /** {@code /_sim/streams/<provider>}: GET its counters, PUT {@code {"mode":…}} its fault. */
+  private static Route streamControl(
+      String provider,
+      java.util.function.Supplier<Map<String, Object>> view,
+      java.util.function.Consumer<String> setFault) {
+    return path(
+        segment("streams").slash(provider),
+        () ->
+            concat(
+                get(() -> json(view.get())),
+                put(
+                    () ->
+                        entity(
+                            Unmarshaller.entityToString(),
+                            body -> {
+                              try {
+                                setFault.accept(
+                                    Json.mapper().readTree(body).path("mode").asText(""));
+                                return json(view.get());
+                              } catch (Exception e) {
+                                return complete(
+                                    StatusCodes.BAD_REQUEST,
+                                    "bad stream fault (mode one of "
+                                        + PolygonStreamSimulation.faultNames()
+                                        + ")");
+                              }
+                            }))));
   }
 
   private Map<String, Object> callCounts() {

@@ -23,11 +23,6 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 public final class StreamDatabase {
   public static final String DISPATCHER = "marketgate.stream-jdbc-dispatcher";
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T apply(Connection connection) throws SQLException;
-  }
-
   private final Database database;
   private final HikariDataSource pool;
   private final Executor executor;
@@ -112,7 +107,7 @@ public final class StreamDatabase {
     return run(deadLetters::drainSpool);
   }
 
-  private <T> CompletionStage<T> run(Work<T> work) {
+  private <T> CompletionStage<T> run(Database.Work<T> work) {
     return database
         .ready()
         .thenApplyAsync(

@@ -161,15 +161,7 @@ final class StreamSubscriber extends AbstractBehavior<StreamSubscriber.Command> 
               target.channel(),
               target.symbol(),
               refused.reason());
-      target
-          .consumer()
-          .tell(
-              new StreamGap(
-                  target.provider(),
-                  target.symbol(),
-                  lastEvent,
-                  timing.clock().instant(),
-                  "refused: " + refused.reason()));
+      tellGap("refused: " + refused.reason());
       return cancel();
     }
     UpstreamProtocol.Accepted accepted = (UpstreamProtocol.Accepted) r.reply();
@@ -221,15 +213,16 @@ final class StreamSubscriber extends AbstractBehavior<StreamSubscriber.Command> 
    */
   private void emitGap() {
     gapPending = false;
+    tellGap("owner-moved");
+  }
+
+  /** Events may be missing from the last one the consumer got until now. */
+  private void tellGap(String reason) {
     target
         .consumer()
         .tell(
             new StreamGap(
-                target.provider(),
-                target.symbol(),
-                lastEvent,
-                timing.clock().instant(),
-                "owner-moved"));
+                target.provider(), target.symbol(), lastEvent, timing.clock().instant(), reason));
   }
 
   private Behavior<Command> renew() {
